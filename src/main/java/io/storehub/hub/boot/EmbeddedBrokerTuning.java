@@ -1,0 +1,42 @@
+package io.storehub.hub.boot;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Settings of the embedded Artemis broker that Spring Boot's {@code spring.artemis.embedded.*}
+ * properties do not reach: journal flush batching (what lets many concurrent durable sends share
+ * one fsync) and a broker-side safety net for the hub's queues (redelivery with backoff, then the
+ * dead letter queue) in case a consumer dies mid-message. The routes' own retry policy normally
+ * handles failures first and records the reason. An external broker is configured on that broker.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "spring.artemis.mode", havingValue = "embedded", matchIfMissing = true)
+public class EmbeddedBrokerTuning {
+
+    @Bean
+    ArtemisConfigurationCustomizer storeganiseBrokerSettings(
+            @Value("${storeganise.broker.journal-buffer-timeout-nanos:500000}") int bufferTimeoutNanos,
+            @Value("${storeganise.queue.events-dlq:storeganise.events.DLQ}") String deadLetterQueue) {
+        return configuration -> {
+            configuration.setJournalBufferTimeout_NIO(bufferTimeoutNanos);
+            configuration.setJournalBufferTimeout_AIO(bufferTimeoutNanos);
+            configuration.setJournalMinFiles(4);
+            configuration.setSecurityEnabled(false); // in-VM only: no acceptor is opened
+            AddressSettings hubQueues = new AddressSettings()
+                    .setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2.0)
+                    .setMaxRedeliveryDelay(300_000)
+                    .setMaxDeliveryAttempts(20)
+                    .setDeadLetterAddress(SimpleString.of(deadLetterQueue))
+                    .setAutoCreateQueues(true)
+                    .setAutoCreateAddresses(true);
+            configuration.addAddressSetting("storeganise.#", hubQueues);
+        };
+    }
+}

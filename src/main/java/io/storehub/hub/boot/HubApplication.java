@@ -1,0 +1,18 @@
+package io.storehub.hub.boot;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Spring Boot wires the infrastructure only: the HTTP server behind platform-http, the embedded
+ * (or external) Artemis broker, the data source and actuator. Everything the hub does is in
+ * {@code routes/*.camel.yaml} and the plain Camel processors they declare, so the same routes also
+ * run on Camel K and Camel JBang.
+ */
+@SpringBootApplication
+public class HubApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HubApplication.class, args);
+    }
+}

@@ -1,0 +1,106 @@
+package io.storehub.hub.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Checks the envelope Storeganise sends: a JSON object with string {@code id}, string {@code type},
+ * ISO-8601 {@code created} no older than {@code maxAge} (replay protection: nothing else in the
+ * delivery is signed with a time) and, when present, an object {@code data}. Sets the id and type
+ * headers; the body stays the exact bytes received.
+ */
+public class EventValidator implements Processor {
+
+    /** Storeganise ids are 24-hex ObjectIds; this admits any plain token but nothing that needs escaping. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+    // trailing content after the JSON value is an error, not silently ignored
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private Duration maxAge = Duration.ofHours(72);
+    private Clock clock = Clock.systemUTC();
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        JsonNode event = exchange.getProperty(SignatureVerifier.PARSED_EVENT, JsonNode.class);
+        exchange.removeProperty(SignatureVerifier.PARSED_EVENT);
+        if (event == null) {
+            try {
+                event = MAPPER.readTree(exchange.getIn().getBody(byte[].class));
+            } catch (Exception e) {
+                throw invalid("The body is not valid JSON: " + firstLine(e.getMessage()));
+            }
+        }
+        if (event == null || !event.isObject()) {
+            throw invalid("The body must be a JSON object with id, type, created and data.");
+        }
+        String id = text(event, "id");
+        if (!ID.matcher(id).matches()) {
+            throw invalid("'id' must be 1 to 100 letters, digits or . _ : - characters.");
+        }
+        String type = text(event, "type");
+        if (!TYPE.matcher(type).matches()) {
+            throw invalid("'type' must be a dotted event name such as job.unit_moveIn.created.");
+        }
+        Instant created = created(event);
+        if (created.isBefore(clock.instant().minus(maxAge))) {
+            throw new WebhookRejection(400, "stale_event", "The event was created at " + created
+                    + ", more than " + maxAge.toHours() + " h ago (storeganise.webhook.max-event-age); refusing a possible replay.");
+        }
+        JsonNode data = event.get("data");
+        if (data != null && !data.isObject()) {
+            throw invalid("'data', when present, must be a JSON object.");
+        }
+        exchange.getIn().setHeader(Headers.EVENT_ID, id);
+        exchange.getIn().setHeader(Headers.EVENT_TYPE, type);
+        exchange.getIn().setHeader(Headers.RECEIVED_AT, exchange.getClock().getCreated());
+    }
+
+    private static String text(JsonNode event, String field) {
+        JsonNode value = event.get(field);
+        if (value == null || !value.isTextual()) {
+            throw invalid("'" + field + "' is required and must be a string.");
+        }
+        return value.textValue();
+    }
+
+    private static Instant created(JsonNode event) {
+        String created = text(event, "created");
+        try {
+            return OffsetDateTime.parse(created).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid("'created' must be an ISO-8601 timestamp such as 2021-11-21T11:26:32.105Z.");
+        }
+    }
+
+    private static WebhookRejection invalid(String detail) {
+        return new WebhookRejection(400, "invalid_event", detail);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unparseable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** ISO-8601 duration, e.g. {@code PT72H}. */
+    public void setMaxAge(String maxAge) {
+        this.maxAge = Duration.parse(maxAge);
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+}

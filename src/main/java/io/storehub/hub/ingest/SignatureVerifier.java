@@ -1,0 +1,135 @@
+package io.storehub.hub.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.storehub.hub.support.HubConfigurationException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks {@code sg-signature} = base64(HMAC-SHA256(secret, body)) against every configured secret,
+ * first over the raw bytes, then over Node's {@code JSON.stringify} form of the parsed body (what
+ * Storeganise's add-on template signs). Comparison is constant time. Neither secrets nor signatures
+ * are ever logged.
+ *
+ * <p>On success the header {@link Headers#SIGNED_FORM} says which form matched and, when the body
+ * had to be parsed, the tree is left in the exchange property {@link #PARSED_EVENT} so validation
+ * does not parse it twice.
+ */
+public class SignatureVerifier implements Processor {
+
+    public static final String SIGNATURE_HEADER = "sg-signature";
+    public static final String PARSED_EVENT = "SgParsedEvent";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignatureVerifier.class);
+    // trailing content after the JSON value is an error, not silently ignored
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private List<SecretKeySpec> keys = List.of();
+    private boolean enabled = true;
+
+    /** Called from the YAML bean declaration: refuses to start without a secret unless verification is off. */
+    public void init() {
+        if (enabled && keys.isEmpty()) {
+            throw new HubConfigurationException(
+                    "No webhook secret configured: set STOREGANISE_WEBHOOK_SECRET (storeganise.webhook.secrets), "
+                            + "or storeganise.webhook.verify-signature=false to accept unsigned webhooks (unsafe).");
+        }
+        if (!enabled) {
+            LOG.warn("*** WEBHOOK SIGNATURE VERIFICATION IS OFF (storeganise.webhook.verify-signature=false): "
+                    + "anyone who can reach this endpoint can inject events. Never run like this in production. ***");
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        if (!enabled) {
+            exchange.getIn().setHeader(Headers.SIGNED_FORM, "unverified");
+            return;
+        }
+        String signature = exchange.getIn().getHeader(SIGNATURE_HEADER, String.class);
+        exchange.getIn().removeHeader(SIGNATURE_HEADER); // never carried into the queue or logs
+        if (signature == null || signature.isBlank()) {
+            throw new WebhookRejection(401, "missing_signature", "The sg-signature header is missing.");
+        }
+        byte[] expected;
+        try {
+            expected = Base64.getDecoder().decode(signature.trim());
+        } catch (IllegalArgumentException e) {
+            throw new WebhookRejection(401, "invalid_signature", "The sg-signature header is not valid base64.");
+        }
+        if (expected.length != 32) {
+            throw new WebhookRejection(401, "invalid_signature",
+                    "The sg-signature header is not a base64 HMAC-SHA256 (32 bytes expected).");
+        }
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        if (matchesAnySecret(body, expected)) {
+            exchange.getIn().setHeader(Headers.SIGNED_FORM, "raw");
+            return;
+        }
+        JsonNode parsed;
+        try {
+            parsed = MAPPER.readTree(body);
+        } catch (Exception e) {
+            parsed = null; // not JSON: the re-serialised form cannot exist, so the signature cannot match
+        }
+        if (parsed != null && matchesAnySecret(NodeJson.stringify(parsed), expected)) {
+            exchange.getIn().setHeader(Headers.SIGNED_FORM, "reserialized");
+            exchange.setProperty(PARSED_EVENT, parsed);
+            return;
+        }
+        throw new WebhookRejection(401, "invalid_signature",
+                "The sg-signature header does not match the body for any configured webhook secret.");
+    }
+
+    private boolean matchesAnySecret(byte[] data, byte[] expected) throws NoSuchAlgorithmException, InvalidKeyException {
+        boolean match = false;
+        for (SecretKeySpec key : keys) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            // MessageDigest.isEqual is constant time; every secret is tried so timing does not reveal which matched
+            match |= MessageDigest.isEqual(mac.doFinal(data), expected);
+        }
+        return match;
+    }
+
+    /** Comma-separated secrets; any one may match, so a secret can be rotated without downtime. */
+    public void setSecrets(String secrets) {
+        List<SecretKeySpec> parsed = new ArrayList<>();
+        if (secrets != null) {
+            Arrays.stream(secrets.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(s -> parsed.add(new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
+        }
+        this.keys = List.copyOf(parsed);
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public String toString() {
+        return "SignatureVerifier[" + keys.size() + " secret(s), enabled=" + enabled + "]"; // never the secrets
+    }
+}

@@ -1,0 +1,106 @@
+package io.storehub.hub.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.storehub.hub.ingest.Headers;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Decides what happens to a queued message whose processing failed: retry it later from the queue
+ * (exponential backoff with jitter, at least any {@code Retry-After} the failure asked for), or park
+ * it in the dead letter queue with the reason once {@code maxAttempts} are used up.
+ *
+ * <p>The retry is a re-send to the same queue with Artemis' scheduled delivery header, so a waiting
+ * retry holds no consumer thread and survives restarts. Sets {@link #ACTION} to {@code retry} or
+ * {@code park}; the route does the sending, in the consumer's JMS transaction.
+ */
+public class RetryPolicy implements Processor {
+
+    public static final String ACTION = "SgRetryAction";
+    /** Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional. */
+    /** When the next attempt is due, ISO-8601, for logs and for people browsing the queue. */
+    public static final String NEXT_ATTEMPT_AT = "SgNextAttemptAt";
+    public static final String RETRY_AFTER = "SgRetryAfterMillis";
+    /** Artemis: deliver no earlier than this epoch-millis time. */
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** Artemis: broker-side duplicate detection id; must not travel with a re-send of the same message. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+    private int maxAttempts = 8;
+    private Duration initialDelay = Duration.ofSeconds(5);
+    private Duration maxDelay = Duration.ofMinutes(30);
+    private double multiplier = 2.0;
+    private Clock clock = Clock.systemUTC();
+
+    @Override
+    public void process(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        int failures = msg.getHeader(Headers.ATTEMPT, 0, Integer.class) + 1;
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        msg.setHeader(Headers.ATTEMPT, failures);
+        msg.setHeader(Headers.FAILURE_REASON, reason(cause));
+        msg.setHeader(Headers.FAILED_ROUTE, exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
+        msg.removeHeader(DUPLICATE_ID);
+        msg.removeHeaders("JMS*");
+        if (failures < maxAttempts) {
+            long wait = Math.max(delayFor(failures).toMillis(), msg.getHeader(RETRY_AFTER, 0L, Long.class));
+            long at = clock.millis() + wait;
+            msg.setHeader(SCHEDULED_DELIVERY, at);
+            msg.setHeader(NEXT_ATTEMPT_AT, Instant.ofEpochMilli(at).toString());
+            msg.setHeader(ACTION, "retry");
+        } else {
+            msg.removeHeader(SCHEDULED_DELIVERY);
+            msg.removeHeader(NEXT_ATTEMPT_AT);
+            msg.setHeader(Headers.FAILED_AT, Instant.now(clock).toString());
+            msg.setHeader(ACTION, "park");
+        }
+        msg.removeHeader(RETRY_AFTER);
+    }
+
+    /** Backoff before retry number {@code failures}: exponential, capped, with "equal jitter" (50-100 %). */
+    public Duration delayFor(int failures) {
+        double base = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failures - 1));
+        double capped = Math.min(base, maxDelay.toMillis());
+        double jittered = capped / 2 + ThreadLocalRandom.current().nextDouble() * capped / 2;
+        return Duration.ofMillis((long) jittered);
+    }
+
+    static String reason(Throwable cause) {
+        if (cause == null) {
+            return "unknown failure";
+        }
+        String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    /** ISO-8601 duration, e.g. {@code PT5S}. */
+    public void setInitialDelay(String initialDelay) {
+        this.initialDelay = Duration.parse(initialDelay);
+    }
+
+    /** ISO-8601 duration, e.g. {@code PT30M}. */
+    public void setMaxDelay(String maxDelay) {
+        this.maxDelay = Duration.parse(maxDelay);
+    }
+
+    public void setMultiplier(double multiplier) {
+        this.multiplier = multiplier;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+}
