@@ -59,7 +59,7 @@ public class RequestGuard implements Processor {
 
     private byte[] readCapped(Object body) throws IOException {
         if (body == null) {
-            return new byte[0];
+            return check(new byte[0]);
         }
         if (body instanceof byte[] bytes) {
             return check(bytes);
