@@ -11,6 +11,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -24,6 +25,7 @@ import static org.apache.camel.builder.Builder.header;
  * extending this shares one running hub (Spring's context cache), so tests use fresh event ids.
  */
 @CamelSpringBootTest
+@AutoConfigureObservability // Spring Boot tests switch metrics export off; the hub's metrics are under test
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "storeganise.webhook.secrets=" + HubTestSupport.SECRET + "," + HubTestSupport.SECOND_SECRET,

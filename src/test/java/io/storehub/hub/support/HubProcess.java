@@ -1,0 +1,57 @@
+package io.storehub.hub.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.storehub.hub.boot.HubApplication;
+import org.apache.camel.CamelContext;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts a whole hub (in this JVM, or in a child JVM that can be killed) on a given data directory. */
+public final class HubProcess {
+
+    private HubProcess() {
+    }
+
+    public static List<String> baseProperties(Path dataDir) {
+        List<String> props = new ArrayList<>();
+        props.add("storeganise.data-dir=" + dataDir);
+        props.add("storeganise.webhook.secrets=" + HubTestSupport.SECRET);
+        props.add("server.port=0");
+        return props;
+    }
+
+    public static ConfigurableApplicationContext start(Path dataDir, String... extra) {
+        List<String> props = baseProperties(dataDir);
+        props.addAll(List.of(extra));
+        // command-line arguments: they outrank application.yaml (builder "properties" are only defaults)
+        return new SpringApplicationBuilder(HubApplication.class).run(props.stream().map(p -> "--" + p).toArray(String[]::new));
+    }
+
+    public static String webhookUrl(ConfigurableApplicationContext hub) {
+        return "http://localhost:" + hub.getEnvironment().getProperty("local.server.port") + "/webhooks/storeganise";
+    }
+
+    public static CamelContext camel(ConfigurableApplicationContext hub) {
+        return hub.getBean(CamelContext.class);
+    }
+
+    /** A hub in a child JVM with this test's classpath; {@link Process#destroyForcibly()} is a real crash (SIGKILL). */
+    public static Process startChild(Path dataDir, int port, Map<String, String> extra) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(HubApplication.class.getName());
+        List<String> props = baseProperties(dataDir);
+        props.set(props.size() - 1, "server.port=" + port);
+        extra.forEach((k, v) -> props.add(k + "=" + v));
+        props.forEach(p -> command.add("--" + p));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("child-hub.log").toFile()).start();
+    }
+}
