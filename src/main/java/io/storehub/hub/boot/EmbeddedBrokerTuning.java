@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * handles failures first and records the reason. An external broker is configured on that broker.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "spring.artemis.mode", havingValue = "embedded", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.artemis.embedded.enabled", havingValue = "true", matchIfMissing = true)
 public class EmbeddedBrokerTuning {
 
     @Bean
