@@ -17,7 +17,7 @@ import org.apache.camel.Processor;
  * Checks the envelope Storeganise sends: a JSON object with string {@code id}, string {@code type},
  * ISO-8601 {@code created} no older than {@code maxAge} (replay protection: nothing else in the
  * delivery is signed with a time) and, when present, an object {@code data}. Sets the id and type
- * headers; the body stays the exact bytes received.
+ * headers, drops the HTTP request's; the body stays the exact bytes received.
  */
 public class EventValidator implements Processor {
 
@@ -61,6 +61,8 @@ public class EventValidator implements Processor {
         if (data != null && !data.isObject()) {
             throw invalid("'data', when present, must be a JSON object.");
         }
+        // only the hub's own headers travel with the stored event (not the HTTP request's)
+        exchange.getIn().getHeaders().keySet().removeIf(name -> !name.startsWith("Sg"));
         exchange.getIn().setHeader(Headers.EVENT_ID, id);
         exchange.getIn().setHeader(Headers.EVENT_TYPE, type);
         exchange.getIn().setHeader(Headers.RECEIVED_AT, exchange.getClock().getCreated());
