@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
@@ -114,6 +115,7 @@ class KameletsTest {
         assertThat(event.getMessage().getHeader("SgEventType")).isEqualTo("job.unit_moveIn.completed");
         assertThat(event.getMessage().getHeader("sg-signature")).as("HTTP headers are not passed on").isNull();
         assertThat(event.getMessage().getBody(String.class)).isEqualTo(body);
+        assertThat(event.getPattern()).as("sent as an event, no reply awaited").isEqualTo(ExchangePattern.InOnly);
     }
 
     @Test
