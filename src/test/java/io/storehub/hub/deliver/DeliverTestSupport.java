@@ -1,6 +1,10 @@
 package io.storehub.hub.deliver;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -8,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -69,6 +74,8 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.slack-bot.channel=#front-desk",
                 "storeganise.destinations.burst.type=slack",
                 "storeganise.destinations.burst.rate-limit=4/s",
+                "storeganise.destinations.burst-unlimited.type=slack",
+                "storeganise.destinations.burst-unlimited.rate-limit=none",
                 "storeganise.destinations.accounts.type=email",
                 "storeganise.destinations.accounts.to=accounts@example.com",
                 "storeganise.destinations.accounts.from=hub@example.com",
@@ -99,12 +106,14 @@ public abstract class DeliverTestSupport {
     public static final String ADMIN_TOKEN = "admin-test-token-0123456789";
     public static final String SLACK_WEBHOOK_PATH = "/services/T0000/B0000/XXXXXXXX";
     public static final String BURST_WEBHOOK_PATH = "/services/T0000/B0000/BURSTBURST";
+    public static final String UNLIMITED_WEBHOOK_PATH = "/services/T0000/B0000/UNLIMITED";
     public static final String CRM_PATH = "/hooks/storage";
     public static final String CRM_MAPPED_PATH = "/hooks/mapped";
     public static final String ZAPIER_PATH = "/hooks/catch/123456/abcdef/";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    protected static final WireMockServer SLACK = new WireMockServer(options().dynamicPort().containerThreads(20));
+    protected static final WireMockServer SLACK = new WireMockServer(options().dynamicPort().containerThreads(20)
+            .extensions(new RollingWindowLimit()));
     protected static final WireMockServer ZAPIER = new WireMockServer(options().dynamicPort().containerThreads(20));
     protected static final WireMockServer CRM = new WireMockServer(options().dynamicPort().containerThreads(20));
     protected static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
@@ -148,6 +157,7 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.data-dir", DATA_DIR::toString);
         registry.add("storeganise.destinations.site-team.webhook-url", () -> SLACK.baseUrl() + SLACK_WEBHOOK_PATH);
         registry.add("storeganise.destinations.burst.webhook-url", () -> SLACK.baseUrl() + BURST_WEBHOOK_PATH);
+        registry.add("storeganise.destinations.burst-unlimited.webhook-url", () -> SLACK.baseUrl() + UNLIMITED_WEBHOOK_PATH);
         registry.add("storeganise.destinations.slack-bot.api-url", () -> SLACK.baseUrl() + "/api/chat.postMessage");
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
@@ -251,6 +261,29 @@ public abstract class DeliverTestSupport {
                 browser.close();
             }
         }
+    }
+
+    /** The parked delivery of this event to this destination, as /admin/dead-letters lists it, or null. */
+    protected JsonNode parkedDelivery(String destination, String eventId) throws Exception {
+        HttpResponse<String> list = admin("GET", "/admin/dead-letters?destination=" + destination, null);
+        for (JsonNode d : JSON.readTree(list.body()).get("deadLetters")) {
+            if (eventId.equals(d.get("eventId").asText())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Calls an admin endpoint with the admin token. */
+    protected HttpResponse<String> admin(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hubUrl(path)))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(20));
+        if (json != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return Webhooks.send(request.build());
     }
 
     @SuppressWarnings("unchecked")
