@@ -74,6 +74,7 @@ public class DestinationRegistry implements CamelContextAware {
     private final Map<String, Destination> destinations = new LinkedHashMap<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Map<String, String> templateCache = new ConcurrentHashMap<>();
+    private final Set<String> filterFailuresLogged = ConcurrentHashMap.newKeySet();
 
     /** A subscription: event type globs, an optional predicate on the enriched event, destinations. */
     record Subscription(String key, List<String> events, List<Pattern> globs, String filterText, Predicate filter,
@@ -144,16 +145,23 @@ public class DestinationRegistry implements CamelContextAware {
         return List.copyOf(to);
     }
 
-    private static boolean passes(Subscription s, Exchange exchange) {
+    private boolean passes(Subscription s, Exchange exchange) {
         if (s.filter() == null) {
             return true;
         }
         try {
             return s.filter().matches(exchange);
         } catch (RuntimeException e) {
-            // a filter that cannot be evaluated on this event (a missing key it dereferences) does not match it
-            LOG.warn("{}.filter '{}' could not be evaluated on this event, treated as not matching: {}",
-                    s.key(), s.filterText(), e.getMessage());
+            // a filter that cannot be evaluated on this event (a key it dereferences is missing) does not match it;
+            // said once per subscription at WARN, then at DEBUG, so a filter on enriched keys does not flood the log
+            boolean first = filterFailuresLogged.add(s.key());
+            String message = "{}.filter '{}' could not be evaluated on a {} event, treated as not matching: {}";
+            if (first) {
+                LOG.warn(message + " (further failures of this filter are logged at DEBUG)", s.key(), s.filterText(),
+                        exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+            } else {
+                LOG.debug(message, s.key(), s.filterText(), exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+            }
             return false;
         }
     }
@@ -409,7 +417,7 @@ public class DestinationRegistry implements CamelContextAware {
                 }
             }
             case HTTP, ZAPIER -> {
-                required(s, prefix, "url", "an " + type.id() + " destination needs the URL to " + (type == Destination.Type.ZAPIER
+                required(s, prefix, "url", (type == Destination.Type.HTTP ? "an http" : "a zapier") + " destination needs the URL to " + (type == Destination.Type.ZAPIER
                         ? "POST to (the Zap's catch hook, https://hooks.zapier.com/hooks/catch/...)" : "send the event to"));
                 url(s, prefix, "url", true);
                 String method = s.getOrDefault("method", "POST").toUpperCase(Locale.ROOT);
