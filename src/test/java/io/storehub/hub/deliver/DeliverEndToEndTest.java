@@ -22,7 +22,7 @@ class DeliverEndToEndTest extends DeliverTestSupport {
     }
 
     @Test
-    void aMoveInCompletedReachesSlackTheCrmAndTheLogOnceEachAndNothingElse() throws Exception {
+    void aMoveInCompletedReachesSlackTheCrmTheLogAndACustomRouteOnceEachAndNothingElse() throws Exception {
         String jobId = io.storehub.hub.support.Webhooks.newId();
         String rentalId = io.storehub.hub.support.Webhooks.newId();
         double logged = deliveries("audit", "delivered");
@@ -56,6 +56,13 @@ class DeliverEndToEndTest extends DeliverTestSupport {
         assertThat(body.at("/event/data/jobId").asText()).isEqualTo(jobId);
         assertThat(body.get("type").asText()).isEqualTo("job.unit_moveIn.completed");
         assertThat(body.get("family").asText()).isEqualTo("job-move-in");
+
+        // the custom route destination (routes/examples/add-move-in-charge.camel.yaml) added the charge once
+        await().atMost(Duration.ofSeconds(10)).until(() -> requestsMentioning(STOREGANISE, eventId).size() == 1);
+        LoggedRequest charge = requestsMentioning(STOREGANISE, eventId).get(0);
+        assertThat(charge.getUrl()).isEqualTo("/api/v1/admin/unit-rentals/" + rentalId + "/charges");
+        assertThat(charge.getHeader("Authorization")).isEqualTo("ApiKey test-api-key");
+        assertThat(JSON.readTree(charge.getBodyAsString()).get("amount").asInt()).isEqualTo(25);
 
         // nothing for the destinations this event is not subscribed to, and nothing twice
         List<LoggedRequest> others = requestsMentioning(ZAPIER, eventId);

@@ -87,6 +87,11 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.crm-mapped.template=crm-example",
                 "storeganise.destinations.zap.type=zapier",
                 "storeganise.destinations.audit.type=log",
+                "storeganise.destinations.move-in-charge.type=route",
+                "storeganise.destinations.move-in-charge.endpoint=direct:add-move-in-charge",
+                // the example custom route (routes/examples/) is loaded too, with the Storeganise API stand-in
+                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/examples/*.camel.yaml",
+                "storeganise.api.key=test-api-key",
                 "storeganise.subscriptions[0].events[0]=job.unit_moveIn.*",
                 "storeganise.subscriptions[0].events[1]=job.unit_moveOut.*",
                 "storeganise.subscriptions[0].to[0]=site-team",
@@ -98,6 +103,7 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.subscriptions[2].events[0]=job.unit_moveIn.completed",
                 "storeganise.subscriptions[2].to[0]=crm",
                 "storeganise.subscriptions[2].to[1]=audit",
+                "storeganise.subscriptions[2].to[2]=move-in-charge",
                 "storeganise.subscriptions[3].events[0]=user.*",
                 "storeganise.subscriptions[3].to=slack-bot,crm-mapped"
         })
@@ -116,6 +122,8 @@ public abstract class DeliverTestSupport {
             .extensions(new RollingWindowLimit()));
     protected static final WireMockServer ZAPIER = new WireMockServer(options().dynamicPort().containerThreads(20));
     protected static final WireMockServer CRM = new WireMockServer(options().dynamicPort().containerThreads(20));
+    /** Stands in for the Storeganise API that the example custom route writes to. */
+    protected static final WireMockServer STOREGANISE = new WireMockServer(options().dynamicPort().containerThreads(10));
     protected static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     private static final Path DATA_DIR;
 
@@ -123,6 +131,7 @@ public abstract class DeliverTestSupport {
         SLACK.start();
         ZAPIER.start();
         CRM.start();
+        STOREGANISE.start();
         SMTP.start();
         try {
             DATA_DIR = Files.createTempDirectory("hub-deliver-test-");
@@ -133,6 +142,7 @@ public abstract class DeliverTestSupport {
             SLACK.stop();
             ZAPIER.stop();
             CRM.stop();
+            STOREGANISE.stop();
             SMTP.stop();
         }));
     }
@@ -162,6 +172,7 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
         registry.add("storeganise.destinations.zap.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
+        registry.add("storeganise.api.base-url", () -> STOREGANISE.baseUrl() + "/api");
         registry.add("storeganise.destinations.accounts.port", () -> SMTP.getSmtp().getPort());
         registry.add("storeganise.destinations.accounts.security", () -> "none");
     }
@@ -215,6 +226,8 @@ public abstract class DeliverTestSupport {
         SLACK.resetAll();
         ZAPIER.resetAll();
         CRM.resetAll();
+        STOREGANISE.resetAll();
+        STOREGANISE.stubFor(post(urlPathMatching("/api/v1/admin/unit-rentals/[0-9a-f]+/charges")).willReturn(okJson("{\"id\":\"6b016c353e7c1d9a421c0999\"}")));
         SLACK.stubFor(post(urlPathMatching("/services/.*")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/html").withBody("ok")));
         SLACK.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).willReturn(okJson("{\"ok\":true,\"channel\":\"C024BE91L\",\"ts\":\"1503435956.000247\"}")));

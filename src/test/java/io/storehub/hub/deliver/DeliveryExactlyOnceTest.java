@@ -48,7 +48,7 @@ class DeliveryExactlyOnceTest extends DeliverTestSupport {
             deliver(event);
 
             assertThat(queued("storeganise.deliveries", "SgEventId = '" + id + "'"))
-                    .as("site-team, crm and audit, once each").isEqualTo(3);
+                    .as("site-team, crm, audit and move-in-charge, once each").isEqualTo(4);
         } finally {
             camelContext.getRouteController().startRoute("deliver-to-destination");
         }
