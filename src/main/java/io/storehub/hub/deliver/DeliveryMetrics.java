@@ -36,6 +36,9 @@ public class DeliveryMetrics implements Processor, CamelContextAware {
                         .tag("destination", d)
                         .publishPercentiles(0.5, 0.95, 0.99)
                         .publishPercentileHistogram()
+                        // retries and rate limits make hours possible; the histogram must reach that far
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofHours(2))
                         .distributionStatisticExpiry(Duration.ofMinutes(2))
                         .register(registry))
                 .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAt)));

@@ -30,6 +30,8 @@ public class RateLimits implements Processor {
     /** Header on a re-queued delivery: the epoch ms of the slot it holds. */
     public static final String SLOT = "SgRateSlotAt";
 
+    private static final long STALE_SLOT_MILLIS = 5_000;
+
     private DestinationRegistry registry;
     private Duration maxWait = Duration.ofSeconds(2);
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
@@ -38,8 +40,9 @@ public class RateLimits implements Processor {
     public void process(Exchange exchange) throws InterruptedException {
         exchange.removeProperty(DEFER_UNTIL);
         Long slot = exchange.getIn().getHeader(SLOT, Long.class);
-        if (slot != null) {
-            exchange.getIn().removeHeader(SLOT);
+        exchange.getIn().removeHeader(SLOT);
+        // a slot long past is not this delivery's any more (it is a retry after a failed send): take a new one
+        if (slot != null && System.currentTimeMillis() - slot < STALE_SLOT_MILLIS) {
             long early = slot - System.currentTimeMillis();
             if (early > 0) { // delivered a little before its slot (clock granularity): wait for it
                 Thread.sleep(Math.min(early, maxWait.toMillis()));
