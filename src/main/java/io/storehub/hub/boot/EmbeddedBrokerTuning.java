@@ -22,7 +22,9 @@ public class EmbeddedBrokerTuning {
     @Bean
     ArtemisConfigurationCustomizer storeganiseBrokerSettings(
             @Value("${storeganise.broker.journal-buffer-timeout-nanos:500000}") int bufferTimeoutNanos,
-            @Value("${storeganise.queue.events-dlq:storeganise.events.DLQ}") String deadLetterQueue) {
+            @Value("${storeganise.queue.events-dlq:storeganise.events.DLQ}") String deadLetterQueue,
+            @Value("${storeganise.queue.deliveries:storeganise.deliveries}") String deliveries,
+            @Value("${storeganise.queue.deliveries-dlq:storeganise.deliveries.DLQ}") String deliveriesDeadLetterQueue) {
         return configuration -> {
             configuration.setJournalBufferTimeout_NIO(bufferTimeoutNanos);
             configuration.setJournalBufferTimeout_AIO(bufferTimeoutNanos);
@@ -37,6 +39,9 @@ public class EmbeddedBrokerTuning {
                     .setAutoCreateQueues(true)
                     .setAutoCreateAddresses(true);
             configuration.addAddressSetting("storeganise.#", hubQueues);
+            // deliveries that kill their consumer belong with the other parked deliveries
+            configuration.addAddressSetting(deliveries, new AddressSettings(hubQueues)
+                    .setDeadLetterAddress(SimpleString.of(deliveriesDeadLetterQueue)));
         };
     }
 }

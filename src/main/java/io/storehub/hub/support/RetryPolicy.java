@@ -13,7 +13,8 @@ import org.apache.camel.Processor;
 /**
  * Decides what happens to a queued message whose processing failed: retry it later from the queue
  * (exponential backoff with jitter, at least any {@code Retry-After} the failure asked for), or park
- * it in the dead letter queue with the reason once {@code maxAttempts} are used up.
+ * it in the dead letter queue with the reason once {@code maxAttempts} are used up, or at once when
+ * the failure is (or wraps) a {@link PermanentFailure}.
  *
  * <p>The retry is a re-send to the same queue with Artemis' scheduled delivery header, so a waiting
  * retry holds no consumer thread and survives restarts. Sets {@link #ACTION} to {@code retry} or
@@ -22,10 +23,19 @@ import org.apache.camel.Processor;
 public class RetryPolicy implements Processor {
 
     public static final String ACTION = "SgRetryAction";
-    /** Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional. */
     /** When the next attempt is due, ISO-8601, for logs and for people browsing the queue. */
     public static final String NEXT_ATTEMPT_AT = "SgNextAttemptAt";
+    /**
+     * Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional: a header on the
+     * message or, since the route configuration retries the original message (so headers set while
+     * processing are gone), an exchange property of the same name.
+     */
     public static final String RETRY_AFTER = "SgRetryAfterMillis";
+    /**
+     * The status of the last external call that failed (e.g. an HTTP status), optional: an exchange
+     * property set by the processor that made the call; kept as a header on the retried or parked message.
+     */
+    public static final String LAST_STATUS = "SgLastStatus";
     /** Artemis: deliver no earlier than this epoch-millis time. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** Artemis: broker-side duplicate detection id; must not travel with a re-send of the same message. */
@@ -47,8 +57,14 @@ public class RetryPolicy implements Processor {
         msg.setHeader(Headers.FAILED_ROUTE, exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
         msg.removeHeader(DUPLICATE_ID);
         msg.removeHeaders("JMS*");
-        if (failures < maxAttempts) {
-            long wait = Math.max(delayFor(failures).toMillis(), msg.getHeader(RETRY_AFTER, 0L, Long.class));
+        Object lastStatus = exchange.getProperty(LAST_STATUS);
+        if (lastStatus != null) {
+            msg.setHeader(LAST_STATUS, lastStatus);
+        }
+        if (failures < maxAttempts && PermanentFailure.in(cause) == null) {
+            long retryAfter = Math.max(msg.getHeader(RETRY_AFTER, 0L, Long.class),
+                    exchange.getProperty(RETRY_AFTER, 0L, Long.class));
+            long wait = Math.max(delayFor(failures).toMillis(), retryAfter);
             long at = clock.millis() + wait;
             msg.setHeader(SCHEDULED_DELIVERY, at);
             msg.setHeader(NEXT_ATTEMPT_AT, Instant.ofEpochMilli(at).toString());
@@ -74,7 +90,9 @@ public class RetryPolicy implements Processor {
         if (cause == null) {
             return "unknown failure";
         }
-        String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        PermanentFailure permanent = PermanentFailure.in(cause);
+        String text = permanent != null ? "Permanent failure: " + permanent.getMessage()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 

@@ -1,0 +1,246 @@
+package io.storehub.hub.deliver;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.RetryPolicy;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.TextMessage;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lists and replays the deliveries parked in the deliveries dead letter queue.
+ *
+ * <p>A replay moves the selected messages back to the deliveries queue in local JMS transactions (a
+ * crash mid-way leaves each message either parked or queued, never lost nor doubled), with a fresh
+ * set of attempts: the failure headers are dropped and {@code SgReplayedAt} is added. Selection is
+ * a JMS selector on the headers the hub set, built here from validated input only: the destination,
+ * optionally one event id, or a time range on when the delivery was parked (its JMSTimestamp), or all.
+ *
+ * <p>Written against the plain JMS API because Camel has no "move the messages matching a selector"
+ * operation, and a receive-then-send loop with Camel templates would not be transactional. A JMSContext
+ * of its own is used (never a cached session), so no consumer lingers holding parked messages.
+ */
+public class DeadLetters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
+    private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
+            Headers.FAILED_AT, RetryPolicy.LAST_STATUS, RetryPolicy.NEXT_ATTEMPT_AT, RetryPolicy.ACTION, RateLimits.SLOT);
+    private static final int BATCH = 100;
+
+    private ConnectionFactory connectionFactory;
+    private String queue = "storeganise.deliveries";
+    private String deadLetterQueue = "storeganise.deliveries.DLQ";
+
+    /** POST /admin/replay: {@code destination} and one of {@code eventId}, {@code from}/{@code to}, {@code all=true}. */
+    public void replay(Exchange exchange) throws Exception {
+        Map<String, String> in = input(exchange);
+        String destination = in.get("destination");
+        if (destination == null) {
+            throw new AdminRejection(400, "destination_required", "Name the destination whose parked deliveries to replay: destination=<name>.");
+        }
+        boolean all = "true".equalsIgnoreCase(in.get("all"));
+        if (!all && in.get("eventId") == null && in.get("from") == null && in.get("to") == null) {
+            throw new AdminRejection(400, "selection_required",
+                    "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
+        }
+        String selector = selector(in);
+        int replayed = 0;
+        try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            Queue source = context.createQueue(deadLetterQueue);
+            Queue target = context.createQueue(queue);
+            JMSProducer producer = context.createProducer().setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
+            try (JMSConsumer consumer = context.createConsumer(source, selector)) {
+                Message parked;
+                while ((parked = consumer.receive(300)) != null) {
+                    producer.send(target, copyForReplay(context, parked));
+                    if (++replayed % BATCH == 0) {
+                        context.commit();
+                    }
+                }
+            }
+            context.commit();
+        }
+        LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("replayed", replayed);
+        answer.put("destination", destination);
+        answer.put("selector", selector);
+        json(exchange, answer);
+    }
+
+    /** GET /admin/dead-letters: the parked deliveries, optionally of one {@code destination}, at most {@code limit}. */
+    public void list(Exchange exchange) throws Exception {
+        Map<String, String> in = input(exchange);
+        int limit = Math.max(1, Math.min(1000, parseInt(in.getOrDefault("limit", "100"))));
+        String selector = in.get("destination") == null && in.get("eventId") == null && in.get("from") == null && in.get("to") == null
+                ? null : selector(in);
+        List<Map<String, Object>> items = new ArrayList<>();
+        int total = 0;
+        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue), selector);
+            try {
+                for (Object o : Collections.list(browser.getEnumeration())) {
+                    total++;
+                    if (items.size() < limit) {
+                        items.add(describe((Message) o));
+                    }
+                }
+            } finally {
+                browser.close();
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("count", total);
+        answer.put("deadLetters", items);
+        json(exchange, answer);
+    }
+
+    private static Map<String, Object> describe(Message m) throws JMSException {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", m.getJMSMessageID());
+        d.put("destination", m.getStringProperty(DestinationRegistry.DESTINATION));
+        d.put("eventId", m.getStringProperty(Headers.EVENT_ID));
+        d.put("eventType", m.getStringProperty(Headers.EVENT_TYPE));
+        d.put("attempts", m.getObjectProperty(Headers.ATTEMPT));
+        d.put("lastStatus", m.getObjectProperty(RetryPolicy.LAST_STATUS));
+        d.put("reason", m.getStringProperty(Headers.FAILURE_REASON));
+        d.put("failedAt", m.getStringProperty(Headers.FAILED_AT));
+        return d;
+    }
+
+    static String selector(Map<String, String> in) {
+        List<String> terms = new ArrayList<>();
+        String destination = in.get("destination");
+        if (destination != null) {
+            if (!NAME.matcher(destination).matches()) {
+                throw new AdminRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
+            }
+            terms.add(DestinationRegistry.DESTINATION + " = '" + destination + "'");
+        }
+        String eventId = in.get("eventId");
+        if (eventId != null) {
+            if (!EVENT_ID.matcher(eventId).matches()) {
+                throw new AdminRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
+            }
+            terms.add(Headers.EVENT_ID + " = '" + eventId + "'");
+        }
+        if (in.get("from") != null) {
+            terms.add("JMSTimestamp >= " + instant("from", in.get("from")).toEpochMilli());
+        }
+        if (in.get("to") != null) {
+            terms.add("JMSTimestamp < " + instant("to", in.get("to")).toEpochMilli());
+        }
+        return String.join(" AND ", terms);
+    }
+
+    private static Message copyForReplay(JMSContext context, Message parked) throws JMSException {
+        Message copy;
+        if (parked instanceof TextMessage text) {
+            copy = context.createTextMessage(text.getText());
+        } else if (parked instanceof BytesMessage bytes) {
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            BytesMessage b = context.createBytesMessage();
+            b.writeBytes(body);
+            copy = b;
+        } else {
+            throw new AdminRejection(500, "unsupported_message", "A parked message is neither text nor bytes: " + parked.getJMSMessageID());
+        }
+        for (Object n : Collections.list(parked.getPropertyNames())) {
+            String name = (String) n;
+            if (!FAILURE_HEADERS.contains(name) && !name.startsWith("_AMQ") && !name.startsWith("JMSX")) {
+                copy.setObjectProperty(name, parked.getObjectProperty(name));
+            }
+        }
+        copy.setStringProperty("SgReplayedAt", Instant.now().toString());
+        return copy;
+    }
+
+    /** The query parameters (platform-http headers) overlaid with a JSON object body, if any. */
+    private static Map<String, String> input(Exchange exchange) throws Exception {
+        Map<String, String> in = new LinkedHashMap<>();
+        for (String key : List.of("destination", "eventId", "from", "to", "all", "limit")) {
+            String value = exchange.getIn().getHeader(key, String.class);
+            if (value != null && !value.isBlank()) {
+                in.put(key, value.trim());
+            }
+        }
+        String body = exchange.getIn().getBody(String.class);
+        if (body != null && !body.isBlank()) {
+            Map<String, Object> json;
+            try {
+                json = MAPPER.readValue(body, new TypeReference<>() {
+                });
+            } catch (Exception e) {
+                throw new AdminRejection(400, "invalid_body", "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}.");
+            }
+            json.forEach((k, v) -> {
+                if (v != null) {
+                    in.put(k, String.valueOf(v));
+                }
+            });
+        }
+        return in;
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new AdminRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T00:00:00Z.");
+        }
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new AdminRejection(400, "invalid_limit", "limit must be a number.");
+        }
+    }
+
+    private static void json(Exchange exchange, Object answer) throws Exception {
+        org.apache.camel.Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(MAPPER.writeValueAsBytes(answer));
+    }
+
+    public void setConnectionFactory(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    public void setQueue(String queue) {
+        this.queue = queue;
+    }
+
+    public void setDeadLetterQueue(String deadLetterQueue) {
+        this.deadLetterQueue = deadLetterQueue;
+    }
+}

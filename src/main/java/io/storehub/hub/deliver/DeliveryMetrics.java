@@ -1,0 +1,67 @@
+package io.storehub.hub.deliver;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Records {@code storeganise.delivery.latency} (tag {@code destination}) after a successful send:
+ * from the moment the webhook was acknowledged ({@code SgReceivedAt}) to now, i.e. end to end through
+ * the queue, enrichment, fan-out, rate limit and retries. Published with p50/p95/p99 and a histogram.
+ * (camel-micrometer's timer only measures between two points of one exchange, hence this class.)
+ */
+public class DeliveryMetrics implements Processor, CamelContextAware {
+
+    private CamelContext camelContext;
+    private MeterRegistry meterRegistry;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    @Override
+    public void process(Exchange exchange) {
+        Long receivedAt = exchange.getProperty(DestinationRegistry.RECEIVED_AT, Long.class);
+        String destination = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
+        MeterRegistry registry = registry();
+        if (receivedAt == null || destination == null || registry == null) {
+            return;
+        }
+        timers.computeIfAbsent(destination, d -> Timer.builder("storeganise.delivery.latency")
+                        .description("Webhook acknowledged to delivered, per destination")
+                        .tag("destination", d)
+                        .publishPercentiles(0.5, 0.95, 0.99)
+                        .publishPercentileHistogram()
+                        // retries and rate limits make hours possible; the histogram must reach that far
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofHours(2))
+                        .distributionStatisticExpiry(Duration.ofMinutes(2))
+                        .register(registry))
+                .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAt)));
+    }
+
+    private MeterRegistry registry() {
+        if (meterRegistry == null && camelContext != null) {
+            meterRegistry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        }
+        return meterRegistry;
+    }
+
+    public void setMeterRegistry(MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

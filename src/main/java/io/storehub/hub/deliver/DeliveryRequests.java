@@ -1,0 +1,112 @@
+package io.storehub.hub.deliver;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.Headers;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Turns a rendered message into the request its destination expects: the HTTP method, URL, headers
+ * and authentication for {@code http}/{@code zapier}/{@code slack}, the addresses and parts of an e-mail.
+ * Every other header is dropped first, so nothing internal leaks to a destination (camel-http and
+ * camel-mail send message headers as HTTP and MIME headers).
+ */
+public class DeliveryRequests {
+
+    /** Exchange properties set by the e-mail rendering route. */
+    public static final String SUBJECT = "SgSubject";
+    public static final String TEXT = "SgText";
+    public static final String MAIL_URI = "SgMailUri";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private DestinationRegistry registry;
+
+    /** Body: the JSON to send (the enriched event or a rendered JSON template). */
+    public void http(Exchange exchange) {
+        Destination d = registry.destination(exchange);
+        Message m = clear(exchange);
+        m.setHeader(Exchange.HTTP_URI, d.url);
+        m.setHeader(Exchange.HTTP_METHOD, d.method);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+        // lets the receiver drop a repeat in the window between its 2xx and the hub recording it
+        m.setHeader("Idempotency-Key", exchange.getProperty(DestinationRegistry.DELIVERY_KEY));
+        m.setHeader("X-Storeganise-Event-Id", exchange.getProperty(DestinationRegistry.EVENT_ID));
+        m.setHeader("X-Storeganise-Event-Type", exchange.getProperty(Headers.EVENT_TYPE));
+        d.headers.forEach(m::setHeader);
+        if (d.authorization != null) {
+            m.setHeader("Authorization", d.authorization);
+        }
+    }
+
+    /**
+     * Body: the rendered text. Posts {@code {"text": ...}} to the incoming webhook, or
+     * {@code {"channel", "text"}} to chat.postMessage with the bot token.
+     *
+     * <p>Slack is called with camel-http rather than camel-slack: camel-slack 4.17 reports a failed
+     * webhook or API call as a CamelExchangeException carrying only the response text, without the
+     * HTTP status or the Retry-After header, so a 429 could not be retried when Slack asks, nor a 404
+     * {@code no_service} be told from a 500.
+     */
+    public void slack(Exchange exchange) throws Exception {
+        Destination d = registry.destination(exchange);
+        String text = exchange.getIn().getBody(String.class).strip().replaceAll("\n{3,}", "\n\n");
+        Map<String, Object> payload = new LinkedHashMap<>();
+        if (d.usesSlackApi()) {
+            payload.put("channel", d.channel);
+        }
+        payload.put("text", text);
+        if (d.username != null) {
+            payload.put("username", d.username);
+        }
+        if (d.iconEmoji != null) {
+            payload.put("icon_emoji", d.iconEmoji);
+        }
+        Message m = clear(exchange);
+        m.setBody(MAPPER.writeValueAsString(payload));
+        m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.webhookUrl);
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+        if (d.usesSlackApi()) {
+            m.setHeader("Authorization", "Bearer " + d.token);
+        }
+        exchange.setProperty("SgSlackApi", d.usesSlackApi());
+    }
+
+    /** Body: the rendered HTML; properties SgSubject and SgText: the subject and the plain-text part. */
+    public void email(Exchange exchange) {
+        Destination d = registry.destination(exchange);
+        String subject = exchange.getProperty(SUBJECT, "", String.class).strip().replaceAll("\\s+", " ");
+        String text = exchange.getProperty(TEXT, "", String.class).strip();
+        Message m = clear(exchange);
+        m.setHeader("Subject", subject);
+        m.setHeader("To", d.to);
+        m.setHeader("From", d.from);
+        if (d.cc != null) {
+            m.setHeader("Cc", d.cc);
+        }
+        if (d.bcc != null) {
+            m.setHeader("Bcc", d.bcc);
+        }
+        if (d.replyTo != null) {
+            m.setHeader("Reply-To", d.replyTo);
+        }
+        m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
+        // camel-mail sends a multipart/alternative: the body as HTML and this header as the text part
+        m.setHeader("CamelMailAlternativeBody", text);
+        exchange.setProperty(MAIL_URI, d.mailUri);
+    }
+
+    private static Message clear(Exchange exchange) {
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        return m;
+    }
+
+    public void setRegistry(DestinationRegistry registry) {
+        this.registry = registry;
+    }
+}

@@ -1,0 +1,64 @@
+package io.storehub.hub.deliver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Locale;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.util.HtmlEscaper;
+
+/**
+ * mustache.java escapes {@code {{value}}} for HTML. Each kind of message needs its own escaping, so
+ * the hub declares one mustache component per kind with this factory (routes/deliver-beans.camel.yaml):
+ * {@code html} for e-mail bodies, {@code slack} (only {@code & < >}, as Slack's mrkdwn asks, so a name
+ * like O'Brien is not shown as O&amp;#39;Brien), {@code json} (a JSON string's content, for HTTP templates)
+ * and {@code none} (e-mail subjects, plain-text bodies, log lines). {@code {{{value}}}} never escapes.
+ */
+public class EscapingMustacheFactory extends DefaultMustacheFactory {
+
+    private String escape = "html";
+
+    @Override
+    public void encode(String value, Writer writer) {
+        try {
+            switch (escape) {
+                case "none" -> writer.write(value);
+                case "slack" -> writer.write(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+                case "json" -> writeJson(value, writer);
+                default -> HtmlEscaper.escape(value, writer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeJson(String value, Writer writer) throws IOException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> writer.write("\\\"");
+                case '\\' -> writer.write("\\\\");
+                case '\n' -> writer.write("\\n");
+                case '\r' -> writer.write("\\r");
+                case '\t' -> writer.write("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        writer.write(String.format("\\u%04x", (int) c));
+                    } else {
+                        writer.write(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code html} (default), {@code slack}, {@code json} or {@code none}. */
+    public void setEscape(String escape) {
+        String e = escape.toLowerCase(Locale.ROOT);
+        if (!e.equals("html") && !e.equals("slack") && !e.equals("json") && !e.equals("none")) {
+            throw new IllegalArgumentException("escape must be html, slack, json or none, not " + escape);
+        }
+        this.escape = e;
+    }
+}

@@ -1,0 +1,116 @@
+package io.storehub.hub.deliver;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.RetryPolicy;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.SendFailedException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what a destination answered and decides: delivered, retry later, or permanent failure.
+ *
+ * <ul>
+ *   <li>HTTP (CRMs, Zapier, Slack webhooks): 2xx delivered; 408, 429 and 5xx retried, no earlier than a
+ *   {@code Retry-After} (seconds or HTTP date); any other status (400 {@code invalid_payload}, 403
+ *   {@code action_prohibited}, 404 {@code no_service}, 410 {@code channel_is_archived}, ...) is permanent.</li>
+ *   <li>Slack Web API (bot token): also HTTP 200 with {@code {"ok": false, "error": ...}}; a few errors are
+ *   transient, the rest ({@code channel_not_found}, {@code invalid_auth}, ...) permanent.</li>
+ *   <li>SMTP: a refused address or failed login is permanent; a connection failure is retried.</li>
+ * </ul>
+ * Sets the exchange properties {@code SgLastStatus} and {@code SgRetryAfterMillis} that RetryPolicy keeps.
+ */
+public class SendOutcome {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SendOutcome.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> SLACK_TRANSIENT = Set.of("ratelimited", "rate_limited", "internal_error", "fatal_error",
+            "service_unavailable", "request_timeout", "team_added_to_org");
+
+    /** After an HTTP call made with throwExceptionOnFailure=false. */
+    public void http(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String destination = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
+        exchange.setProperty(RetryPolicy.LAST_STATUS, status);
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String body = snippet(exchange.getMessage().getBody(String.class));
+        String reason = "HTTP " + status + " from " + destination + (body.isEmpty() ? "" : ": " + body);
+        if (status == 408 || status == 429 || status >= 500) {
+            long retryAfter = retryAfterMillis(exchange.getMessage().getHeader("Retry-After", String.class));
+            if (retryAfter > 0) {
+                exchange.setProperty(RetryPolicy.RETRY_AFTER, retryAfter);
+                reason += " (Retry-After " + Duration.ofMillis(retryAfter).toSeconds() + " s)";
+            }
+            throw new DeliveryFailure(reason);
+        }
+        throw new PermanentFailure(reason);
+    }
+
+    /** After a Slack Web API call (chat.postMessage): HTTP status first, then the {@code ok} field. */
+    public void slackApi(Exchange exchange) throws Exception {
+        http(exchange);
+        JsonNode answer = MAPPER.readTree(exchange.getMessage().getBody(String.class));
+        if (answer != null && answer.path("ok").asBoolean(false)) {
+            return;
+        }
+        String error = answer == null ? "no answer" : answer.path("error").asText("unknown_error");
+        String reason = "Slack API error from " + exchange.getProperty(DestinationRegistry.DESTINATION) + ": " + error;
+        exchange.setProperty(RetryPolicy.LAST_STATUS, error);
+        if (SLACK_TRANSIENT.contains(error)) {
+            throw new DeliveryFailure(reason);
+        }
+        throw new PermanentFailure(reason);
+    }
+
+    /** In the doCatch of an SMTP send: rethrows the failure, as permanent when retrying cannot help. */
+    public void mail(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String destination = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SendFailedException || t instanceof AuthenticationFailedException) {
+                exchange.setProperty(RetryPolicy.LAST_STATUS, t.getClass().getSimpleName());
+                throw new PermanentFailure("SMTP refused the e-mail for " + destination + ": " + t.getMessage(), e);
+            }
+        }
+        LOG.debug("SMTP failure for {} is retried: {}", destination, e == null ? null : e.toString());
+        throw e == null ? new DeliveryFailure("SMTP failure for " + destination) : e;
+    }
+
+    /** {@code Retry-After}: delay-seconds or an HTTP date; 0 when absent or unreadable. Capped at a day. */
+    static long retryAfterMillis(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        String v = value.trim();
+        long millis;
+        try {
+            millis = Long.parseLong(v) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                millis = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - System.currentTimeMillis();
+            } catch (DateTimeParseException notADate) {
+                return 0;
+            }
+        }
+        return Math.max(0, Math.min(millis, Duration.ofDays(1).toMillis()));
+    }
+
+    private static String snippet(String body) {
+        if (body == null) {
+            return "";
+        }
+        String s = body.strip().replaceAll("\\s+", " ");
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}

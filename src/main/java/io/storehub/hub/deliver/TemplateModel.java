@@ -1,0 +1,205 @@
+package io.storehub.hub.deliver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.dispatch.EventCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Turns the enriched event (JSON text or map, docs/enriched-event.md) into what the message
+ * templates see: every key of the enriched event, plus {@code view}, a few ready-made fields that
+ * fall back gracefully when enrichment is missing, so templates stay logic-less:
+ *
+ * <ul>
+ *   <li>{@code view.title}: a short title per event type ("Move-in completed"),
+ *   {@code view.meaning}: one sentence on what the type means, {@code view.headline}: the enrichment's
+ *   {@code summary.headline} or else the meaning;</li>
+ *   <li>{@code view.customer}, {@code view.email}, {@code view.phone}, {@code view.unit}, {@code view.site},
+ *   {@code view.date}, {@code view.amount}: from {@code summary} (or the enriched resources), absent when unknown;</li>
+ *   <li>{@code view.facts}: those of them present, as {@code label}/{@code value} pairs;
+ *   {@code view.ids}: the ids the webhook carried ({@code event.data}), as label/value pairs, and
+ *   {@code view.idsText} the same on one line; {@code view.changed}: {@code changedKeys}, comma-separated;</li>
+ *   <li>{@code view.link}: {@code links.admin} (or the first link), {@code view.enriched}: whether
+ *   {@code summary} is there; {@code view.eventId}, {@code view.type}, {@code view.family}, {@code view.created}.</li>
+ * </ul>
+ */
+public class TemplateModel implements Processor {
+
+    /** The template model's extra key. */
+    public static final String VIEW = "view";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final Map<String, String> TITLES = Map.ofEntries(
+            Map.entry("business.updated", "Business settings updated"),
+            Map.entry("site.settings.updated", "Site settings updated"),
+            Map.entry("site.availability.updated", "Site availability updated"),
+            Map.entry("addon.installed", "Add-on installed"),
+            Map.entry("addon.customFields.validate", "Add-on custom fields to validate"),
+            Map.entry("items.updated", "Valet items updated"),
+            Map.entry("job.unit_moveIn.create.started", "Move-in order started"),
+            Map.entry("job.unit_moveIn.started", "Move-in confirmed"),
+            Map.entry("job.unit_moveIn.created", "Move-in requested"),
+            Map.entry("job.unit_moveIn.completed", "Move-in completed"),
+            Map.entry("job.unit_moveIn.cancelled", "Move-in cancelled"),
+            Map.entry("job.unit_moveOut.created", "Move-out scheduled"),
+            Map.entry("job.unit_moveOut.completed", "Move-out completed"),
+            Map.entry("job.unit_moveOut.cancelled", "Move-out cancelled"),
+            Map.entry("job.unit_transfer.completed", "Unit transfer completed"),
+            Map.entry("job.valetOrder.submitted", "Valet order submitted"),
+            Map.entry("job.valetOrder.created", "Valet order created"),
+            Map.entry("job.valetOrder.started", "Valet order confirmed"),
+            Map.entry("job.valetOrder.completed", "Valet order completed"),
+            Map.entry("job.valetOrder.cancelled", "Valet order cancelled"),
+            Map.entry("unit.reserved", "Unit reserved"),
+            Map.entry("unit.occupied", "Unit occupied"),
+            Map.entry("unit.blocked", "Unit blocked"),
+            Map.entry("unit.unassigned", "Unit unassigned"),
+            Map.entry("unit.unblocked", "Unit unblocked"),
+            Map.entry("unit.archived", "Unit archived"),
+            Map.entry("unitRental.markOverdue", "Rental overdue"),
+            Map.entry("unitRental.unmarkOverdue", "Rental no longer overdue"),
+            Map.entry("unitRental.updated", "Rental updated"),
+            Map.entry("unitRental.invoice.created", "Rental invoice created"),
+            Map.entry("user.created", "New user"),
+            Map.entry("user.updated", "User updated"),
+            Map.entry("user.billing.updated", "User billing details updated"),
+            Map.entry("valet.invoice.created", "Valet invoice created"),
+            Map.entry("invoice.state.updated", "Invoice state changed"),
+            Map.entry("invoice.payments.updated", "Invoice payments updated"),
+            Map.entry("invoice.deleted", "Invoice deleted"));
+
+    private static final Map<String, String> ID_LABELS = Map.ofEntries(
+            Map.entry("jobId", "Job"), Map.entry("unitRentalId", "Rental"), Map.entry("oldRentalId", "Previous rental"),
+            Map.entry("newRentalId", "New rental"), Map.entry("invoiceId", "Invoice"), Map.entry("unitId", "Unit"),
+            Map.entry("userId", "User"), Map.entry("siteId", "Site"), Map.entry("addonId", "Add-on"),
+            Map.entry("valetOrderId", "Valet order"), Map.entry("itemIds", "Items"), Map.entry("changedKeys", "Changed"));
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        exchange.getIn().setBody(model(exchange.getIn().getBody()));
+    }
+
+    /** The template model of an enriched event given as a map, JSON text or JSON bytes. */
+    public static Map<String, Object> model(Object enriched) throws Exception {
+        Map<String, Object> event = asMap(enriched);
+        Map<String, Object> model = new LinkedHashMap<>(event);
+        model.put(VIEW, view(event));
+        return model;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object body) throws Exception {
+        if (body instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        if (body instanceof byte[] bytes) {
+            return MAPPER.readValue(bytes, new TypeReference<>() {
+            });
+        }
+        if (body instanceof String text) {
+            return MAPPER.readValue(text, new TypeReference<>() {
+            });
+        }
+        throw new IllegalArgumentException("The enriched event must be a map or JSON, not " + (body == null ? "null" : body.getClass().getName()));
+    }
+
+    static Map<String, Object> view(Map<String, Object> e) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Map<String, Object> event = map(e.get("event"));
+        Map<String, Object> summary = map(e.get("summary"));
+        String type = text(e.get("type"), text(event.get("type"), "unknown"));
+        String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
+                .findFirst().orElse("Storeganise event " + type);
+        view.put("eventId", text(event.get("id"), null));
+        view.put("type", type);
+        view.put("family", text(e.get("family"), EventCatalog.familyOf(type)));
+        view.put("created", text(event.get("created"), null));
+        view.put("title", TITLES.getOrDefault(type, humanize(type)));
+        view.put("meaning", meaning);
+        view.put("headline", text(summary.get("headline"), meaning));
+        view.put("enriched", !summary.isEmpty());
+
+        Map<String, Object> customer = map(e.get("customer"));
+        Map<String, Object> site = map(e.get("site"));
+        Map<String, Object> unit = map(e.get("unit"));
+        String customerName = text(summary.get("customerName"), personName(customer));
+        String siteName = text(summary.get("siteName"), text(map(site.get("title")).get("en"), text(site.get("title"), null)));
+        String siteCode = text(summary.get("siteCode"), text(site.get("code"), null));
+        String amount = text(map(summary.get("amount")).get("formatted"), null);
+        List<Map<String, String>> facts = new ArrayList<>();
+        put(view, facts, "customer", "Customer", customerName);
+        put(view, facts, "email", "Email", text(summary.get("customerEmail"), text(customer.get("email"), null)));
+        put(view, facts, "phone", "Phone", text(summary.get("customerPhone"), text(customer.get("phone"), null)));
+        put(view, facts, "unit", "Unit", text(summary.get("unitName"), text(unit.get("name"), null)));
+        put(view, facts, "site", "Site", siteName == null ? siteCode : siteCode == null ? siteName : siteName + " (" + siteCode + ")");
+        put(view, facts, "date", "Date", text(summary.get("date"), null));
+        put(view, facts, "amount", "Amount", amount);
+        view.put("facts", facts);
+
+        List<Map<String, String>> ids = new ArrayList<>();
+        map(event.get("data")).forEach((k, v) -> {
+            String value = v instanceof List<?> list ? String.join(", ", list.stream().map(String::valueOf).toList())
+                    : v instanceof Map<?, ?> || v == null ? null : String.valueOf(v);
+            if (value != null && !value.isEmpty()) {
+                ids.add(Map.of("label", ID_LABELS.getOrDefault(k, humanize(k)), "key", k, "value", value));
+            }
+        });
+        view.put("ids", ids);
+        view.put("idsText", String.join(" · ", ids.stream().map(i -> i.get("label") + " " + i.get("value")).toList()));
+        Object changed = map(event.get("data")).get("changedKeys");
+        if (changed instanceof List<?> keys && !keys.isEmpty()) {
+            view.put("changed", String.join(", ", keys.stream().map(String::valueOf).toList()));
+        }
+
+        Map<String, Object> links = map(e.get("links"));
+        Object link = links.containsKey("admin") ? links.get("admin") : links.values().stream().findFirst().orElse(null);
+        if (link instanceof String s && !s.isBlank()) {
+            view.put("link", s);
+        }
+        return view;
+    }
+
+    private static void put(Map<String, Object> view, List<Map<String, String>> facts, String key, String label, String value) {
+        if (value != null && !value.isBlank()) {
+            view.put(key, value);
+            facts.add(Map.of("label", label, "value", value));
+        }
+    }
+
+    private static String personName(Map<String, Object> person) {
+        String name = text(person.get("name"), null);
+        if (name != null) {
+            return name;
+        }
+        String first = text(person.get("firstName"), "");
+        String last = text(person.get("lastName"), "");
+        String full = (first + " " + last).trim();
+        return full.isEmpty() ? null : full;
+    }
+
+    /** "job.unit_moveIn.completed" -> "Job unit move in completed"; for types the table does not know. */
+    static String humanize(String name) {
+        String spaced = name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replaceAll("[._]+", " ").trim().toLowerCase();
+        return spaced.isEmpty() ? name : Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static String text(Object value, String fallback) {
+        if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
+            return fallback;
+        }
+        String s = String.valueOf(value);
+        return s.isBlank() ? fallback : s;
+    }
+}

@@ -1,0 +1,58 @@
+package io.storehub.hub.deliver;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.storehub.hub.support.Webhooks;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** At most one successful delivery per (event, destination), whatever is repeated upstream. */
+class DeliveryExactlyOnceTest extends DeliverTestSupport {
+
+    @BeforeEach
+    void services() {
+        servicesAnswerOk();
+    }
+
+    @Test
+    void aDeliveryRedeliveredAfterItsSuccessWasRecordedIsNotPostedAgain() throws Exception {
+        String id = Webhooks.newId();
+        Map<String, Object> event = enriched(id, "job.unit_moveIn.completed", Map.of("jobId", id), Map.of());
+        double duplicates = deliveries("crm", "duplicate");
+        queueDelivery(id, "job.unit_moveIn.completed", "crm", event);
+        await().atMost(Duration.ofSeconds(15)).until(() -> requestsMentioning(CRM, id).size() == 1);
+        NotifyBuilder handledAgain = whenDeliveryHandled(id, "crm", 1);
+
+        // what the broker does when the hub dies after the send but before the acknowledgement
+        queueDelivery(id, "job.unit_moveIn.completed", "crm", event);
+
+        assertThat(handledAgain.matches(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(deliveries("crm", "duplicate")).isEqualTo(duplicates + 1);
+        assertThat(requestsMentioning(CRM, id)).hasSize(1);
+    }
+
+    @Test
+    void aRepeatedFanOutOfTheSameEventQueuesEachDeliveryOnce() throws Exception {
+        String id = Webhooks.newId();
+        Map<String, Object> event = enriched(id, "job.unit_moveIn.completed", Map.of("jobId", id), Map.of());
+        camelContext.getRouteController().stopRoute("deliver-to-destination");
+        try {
+            deliver(event);
+            // the event processed again, e.g. retried after a later failure in its processing
+            deliver(event);
+
+            assertThat(queued("storeganise.deliveries", "SgEventId = '" + id + "'"))
+                    .as("site-team, crm, audit and move-in-charge, once each").isEqualTo(4);
+        } finally {
+            camelContext.getRouteController().startRoute("deliver-to-destination");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> requestsMentioning(CRM, id).size() == 1
+                && queued("storeganise.deliveries", "SgEventId = '" + id + "'") == 0);
+    }
+}
