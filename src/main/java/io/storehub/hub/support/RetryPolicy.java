@@ -13,7 +13,11 @@ import org.apache.camel.Processor;
 /**
  * Decides what happens to a queued message whose processing failed: retry it later from the queue
  * (exponential backoff with jitter, at least any {@code Retry-After} the failure asked for), or park
- * it in the dead letter queue with the reason once {@code maxAttempts} are used up.
+ * it in the dead letter queue with the reason once {@code maxAttempts} are used up, or at once when
+ * the failure is a {@link PermanentFailureException} (anywhere in its cause chain): retrying cannot
+ * fix it. The wait before a retry is at least what the failure asked for: the {@link #RETRY_AFTER}
+ * header or exchange property, or a {@link RetryAfterHint} in the cause chain (the header alone does
+ * not survive {@code useOriginalMessage}).
  *
  * <p>The retry is a re-send to the same queue with Artemis' scheduled delivery header, so a waiting
  * retry holds no consumer thread and survives restarts. Sets {@link #ACTION} to {@code retry} or
@@ -22,9 +26,9 @@ import org.apache.camel.Processor;
 public class RetryPolicy implements Processor {
 
     public static final String ACTION = "SgRetryAction";
-    /** Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional. */
     /** When the next attempt is due, ISO-8601, for logs and for people browsing the queue. */
     public static final String NEXT_ATTEMPT_AT = "SgNextAttemptAt";
+    /** Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional. */
     public static final String RETRY_AFTER = "SgRetryAfterMillis";
     /** Artemis: deliver no earlier than this epoch-millis time. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
@@ -42,13 +46,15 @@ public class RetryPolicy implements Processor {
         Message msg = exchange.getMessage();
         int failures = msg.getHeader(Headers.ATTEMPT, 0, Integer.class) + 1;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        PermanentFailureException permanent = find(cause, PermanentFailureException.class);
         msg.setHeader(Headers.ATTEMPT, failures);
-        msg.setHeader(Headers.FAILURE_REASON, reason(cause));
+        // a permanent failure may arrive wrapped; its own message is the one that says what to fix
+        msg.setHeader(Headers.FAILURE_REASON, reason(permanent != null ? permanent : cause));
         msg.setHeader(Headers.FAILED_ROUTE, exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
         msg.removeHeader(DUPLICATE_ID);
         msg.removeHeaders("JMS*");
-        if (failures < maxAttempts) {
-            long wait = Math.max(delayFor(failures).toMillis(), msg.getHeader(RETRY_AFTER, 0L, Long.class));
+        if (failures < maxAttempts && permanent == null) {
+            long wait = Math.max(delayFor(failures).toMillis(), askedWait(exchange, cause));
             long at = clock.millis() + wait;
             msg.setHeader(SCHEDULED_DELIVERY, at);
             msg.setHeader(NEXT_ATTEMPT_AT, Instant.ofEpochMilli(at).toString());
@@ -60,6 +66,7 @@ public class RetryPolicy implements Processor {
             msg.setHeader(ACTION, "park");
         }
         msg.removeHeader(RETRY_AFTER);
+        exchange.removeProperty(RETRY_AFTER);
     }
 
     /** Backoff before retry number {@code failures}: exponential, capped, with "equal jitter" (50-100 %). */
@@ -68,6 +75,27 @@ public class RetryPolicy implements Processor {
         double capped = Math.min(base, maxDelay.toMillis());
         double jittered = capped / 2 + ThreadLocalRandom.current().nextDouble() * capped / 2;
         return Duration.ofMillis((long) jittered);
+    }
+
+    /** The longest wait the failure asked for: header, exchange property or a hint in the cause chain. */
+    static long askedWait(Exchange exchange, Throwable cause) {
+        long asked = Math.max(exchange.getMessage().getHeader(RETRY_AFTER, 0L, Long.class),
+                exchange.getProperty(RETRY_AFTER, 0L, Long.class));
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetryAfterHint hint) {
+                asked = Math.max(asked, hint.getRetryAfterMillis());
+            }
+        }
+        return asked;
+    }
+
+    static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     static String reason(Throwable cause) {
