@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * The API key is held here only: it is never put in a header outside the breaker, a property, a
  * log line, an exception message or {@link #toString()}.
  */
-public class StoreganiseApi {
+public class StoreganiseApi implements org.apache.camel.CamelContextAware {
 
     // what the route tells prepare()
     public static final String FETCH_RESOURCE = "SgFetchResource";
@@ -75,6 +75,8 @@ public class StoreganiseApi {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
     private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[a-z0-9-]+(\\.[a-z0-9-]+)*");
     private static final long MAX_RETRY_AFTER = Duration.ofHours(1).toMillis();
+    /** Camel's YAML DSL builds declared beans twice (pre-parse, then load): announce once per context. */
+    private static final java.util.Set<Object> ANNOUNCED = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private String baseUrl;
     private String key;
@@ -86,6 +88,7 @@ public class StoreganiseApi {
     private StoreganiseApiHealth health;
     private long circuitOpenMillis = 30_000;
     private Clock clock = Clock.systemUTC();
+    private org.apache.camel.CamelContext camelContext;
 
     /** Checks the configuration at start-up (YAML bean initMethod). */
     public void init() {
@@ -100,6 +103,14 @@ public class StoreganiseApi {
                         + "set STOREGANISE_API_KEY to a Storeganise API key (role api), or unset the base URL to run without enrichment.");
             }
         }
+        if (health != null) {
+            health.setConfigured(baseUrl != null || key != null);
+        }
+        synchronized (ANNOUNCED) {
+            if (camelContext != null && !ANNOUNCED.add(camelContext)) {
+                return;
+            }
+        }
         if (baseUrl == null && key == null) {
             LOG.warn("Storeganise API not configured (storeganise.api.base-url / STOREGANISE_API_URL is empty): "
                     + "events are delivered without enrichment, every resource listed in 'missing'.");
@@ -108,9 +119,6 @@ public class StoreganiseApi {
                     + "against hosts allowed by storeganise.api.addon.allowed-hosts {}", allowedHosts);
         } else {
             LOG.info("Enriching events from {} (add-on apiUrl hosts allowed: {})", baseUrl, allowedHosts);
-        }
-        if (health != null) {
-            health.setConfigured(baseUrl != null || key != null);
         }
     }
 
@@ -494,6 +502,16 @@ public class StoreganiseApi {
 
     public void setValetOrderPath(String path) {
         path(StoreganiseResource.VALET_ORDER, path);
+    }
+
+    @Override
+    public void setCamelContext(org.apache.camel.CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public org.apache.camel.CamelContext getCamelContext() {
+        return camelContext;
     }
 
     @Override
