@@ -49,10 +49,11 @@ abstract class EnrichTestSupport extends HubTestSupport {
         breaker().getCircuitBreaker().reset();
         cache().invalidateAll();
         camelContext.getRegistry().lookupByNameAndType("storeganiseApiHealth", StoreganiseApiHealth.class).answered();
-        DELIVERED.computeIfAbsent(camelContext, this::watchDeliveries);
+        DELIVERED.computeIfAbsent(camelContext, EnrichTestSupport::watchDeliveries);
     }
 
-    private Map<String, Map<String, Object>> watchDeliveries(CamelContext camel) {
+    /** Records a JSON snapshot of every event sent to direct:deliver in this Camel context, by event id. */
+    static Map<String, Map<String, Object>> watchDeliveries(CamelContext camel) {
         Map<String, Map<String, Object>> delivered = new ConcurrentHashMap<>();
         camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
