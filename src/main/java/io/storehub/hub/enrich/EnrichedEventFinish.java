@@ -109,7 +109,8 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         } else if (site != null) {
             parts.add(site);
         }
-        String invoiceNumber = JsonPaths.first(event, "invoice.sid invoice.id");
+        // a deleted invoice is known by the id in the event only
+        String invoiceNumber = JsonPaths.first(event, "invoice.sid invoice.id event.data.invoiceId");
         if (invoiceNumber != null) {
             parts.add("invoice " + invoiceNumber);
         }

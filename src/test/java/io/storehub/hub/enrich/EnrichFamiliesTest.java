@@ -170,7 +170,7 @@ class EnrichFamiliesTest extends EnrichTestSupport {
         assertThat(requests()).isEmpty();
         assertThat(at(enriched, "event.data.invoiceId")).isEqualTo("6b057c433e7c1d9a421c0e05");
         assertThat(enriched).doesNotContainKeys("invoice", "missing");
-        assertThat(at(enriched, "summary.headline")).asString().startsWith("An invoice was deleted");
+        assertThat(at(enriched, "summary.headline")).asString().startsWith("An invoice was deleted: invoice 6b057c433e7c1d9a421c0e05, ");
     }
 
     @Test
