@@ -343,6 +343,9 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
                 .description("From the webhook's acknowledgement to its enriched event (includes queue retries)")
                 .tag("family", family)
                 .publishPercentileHistogram()
+                // a backlog (an outage, a rate limit, a billing run behind the concurrency cap) takes minutes
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofHours(2))
                 .register(registry())
                 .record(elapsed, TimeUnit.MILLISECONDS);
     }
