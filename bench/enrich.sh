@@ -33,8 +33,13 @@ WORK=$(mktemp -d /tmp/hub-enrich-bench-XXXXXX)
 HUB_PID=
 STUB_PID=
 cleanup() {
-  [ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null
-  [ -n "$STUB_PID" ] && kill "$STUB_PID" 2>/dev/null && wait "$STUB_PID" 2>/dev/null
+  set +e  # a killed process' exit status must not stop the clean-up half-way
+  for pid in $HUB_PID $STUB_PID; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in $HUB_PID $STUB_PID; do
+    wait "$pid" 2>/dev/null
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
