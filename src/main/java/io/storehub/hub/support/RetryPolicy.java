@@ -62,9 +62,7 @@ public class RetryPolicy implements Processor {
             msg.setHeader(LAST_STATUS, lastStatus);
         }
         if (failures < maxAttempts && PermanentFailure.in(cause) == null) {
-            long retryAfter = Math.max(msg.getHeader(RETRY_AFTER, 0L, Long.class),
-                    exchange.getProperty(RETRY_AFTER, 0L, Long.class));
-            long wait = Math.max(delayFor(failures).toMillis(), retryAfter);
+            long wait = Math.max(delayFor(failures).toMillis(), askedWait(exchange, cause));
             long at = clock.millis() + wait;
             msg.setHeader(SCHEDULED_DELIVERY, at);
             msg.setHeader(NEXT_ATTEMPT_AT, Instant.ofEpochMilli(at).toString());
@@ -84,6 +82,22 @@ public class RetryPolicy implements Processor {
         double capped = Math.min(base, maxDelay.toMillis());
         double jittered = capped / 2 + ThreadLocalRandom.current().nextDouble() * capped / 2;
         return Duration.ofMillis((long) jittered);
+    }
+
+    /**
+     * The longest wait the failure asked for: the {@link #RETRY_AFTER} header or exchange property, or
+     * a {@link RetryAfterHint} in the cause chain (an exception survives {@code useOriginalMessage},
+     * headers set while processing do not).
+     */
+    static long askedWait(Exchange exchange, Throwable cause) {
+        long asked = Math.max(exchange.getMessage().getHeader(RETRY_AFTER, 0L, Long.class),
+                exchange.getProperty(RETRY_AFTER, 0L, Long.class));
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetryAfterHint hint) {
+                asked = Math.max(asked, hint.getRetryAfterMillis());
+            }
+        }
+        return asked;
     }
 
     static String reason(Throwable cause) {

@@ -17,9 +17,10 @@ class DuplicateDeliveryTest extends HubTestSupport {
     void aRepeatedDeliveryIsAcknowledgedAsDuplicateAndProcessedOnce() {
         String id = Webhooks.newId();
         String body = Webhooks.event(id, "job.unit_moveIn.created");
-        NotifyBuilder processed = new NotifyBuilder(camelContext).fromCurrentRoute("deliver")
+        // the dispatch consumer takes each stored event once (deliveries to destinations are separate messages)
+        NotifyBuilder processed = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
                 .filter(header("SgEventId").isEqualTo(id)).whenDone(1).create();
-        NotifyBuilder processedTwice = new NotifyBuilder(camelContext).fromCurrentRoute("deliver")
+        NotifyBuilder processedTwice = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
                 .filter(header("SgEventId").isEqualTo(id)).whenDone(2).create();
 
         HttpResponse<String> first = postSigned(body);

@@ -21,7 +21,8 @@ import static org.apache.camel.builder.Builder.header;
 
 /**
  * The hub as it runs for real: Spring Boot on a random HTTP port, the routes from routes/, an
- * embedded persistent Artemis and an H2 file database in a fresh data directory. Every test class
+ * embedded persistent Artemis and an H2 file database in a fresh data directory, enriching events
+ * from a WireMock Storeganise ({@link StoreganiseStub}). Every test class
  * extending this shares one running hub (Spring's context cache), so tests use fresh event ids.
  */
 @CamelSpringBootTest
@@ -52,6 +53,7 @@ public abstract class HubTestSupport {
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("storeganise.data-dir", DATA_DIR::toString);
+        StoreganiseStub.register(registry);
     }
 
     protected String webhookUrl() {

@@ -1,0 +1,418 @@
+package io.storehub.hub.enrich;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.text.NumberFormat;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.storehub.hub.dispatch.EventCatalog;
+import io.storehub.hub.ingest.Headers;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Completes the enriched event once the family route has fetched what it needs: the convenience
+ * fields people put in messages ({@code summary}: customer name, unit, site, time zone, the date in the
+ * site's time zone, money with its currency, a one-line headline) and {@code links} back to the
+ * Storeganise back office; then records {@code storeganise.enrich.latency} (received to enriched).
+ * Reads only what the API returned, tolerating any of it missing (see docs/enriched-event.md).
+ */
+public class EnrichedEventFinish implements Processor, CamelContextAware {
+
+    public static final String LATENCY_METER = "storeganise.enrich.latency";
+    private static final String[] TIME_ZONE_FIELDS = {"site.timezone", "site.timeZone", "site.tz", "settings.timezone",
+            "settings.timeZone"};
+
+    private CamelContext camelContext;
+    private MeterRegistry meterRegistry;
+    private String language = "en-GB";
+    private ZoneId defaultTimeZone;
+    private String defaultCurrency;
+    private String adminUrl;
+    private String baseUrl;
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getIn().removeHeaders("SgFetch*");
+        Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), null);
+        if (event != null) {
+            Locale locale = Locale.forLanguageTag(language);
+            Map<String, Object> summary = summary(event, locale);
+            event.put("summary", summary);
+            Map<String, Object> links = links(event);
+            if (!links.isEmpty()) {
+                event.put("links", links);
+            }
+        }
+        recordLatency(exchange);
+    }
+
+    Map<String, Object> summary(Map<String, Object> event, Locale locale) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        Map<String, Object> customer = JsonPaths.map(event, "customer");
+        put(summary, "customerName", customerName(customer));
+        put(summary, "customerEmail", JsonPaths.text(customer, "email"));
+        put(summary, "customerPhone", JsonPaths.text(customer, "phone"));
+        String unitName = JsonPaths.first(event, "unit.name unitRental.unit.name");
+        put(summary, "unitName", unitName);
+        String siteName = localized(JsonPaths.get(event, "site.title"), locale);
+        if (siteName == null) {
+            siteName = localized(JsonPaths.get(event, "site.name"), locale);
+        }
+        put(summary, "siteName", siteName);
+        put(summary, "siteCode", JsonPaths.text(event, "site.code"));
+        ZoneId zone = timeZone(event);
+        put(summary, "timeZone", zone == null ? null : zone.getId());
+        String when = dateSource(event);
+        put(summary, "date", isoDate(when, zone));
+        Map<String, Object> amount = amount(event, locale);
+        if (amount != null) {
+            summary.put("amount", amount);
+        }
+        summary.put("headline", headline(event, summary, humanDate(when, zone, locale)));
+        return summary;
+    }
+
+    private String headline(Map<String, Object> event, Map<String, Object> summary, String humanDate) {
+        String type = JsonPaths.text(event, "type");
+        String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
+                .findFirst().orElse("Storeganise event " + type);
+        List<String> parts = new ArrayList<>();
+        addIfPresent(parts, (String) summary.get("customerName"));
+        String unit = (String) summary.get("unitName");
+        String site = (String) summary.get("siteName");
+        String previousUnit = JsonPaths.text(event, "previousUnitRental.unit.name");
+        if (unit != null) {
+            String where = previousUnit != null ? "unit " + previousUnit + " to unit " + unit : "unit " + unit;
+            parts.add(site != null ? where + " at " + site : where);
+        } else if (site != null) {
+            parts.add(site);
+        }
+        // a deleted invoice is known by the id in the event only
+        String invoiceNumber = JsonPaths.first(event, "invoice.sid invoice.id event.data.invoiceId");
+        if (invoiceNumber != null) {
+            parts.add("invoice " + invoiceNumber);
+        }
+        if (summary.get("amount") instanceof Map<?, ?> amount && amount.get("formatted") != null) {
+            parts.add(amount.get("formatted").toString());
+        }
+        if (humanDate != null) {
+            parts.add(humanDate);
+        }
+        return parts.isEmpty() ? meaning + "." : meaning + ": " + String.join(", ", parts) + ".";
+    }
+
+    static String customerName(Map<String, Object> customer) {
+        if (customer == null) {
+            return null;
+        }
+        String name = JsonPaths.text(customer, "name");
+        if (name != null) {
+            return name;
+        }
+        String first = JsonPaths.text(customer, "firstName");
+        String last = JsonPaths.text(customer, "lastName");
+        String joined = ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
+        return joined.isEmpty() ? JsonPaths.text(customer, "email") : joined;
+    }
+
+    /** Storeganise titles are objects by language, e.g. {@code {"en": "Downtown"}}; plain strings pass. */
+    static String localized(Object title, Locale locale) {
+        if (title instanceof String s) {
+            return s.isBlank() ? null : s;
+        }
+        if (title instanceof Map<?, ?> byLanguage && !byLanguage.isEmpty()) {
+            Object preferred = byLanguage.get(locale.getLanguage());
+            if (preferred == null) {
+                preferred = byLanguage.get("en");
+            }
+            if (preferred == null) {
+                preferred = byLanguage.values().stream().filter(v -> v instanceof String s && !s.isBlank()).findFirst().orElse(null);
+            }
+            return preferred == null ? null : preferred.toString();
+        }
+        return null;
+    }
+
+    private ZoneId timeZone(Map<String, Object> event) {
+        for (String field : TIME_ZONE_FIELDS) {
+            String id = JsonPaths.text(event, field);
+            if (id != null) {
+                try {
+                    return ZoneId.of(id);
+                } catch (DateTimeException ignored) {
+                    // not an IANA zone: try the next source
+                }
+            }
+        }
+        return defaultTimeZone;
+    }
+
+    /** The job's own date for jobs (the move-in day), else when the event happened. */
+    private static String dateSource(Map<String, Object> event) {
+        String family = JsonPaths.text(event, "family");
+        if (family != null && family.startsWith("job-")) {
+            String jobDate = JsonPaths.first(event, "job.data.date job.date valetOrder.date");
+            if (jobDate != null) {
+                return jobDate;
+            }
+        }
+        return JsonPaths.text(event, "event.created");
+    }
+
+    static String isoDate(String value, ZoneId zone) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() == 10) {
+            return value; // a calendar day (e.g. a move-in date) has no time zone to convert
+        }
+        Instant instant = instant(value);
+        if (instant == null) {
+            return value;
+        }
+        ZonedDateTime at = instant.atZone(zone != null ? zone : ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+        return at.toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    static String humanDate(String value, ZoneId zone, Locale locale) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.length() == 10) {
+                return LocalDate.parse(value).format(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale));
+            }
+            Instant instant = instant(value);
+            if (instant == null) {
+                return null;
+            }
+            ZonedDateTime at = instant.atZone(zone != null ? zone : ZoneOffset.UTC);
+            return at.format(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale))
+                    + (zone == null ? " UTC" : "");
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeException e) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    /** Money of the event: the invoice total, else the rental price; with the currency when known. */
+    private Map<String, Object> amount(Map<String, Object> event, Locale locale) {
+        Object value = event.containsKey("invoice") ? JsonPaths.get(event, "invoice.total")
+                : "unit-rental".equals(event.get("family")) ? JsonPaths.get(event, "unitRental.price") : null;
+        if (!(value instanceof Number number)) {
+            return null;
+        }
+        String code = JsonPaths.first(event, "invoice.currency site.currency settings.currency");
+        if (code == null) {
+            code = defaultCurrency;
+        }
+        Currency currency = null;
+        if (code != null) {
+            try {
+                currency = Currency.getInstance(code.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException unknown) {
+                currency = null;
+            }
+        }
+        NumberFormat format;
+        if (currency != null) {
+            format = NumberFormat.getCurrencyInstance(locale);
+            format.setCurrency(currency);
+            format.setMinimumFractionDigits(currency.getDefaultFractionDigits());
+            format.setMaximumFractionDigits(currency.getDefaultFractionDigits());
+        } else {
+            format = NumberFormat.getNumberInstance(locale);
+            format.setMinimumFractionDigits(2);
+            format.setMaximumFractionDigits(2);
+        }
+        Map<String, Object> amount = new LinkedHashMap<>();
+        amount.put("value", number);
+        amount.put("currency", currency != null ? currency.getCurrencyCode() : null);
+        amount.put("formatted", format.format(new BigDecimal(number.toString())));
+        return amount;
+    }
+
+    /** Back-office links for people (paths UNVERIFIED, see StoreganiseResource#adminPath). */
+    private Map<String, Object> links(Map<String, Object> event) {
+        String root = adminRoot(JsonPaths.text(event, "event.apiUrl"));
+        Map<String, Object> links = new LinkedHashMap<>();
+        if (root == null) {
+            return links;
+        }
+        String[][] resources = {{"job", "JOB"}, {"valetOrder", "VALET_ORDER"}, {"unitRental", "UNIT_RENTAL"},
+                {"invoice", "INVOICE"}, {"customer", "USER"}, {"unit", "UNIT"}, {"site", "SITE"}, {"addon", "ADDON"}};
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String[] r : resources) {
+            String id = JsonPaths.text(event, r[0] + ".id");
+            if (id != null) {
+                byKey.put(r[0], root + StoreganiseResource.valueOf(r[1]).adminPath().replace("{id}", id));
+            }
+        }
+        String main = mainResource(JsonPaths.text(event, "family"), JsonPaths.text(event, "type"));
+        String admin = main != null ? byKey.get(main) : null;
+        if (admin == null && !byKey.isEmpty()) {
+            admin = byKey.values().iterator().next();
+        }
+        if (admin != null) {
+            links.put("admin", admin);
+        }
+        links.putAll(byKey);
+        return links;
+    }
+
+    private static String mainResource(String family, String type) {
+        if (family == null) {
+            return null;
+        }
+        if ("unitRental.invoice.created".equals(type)) {
+            return "invoice";
+        }
+        return switch (family) {
+            case "job-move-in", "job-move-out", "job-transfer", "job-valet-order", "items" -> "job";
+            case "unit-rental" -> "unitRental";
+            case "invoice", "valet-invoice" -> "invoice";
+            case "user" -> "customer";
+            case "unit" -> "unit";
+            case "site" -> "site";
+            case "addon" -> "addon";
+            default -> null;
+        };
+    }
+
+    /** https://{business}.storeganise.com from storeganise.enrich.admin-url, the add-on's apiUrl or the base URL. */
+    private String adminRoot(String apiUrl) {
+        if (adminUrl != null) {
+            return adminUrl;
+        }
+        String from = apiUrl != null ? apiUrl : baseUrl;
+        if (from == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(from);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void recordLatency(Exchange exchange) {
+        Long receivedAt = exchange.getIn().getHeader(Headers.RECEIVED_AT, Long.class);
+        if (receivedAt == null) {
+            return;
+        }
+        long elapsed = Math.max(0, System.currentTimeMillis() - receivedAt);
+        String family = exchange.getIn().getHeader(Headers.FAMILY, "other", String.class);
+        Timer.builder(LATENCY_METER)
+                .description("From the webhook's acknowledgement to its enriched event (includes queue retries)")
+                .tag("family", family)
+                .publishPercentileHistogram()
+                // a backlog (an outage, a rate limit, a billing run behind the concurrency cap) takes minutes
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofHours(2))
+                .register(registry())
+                .record(elapsed, TimeUnit.MILLISECONDS);
+    }
+
+    private MeterRegistry registry() {
+        if (meterRegistry == null && camelContext != null) {
+            meterRegistry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        }
+        return meterRegistry != null ? meterRegistry : Metrics.globalRegistry;
+    }
+
+    private static void put(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static void addIfPresent(List<String> parts, String value) {
+        if (value != null) {
+            parts.add(value);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    // ---- configuration (YAML bean properties) ----
+
+    /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
+    public void setLanguage(String language) {
+        String l = blankToNull(language);
+        this.language = l == null ? "en-GB" : l;
+    }
+
+    /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */
+    public void setTimeZone(String timeZone) {
+        String tz = blankToNull(timeZone);
+        this.defaultTimeZone = tz == null ? null : ZoneId.of(tz);
+    }
+
+    /** ISO 4217 currency when neither the invoice nor the site names one, e.g. {@code GBP}. */
+    public void setCurrency(String currency) {
+        this.defaultCurrency = blankToNull(currency);
+    }
+
+    /** The back office root, e.g. {@code https://mybusiness.storeganise.com}; empty: derived from the API URL. */
+    public void setAdminUrl(String adminUrl) {
+        String url = blankToNull(adminUrl);
+        this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = blankToNull(baseUrl);
+    }
+
+    public void setMeterRegistry(MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

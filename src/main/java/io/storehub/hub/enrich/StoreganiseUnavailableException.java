@@ -1,0 +1,29 @@
+package io.storehub.hub.enrich;
+
+import io.storehub.hub.support.RetryAfterHint;
+
+/**
+ * Storeganise answered 429 or 5xx: a passing condition. The call is retried a few times in place,
+ * then the event is retried from the durable queue, waiting at least {@link #getRetryAfterMillis()}.
+ * Counted as a failure by the circuit breaker.
+ */
+public class StoreganiseUnavailableException extends RuntimeException implements RetryAfterHint {
+
+    private final int status;
+    private final long retryAfterMillis;
+
+    public StoreganiseUnavailableException(String message, int status, long retryAfterMillis) {
+        super(message);
+        this.status = status;
+        this.retryAfterMillis = retryAfterMillis;
+    }
+
+    public int getStatus() {
+        return status;
+    }
+
+    @Override
+    public long getRetryAfterMillis() {
+        return retryAfterMillis;
+    }
+}
