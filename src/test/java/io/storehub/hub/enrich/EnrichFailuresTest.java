@@ -97,8 +97,7 @@ class EnrichFailuresTest extends EnrichTestSupport {
                 .willReturn(json(503, "{\"error\":{\"status\":503,\"message\":\"Maintenance\"}}").withHeader("Retry-After", "3"))
                 .willSetStateTo("back"));
         String id = io.storehub.hub.support.Webhooks.newId();
-        NotifyBuilder retried = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
-                .filter(header("SgEventId").isEqualTo(id)).whenDone(2).create();
+        NotifyBuilder retried = whenDispatched(id, 2);
 
         Map<String, Object> enriched = delivered(sendBody(sample("job.unit_moveIn.completed", id), id), Duration.ofSeconds(20));
 
@@ -117,8 +116,7 @@ class EnrichFailuresTest extends EnrichTestSupport {
         storeganise.server().stubFor(get(urlPathEqualTo(RENTAL_PATH)).atPriority(1).inScenario("flaky").whenScenarioStateIs("once")
                 .willReturn(json(502, "<html>Bad gateway</html>")).willSetStateTo("fine"));
         String id = io.storehub.hub.support.Webhooks.newId();
-        NotifyBuilder retriedFromQueue = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
-                .filter(header("SgEventId").isEqualTo(id)).whenDone(2).create();
+        NotifyBuilder retriedFromQueue = whenDispatched(id, 2);
 
         Map<String, Object> enriched = delivered(sendBody(sample("unitRental.updated", id), id));
 

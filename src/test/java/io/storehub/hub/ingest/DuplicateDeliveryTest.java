@@ -8,7 +8,6 @@ import io.storehub.hub.support.Webhooks;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
-import static org.apache.camel.builder.Builder.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DuplicateDeliveryTest extends HubTestSupport {
@@ -18,10 +17,8 @@ class DuplicateDeliveryTest extends HubTestSupport {
         String id = Webhooks.newId();
         String body = Webhooks.event(id, "job.unit_moveIn.created");
         // the dispatch consumer takes each stored event once (deliveries to destinations are separate messages)
-        NotifyBuilder processed = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
-                .filter(header("SgEventId").isEqualTo(id)).whenDone(1).create();
-        NotifyBuilder processedTwice = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
-                .filter(header("SgEventId").isEqualTo(id)).whenDone(2).create();
+        NotifyBuilder processed = whenDispatched(id, 1);
+        NotifyBuilder processedTwice = whenDispatched(id, 2);
 
         HttpResponse<String> first = postSigned(body);
         HttpResponse<String> retry = postSigned(body);

@@ -5,10 +5,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.storehub.hub.boot.HubApplication;
+import io.storehub.hub.enrich.StoreganiseApiHealth;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.junit.jupiter.api.BeforeEach;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.support.builder.PredicateBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -17,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.apache.camel.builder.Builder.exchangeProperty;
 import static org.apache.camel.builder.Builder.header;
 
 /**
@@ -56,12 +63,45 @@ public abstract class HubTestSupport {
         StoreganiseStub.register(registry);
     }
 
+    /**
+     * Every test starts with the Storeganise stand-in as its fixtures define it, a closed circuit
+     * breaker and an empty cache: a test that simulated an outage or a bad key must not leak it into
+     * the next test class sharing this hub.
+     */
+    @BeforeEach
+    void resetStoreganiseStandIn() {
+        StoreganiseStub.get().reset();
+        ResilienceProcessor breaker = camelContext.getProcessor("storeganise-circuit-breaker", ResilienceProcessor.class);
+        if (breaker != null) {
+            breaker.getCircuitBreaker().reset();
+        }
+        Cache<?, ?> cache = camelContext.getRegistry().lookupByNameAndType("storeganiseApiCache", Cache.class);
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+        StoreganiseApiHealth health = camelContext.getRegistry().lookupByNameAndType("storeganiseApiHealth", StoreganiseApiHealth.class);
+        if (health != null) {
+            health.answered();
+        }
+    }
+
     protected String webhookUrl() {
         return "http://localhost:" + port + "/webhooks/storeganise";
     }
 
     protected HttpResponse<String> postSigned(String body) {
         return Webhooks.post(webhookUrl(), body, Webhooks.sign(SECRET, body));
+    }
+
+    /**
+     * Completes when the dispatch consumer has taken the stored event with this id from the queue
+     * {@code times} times. Only the consumer's own exchange counts, not the per-destination copies
+     * the delivery fan-out (a split) makes of it.
+     */
+    protected NotifyBuilder whenDispatched(String eventId, int times) {
+        return new NotifyBuilder(camelContext).fromRoute("dispatch-events")
+                .filter(PredicateBuilder.and(header("SgEventId").isEqualTo(eventId), exchangeProperty(Exchange.CORRELATION_ID).isNull()))
+                .whenDone(times).create();
     }
 
     /** Completes when the event with this id has been through the given route once. */
