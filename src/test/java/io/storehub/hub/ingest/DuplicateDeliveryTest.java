@@ -17,9 +17,11 @@ class DuplicateDeliveryTest extends HubTestSupport {
     void aRepeatedDeliveryIsAcknowledgedAsDuplicateAndProcessedOnce() {
         String id = Webhooks.newId();
         String body = Webhooks.event(id, "job.unit_moveIn.created");
-        NotifyBuilder processed = new NotifyBuilder(camelContext).fromCurrentRoute("deliver")
+        // exchanges taken from the events queue (fromCurrentRoute would count each endpoint a route sends to,
+        // and direct:deliver sends one message per destination)
+        NotifyBuilder processed = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
                 .filter(header("SgEventId").isEqualTo(id)).whenDone(1).create();
-        NotifyBuilder processedTwice = new NotifyBuilder(camelContext).fromCurrentRoute("deliver")
+        NotifyBuilder processedTwice = new NotifyBuilder(camelContext).fromRoute("dispatch-events")
                 .filter(header("SgEventId").isEqualTo(id)).whenDone(2).create();
 
         HttpResponse<String> first = postSigned(body);
