@@ -130,7 +130,7 @@ public class DestinationRegistry implements CamelContextAware {
 
     // ---------------------------------------------------------------- run time
 
-    /** The destinations the enriched event in the exchange goes to, each once, in configuration order. */
+    /** The destinations the enriched event in the exchange goes to, each once, in configuration order (a mutable list). */
     public List<String> subscribers(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
         Set<String> to = new LinkedHashSet<>();
@@ -142,7 +142,13 @@ public class DestinationRegistry implements CamelContextAware {
                 to.addAll(s.to());
             }
         }
-        return List.copyOf(to);
+        return new ArrayList<>(to);
+    }
+
+    /** Takes the next destination off the list {@link #subscribers} put in the exchange property {@code SgSubscribers}. */
+    public String nextSubscriber(Exchange exchange) {
+        List<?> pending = exchange.getProperty("SgSubscribers", List.class);
+        return pending == null || pending.isEmpty() ? null : String.valueOf(pending.remove(0));
     }
 
     private boolean passes(Subscription s, Exchange exchange) {

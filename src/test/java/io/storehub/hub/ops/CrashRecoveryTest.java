@@ -14,7 +14,6 @@ import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
@@ -65,8 +64,6 @@ class CrashRecoveryTest {
                 public void notify(CamelEvent event) {
                     if (event instanceof CamelEvent.ExchangeCompletedEvent done
                             && "dispatch-events".equals(done.getExchange().getFromRouteId())
-                            // not the per-destination copies the delivery fan-out (a split) makes of the exchange
-                            && done.getExchange().getProperty(Exchange.SPLIT_INDEX) == null
                             && done.getExchange().getException() == null) {
                         String id = done.getExchange().getMessage().getHeader("SgEventId", String.class);
                         processed.add(id);
