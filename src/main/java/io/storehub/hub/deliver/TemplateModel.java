@@ -110,6 +110,9 @@ public class TemplateModel implements Processor {
         throw new IllegalArgumentException("The enriched event must be a map or JSON, not " + (body == null ? "null" : body.getClass().getName()));
     }
 
+    private static final List<String> FETCHED =
+            List.of("job", "unitRental", "unit", "customer", "site", "invoice", "valetOrder", "addon", "settings");
+
     static Map<String, Object> view(Map<String, Object> e) {
         Map<String, Object> view = new LinkedHashMap<>();
         Map<String, Object> event = map(e.get("event"));
@@ -124,7 +127,9 @@ public class TemplateModel implements Processor {
         view.put("title", TITLES.getOrDefault(type, humanize(type)));
         view.put("meaning", meaning);
         view.put("headline", text(summary.get("headline"), meaning));
-        view.put("enriched", !summary.isEmpty());
+        // "enriched" means something was actually fetched: when every resource was missing (404s, no
+        // API configured) the message falls back to the ids, which is all a reader has to go on
+        view.put("enriched", !summary.isEmpty() && FETCHED.stream().anyMatch(k -> !map(e.get(k)).isEmpty()));
 
         Map<String, Object> customer = map(e.get("customer"));
         Map<String, Object> site = map(e.get("site"));
