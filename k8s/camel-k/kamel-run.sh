@@ -9,8 +9,12 @@ cd "$(dirname "$0")/../.."
 # configuration and templates (the Secrets are created once, see docs/deploy.md)
 kubectl create configmap storeganise-hub-camel-k-config \
   --from-file=k8s/camel-k/application.properties --dry-run=client -o yaml | kubectl apply -f -
-kubectl create configmap storeganise-hub-camel-k-templates \
-  --from-file=templates/ --dry-run=client -o yaml | kubectl apply -f -
+# one ConfigMap per subfolder of templates/ (a ConfigMap is flat), each mounted by a resource option of kamel run below
+for dir in templates/*/; do
+  sub="$(basename "$dir")"
+  kubectl create configmap "storeganise-hub-camel-k-templates-$sub" \
+    --from-file="$dir" --dry-run=client -o yaml | kubectl apply -f -
+done
 
 # infrastructure.camel.yaml must come before routes/beans.camel.yaml
 kamel run --name storeganise-hub \
@@ -19,7 +23,10 @@ kamel run --name storeganise-hub \
   --config secret:storeganise-hub-secrets \
   --config secret:storeganise-hub-artemis \
   --config secret:storeganise-hub-postgres \
-  --resource configmap:storeganise-hub-camel-k-templates@/deployments/templates \
+  --resource configmap:storeganise-hub-camel-k-templates-email@/deployments/templates/email \
+  --resource configmap:storeganise-hub-camel-k-templates-http@/deployments/templates/http \
+  --resource configmap:storeganise-hub-camel-k-templates-log@/deployments/templates/log \
+  --resource configmap:storeganise-hub-camel-k-templates-slack@/deployments/templates/slack \
   --dependency camel:platform-http \
   --dependency camel:jms \
   --dependency camel:sql \
