@@ -2,15 +2,21 @@
 # The kamel command line equivalent to integration.yaml: run it from the repository root.
 # kamel copies the route files into the Integration (sources[].content) where integration.yaml
 # refers to the ConfigMap storeganise-hub-camel-k-sources; the rest is the same.
-# Add `-o yaml` to print the Integration instead of creating it.
+# Add `-o yaml` to print the Integration instead of creating it. kamel warns "do not use
+# mvn:org.apache.camel:camel-resilience4j, use camel:resilience4j": not here, Camel Quarkus has no
+# such extension (see integration.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # configuration and templates (the Secrets are created once, see docs/deploy.md)
 kubectl create configmap storeganise-hub-camel-k-config \
   --from-file=k8s/camel-k/application.properties --dry-run=client -o yaml | kubectl apply -f -
-kubectl create configmap storeganise-hub-camel-k-templates \
-  --from-file=templates/ --dry-run=client -o yaml | kubectl apply -f -
+# one ConfigMap per subfolder of templates/ (a ConfigMap is flat), each mounted by a resource option of kamel run below
+for dir in templates/*/; do
+  sub="$(basename "$dir")"
+  kubectl create configmap "storeganise-hub-camel-k-templates-$sub" \
+    --from-file="$dir" --dry-run=client -o yaml | kubectl apply -f -
+done
 
 # infrastructure.camel.yaml must come before routes/beans.camel.yaml
 kamel run --name storeganise-hub \
@@ -19,7 +25,10 @@ kamel run --name storeganise-hub \
   --config secret:storeganise-hub-secrets \
   --config secret:storeganise-hub-artemis \
   --config secret:storeganise-hub-postgres \
-  --resource configmap:storeganise-hub-camel-k-templates@/deployments/templates \
+  --resource configmap:storeganise-hub-camel-k-templates-email@/deployments/templates/email \
+  --resource configmap:storeganise-hub-camel-k-templates-http@/deployments/templates/http \
+  --resource configmap:storeganise-hub-camel-k-templates-log@/deployments/templates/log \
+  --resource configmap:storeganise-hub-camel-k-templates-slack@/deployments/templates/slack \
   --dependency camel:platform-http \
   --dependency camel:jms \
   --dependency camel:sql \
@@ -29,9 +38,15 @@ kamel run --name storeganise-hub \
   --dependency camel:bean \
   --dependency camel:direct \
   --dependency camel:log \
+  --dependency camel:http \
+  --dependency camel:mustache \
+  --dependency camel:mail \
+  --dependency camel:caffeine \
   --dependency mvn:org.apache.activemq:artemis-jakarta-client:2.40.0 \
   --dependency mvn:com.zaxxer:HikariCP:6.3.3 \
   --dependency mvn:org.postgresql:postgresql:42.7.8 \
+  --dependency mvn:org.apache.camel:camel-resilience4j:4.17.0 \
+  --dependency mvn:io.github.resilience4j:resilience4j-ratelimiter:2.3.0 \
   --dependency mvn:io.storehub:storeganise-hub-camel:0.1.0 \
   --trait container.port=8080 \
   --trait container.request-cpu=250m \

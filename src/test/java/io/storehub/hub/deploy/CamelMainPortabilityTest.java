@@ -54,6 +54,7 @@ import org.yaml.snakeyaml.Yaml;
 class CamelMainPortabilityTest {
 
     private static final String SECRET = "portability-test-secret";
+    private static final String ADMIN_TOKEN = "portability-admin-token";
 
     private static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -76,6 +77,8 @@ class CamelMainPortabilityTest {
         Properties secret = new Properties();
         // what the Secret storeganise-hub-secrets provides on a cluster (see k8s/base/secret.template.yaml)
         secret.setProperty("STOREGANISE_WEBHOOK_SECRET", SECRET);
+        secret.setProperty("STOREGANISE_ADMIN_TOKEN", ADMIN_TOKEN);
+        // STOREGANISE_API_URL / STOREGANISE_API_KEY left out: the hub runs without enrichment
         secret.setProperty("SPRING_ARTEMIS_BROKER_URL", "vm://0");
         secret.setProperty("SPRING_ARTEMIS_USER", "hub");
         secret.setProperty("SPRING_ARTEMIS_PASSWORD", "hub");
@@ -137,14 +140,30 @@ class CamelMainPortabilityTest {
         assertThat(response.body()).isEqualTo("{\"status\":\"accepted\",\"id\":\"" + id + "\"}");
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
-        // dispatch-events took it from the queue, family-job-move-in handed it to deliver, which counted it
+        // dispatch-events took it from the queue, family-job-move-in (enrichment skipped: no API configured)
+        // handed it to deliver, which counted it
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(processed("job-move-in", "job.unit_moveIn.created"))
                 .as("events of family job-move-in delivered").isEqualTo(1.0));
+        // the catch-all subscription of application.properties (flat storeganise.subscriptions[0].*) sent it to the
+        // log destination through the queue storeganise.deliveries (deliver-to-destination, templates/log/)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(delivered("log"))
+                .as("deliveries to the log destination").isEqualTo(1.0));
 
         // Storeganise's retry of the same delivery is acknowledged as a duplicate (dedupe table in the data source)
         HttpResponse<String> retry = post(body, sign(body));
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo("{\"status\":\"duplicate\",\"id\":\"" + id + "\"}");
+    }
+
+    @Test
+    void adminEndpointListsParkedDeliveriesWithTheTokenOfTheSecret() throws Exception {
+        HttpResponse<String> refused = get("/admin/dead-letters", "wrong-token");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+
+        // DeadLetters browses storeganise.deliveries.DLQ through the jmsConnectionFactory of infrastructure.camel.yaml
+        HttpResponse<String> response = get("/admin/dead-letters", ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"count\":0");
     }
 
     @Test
@@ -182,6 +201,20 @@ class CamelMainPortabilityTest {
     private static double processed(String family, String type) {
         Counter counter = meters.find("storeganise.events.processed").tag("family", family).tag("type", type).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static double delivered(String destination) {
+        Counter counter = meters.find("storeganise.deliveries").tag("destination", destination).tag("outcome", "delivered").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String body, String signature) throws IOException, InterruptedException {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,6 +40,12 @@ class K8sManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]+)}}");
     private static final Pattern SPRING_PLACEHOLDER = Pattern.compile("\\$\\{([^${}:]+)(:[^}]*)?}");
+    /**
+     * A Camel simple expression written with the same ${...} (a subscription filter such as
+     * {@code ${body[invoice][total]} > 0}): Spring leaves it as written (EnvironmentPropertiesSource) and
+     * DestinationRegistry compiles it; it names no variable.
+     */
+    private static final Pattern CAMEL_SIMPLE = Pattern.compile("(body|in\\.body|header|headers|in\\.header|exchangeProperty|variable|variables|date)\\b.*");
     private static final String IMAGE = "ghcr.io/storehub/storeganise-hub:0.1.0";
 
     // --- parsing ---------------------------------------------------------------------------------
@@ -93,20 +100,74 @@ class K8sManifestsTest {
     @Test
     void configMapsListEveryRouteAndTemplate() throws IOException {
         Set<String> routes = fileNames(Path.of("routes"), ".camel.yaml");
-        Set<String> templates = fileNames(Path.of("templates"), "");
-        assertThat(templates).as("templates/ exists, with at least its README").isNotEmpty();
+        Map<String, Set<Path>> templates = templateFolders();
 
-        Map<String, Object> base = load(K8S.resolve("base/kustomization.yaml"));
+        Path basePath = K8S.resolve("base/kustomization.yaml");
+        Map<String, Object> base = load(basePath);
         assertThat(generatedFileNames(base, "storeganise-hub-routes")).as("base routes ConfigMap").isEqualTo(routes);
-        assertThat(generatedFileNames(base, "storeganise-hub-templates")).as("base templates ConfigMap").isEqualTo(templates);
         assertThat(generatedFileNames(base, "storeganise-hub-config")).containsExactly("application.yaml");
+        assertTemplateConfigMaps(basePath, base, "storeganise-hub-templates-", templates);
 
-        Map<String, Object> camelK = load(K8S.resolve("camel-k/kustomization.yaml"));
+        Path camelKPath = K8S.resolve("camel-k/kustomization.yaml");
+        Map<String, Object> camelK = load(camelKPath);
         Set<String> sources = new LinkedHashSet<>(List.of("infrastructure.camel.yaml"));
         sources.addAll(routes);
         assertThat(generatedFileNames(camelK, "storeganise-hub-camel-k-sources")).isEqualTo(sources);
-        assertThat(generatedFileNames(camelK, "storeganise-hub-camel-k-templates")).isEqualTo(templates);
         assertThat(generatedFileNames(camelK, "storeganise-hub-camel-k-config")).containsExactly("application.properties");
+        assertTemplateConfigMaps(camelKPath, camelK, "storeganise-hub-camel-k-templates-", templates);
+    }
+
+    /** One ConfigMap per subfolder of templates/, named prefix + subfolder, holding exactly that subfolder's files. */
+    private static void assertTemplateConfigMaps(Path kustomizationFile, Map<String, Object> kustomization, String prefix,
+                                                 Map<String, Set<Path>> templates) {
+        Set<String> expectedNames = new TreeSet<>();
+        templates.keySet().forEach(sub -> expectedNames.add(prefix + sub));
+        Set<String> names = new TreeSet<>();
+        maps(kustomization.get("configMapGenerator")).stream().map(g -> (String) g.get("name"))
+                .filter(n -> n.startsWith(prefix.substring(0, prefix.length() - 1))).forEach(names::add);
+        assertThat(names).as(kustomizationFile + ": one templates ConfigMap per subfolder of templates/ "
+                + "(and no ConfigMap of templates/ itself)").isEqualTo(expectedNames);
+        templates.forEach((sub, files) -> assertThat(generatedFiles(kustomizationFile, kustomization, prefix + sub))
+                .as(kustomizationFile + " ConfigMap " + prefix + sub + " holds every file of templates/" + sub + "/ and no other")
+                .isEqualTo(files));
+    }
+
+    @Test
+    void everyTemplateSubfolderIsMountedFromItsConfigMap() throws IOException {
+        Set<String> subfolders = templateFolders().keySet();
+        Map<String, Object> app = flatten(load(Path.of("application.yaml")));
+        // the mounts below are the working directory's templates/ on both runtimes
+        assertThat(app.get("storeganise.templates.dir")).isEqualTo("templates");
+        assertThat(camelKProperties().getProperty("storeganise.templates.dir")).isEqualTo("templates");
+
+        for (Path workload : List.of(K8S.resolve("base/deployment.yaml"), K8S.resolve("overlays/single/statefulset.yaml"))) {
+            Map<String, Object> pod = podSpec(load(workload));
+            Map<String, String> volumeConfigMaps = new LinkedHashMap<>();
+            maps(pod.get("volumes")).stream().filter(v -> v.containsKey("configMap"))
+                    .forEach(v -> volumeConfigMaps.put((String) v.get("name"), (String) map(v.get("configMap")).get("name")));
+            Map<String, String> mounted = new TreeMap<>(); // mount path -> ConfigMap
+            for (Map<String, Object> mount : maps(maps(pod.get("containers")).get(0).get("volumeMounts"))) {
+                String path = (String) mount.get("mountPath");
+                if (path.equals("/app/templates") || path.startsWith("/app/templates/")) {
+                    assertThat(mount.get("readOnly")).as(workload + " " + path + " read-only").isEqualTo(true);
+                    mounted.put(path, volumeConfigMaps.get((String) mount.get("name")));
+                }
+            }
+            Map<String, String> expected = new TreeMap<>();
+            subfolders.forEach(sub -> expected.put("/app/templates/" + sub, "storeganise-hub-templates-" + sub));
+            assertThat(mounted).as(workload + ": templates/<subfolder> mounted from its ConfigMap, templates/ itself "
+                    + "not mounted (a mount inside a ConfigMap volume fails)").isEqualTo(expected);
+        }
+
+        Map<String, Object> mount = map(map(map(load(K8S.resolve("camel-k/integration.yaml")).get("spec")).get("traits")).get("mount"));
+        Set<String> templateResources = new TreeSet<>();
+        strings(mount.get("resources")).stream().filter(r -> r.contains("templates")).forEach(templateResources::add);
+        Set<String> expected = new TreeSet<>();
+        subfolders.forEach(sub -> expected.add("configmap:storeganise-hub-camel-k-templates-" + sub + "@/deployments/templates/" + sub));
+        assertThat(templateResources).as("Integration mount trait: templates/<subfolder> from its ConfigMap").isEqualTo(expected);
+
+        assertThat(Files.readAllLines(Path.of("Dockerfile"))).as("the image carries templates/ beneath the mounts")
+                .contains("COPY templates/ ./templates/");
     }
 
     @Test
@@ -130,6 +191,7 @@ class K8sManifestsTest {
                     .noneMatch(r -> r.contains("secret"));
         }
         assertThat(secretKeys()).contains("STOREGANISE_WEBHOOK_SECRET", "STOREGANISE_API_URL", "STOREGANISE_API_KEY",
+                "STOREGANISE_ADMIN_TOKEN",
                 "SLACK_WEBHOOK_URL", "SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "CRM_TOKEN", "ZAPIER_HOOK_URL",
                 "SPRING_ARTEMIS_BROKER_URL", "SPRING_ARTEMIS_USER", "SPRING_ARTEMIS_PASSWORD",
                 "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
@@ -177,7 +239,8 @@ class K8sManifestsTest {
             Matcher m = SPRING_PLACEHOLDER.matcher(Files.readString(file));
             while (m.find()) {
                 String name = m.group(1);
-                if (m.group(2) == null && !applicationYaml.containsKey(name) && !provided.contains(name)) {
+                if (m.group(2) == null && !applicationYaml.containsKey(name) && !provided.contains(name)
+                        && !CAMEL_SIMPLE.matcher(name).matches()) {
                     missing.add(file + ": ${" + name + "}");
                 }
             }
@@ -313,7 +376,7 @@ class K8sManifestsTest {
             assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
             assertThat(map(resources.get("limits"))).containsKeys("cpu", "memory");
             List<String> mounts = maps(container.get("volumeMounts")).stream().map(m -> (String) m.get("mountPath")).toList();
-            assertThat(mounts).contains("/tmp", "/data", "/app/config", "/app/routes", "/app/templates");
+            assertThat(mounts).contains("/tmp", "/data", "/app/config", "/app/routes").doesNotContain("/app/templates");
             assertThat(containerEnv(pod)).contains("STOREGANISE_DATA_DIR");
         }
     }
@@ -450,6 +513,48 @@ class K8sManifestsTest {
         }
     }
 
+    /**
+     * The subfolders of templates/ and their files. Templates reach the pods as one ConfigMap per subfolder; a
+     * ConfigMap is flat, so a folder inside a subfolder, or a template directly in templates/, would reach no pod.
+     */
+    private static Map<String, Set<Path>> templateFolders() throws IOException {
+        Map<String, Set<Path>> folders = new TreeMap<>();
+        Path root = Path.of("templates");
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path entry : entries.sorted().toList()) {
+                if (Files.isDirectory(entry)) {
+                    Set<Path> files = new TreeSet<>();
+                    try (Stream<Path> inner = Files.list(entry)) {
+                        for (Path file : inner.toList()) {
+                            assertThat(file).as(file + ": a ConfigMap is flat, templates/<subfolder>/ cannot hold folders")
+                                    .isRegularFile();
+                            files.add(file.normalize());
+                        }
+                    }
+                    folders.put(entry.getFileName().toString(), files);
+                } else {
+                    assertThat(entry.getFileName().toString()).as(entry + ": templates go in a subfolder of templates/ "
+                            + "(one ConfigMap each); only the README is directly in templates/").isEqualTo("README.md");
+                }
+            }
+        }
+        assertThat(folders).as("templates/ has subfolders").isNotEmpty();
+        return folders;
+    }
+
+    /** The files a ConfigMap generator reads, as paths relative to the repository root. */
+    private static Set<Path> generatedFiles(Path kustomizationFile, Map<String, Object> kustomization, String name) {
+        Map<String, Object> generator = maps(kustomization.get("configMapGenerator")).stream()
+                .filter(g -> name.equals(g.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError(kustomizationFile + ": no configMapGenerator " + name));
+        Set<Path> files = new TreeSet<>();
+        for (String file : strings(generator.get("files"))) {
+            String path = file.contains("=") ? file.substring(file.indexOf('=') + 1) : file;
+            files.add(kustomizationFile.getParent().resolve(path).normalize());
+        }
+        return files;
+    }
+
     private static Set<String> generatedFileNames(Map<String, Object> kustomization, String name) {
         Map<String, Object> generator = maps(kustomization.get("configMapGenerator")).stream()
                 .filter(g -> name.equals(g.get("name"))).findFirst()
@@ -506,14 +611,20 @@ class K8sManifestsTest {
     }
 
     private static void flatten(String prefix, Map<String, Object> tree, Map<String, Object> flat) {
-        tree.forEach((key, value) -> {
-            String name = prefix.isEmpty() ? key : prefix + "." + key;
-            if (value instanceof Map<?, ?>) {
-                flatten(name, map(value), flat);
-            } else {
-                flat.put(name, value);
+        tree.forEach((key, value) -> flattenValue(prefix.isEmpty() ? key : prefix + "." + key, value, flat));
+    }
+
+    /** Lists as Spring Boot flattens them, and as a .properties file writes them: name[0], name[1], ... */
+    private static void flattenValue(String name, Object value, Map<String, Object> flat) {
+        if (value instanceof Map<?, ?>) {
+            flatten(name, map(value), flat);
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                flattenValue(name + "[" + i + "]", list.get(i), flat);
             }
-        });
+        } else {
+            flat.put(name, value);
+        }
     }
 
     private static Map<String, Object> load(Path file) throws IOException {
