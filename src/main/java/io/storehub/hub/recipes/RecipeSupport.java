@@ -48,12 +48,19 @@ public class RecipeSupport {
 
     /**
      * The Twilio-shaped form body {@code To=...&From=...&Body=...} from the properties {@code SgSmsTo}
-     * (spaces, dots, dashes and brackets removed) and {@code SgSmsText}, and header {@code SgSmsFrom}.
+     * (spaces, dots, dashes and brackets removed) and {@code SgSmsText}, and header {@code SgSmsFrom};
+     * header {@code Authorization: Basic} from header {@code SgSmsAuth} ({@code sid:token}).
      */
     public void smsForm(Exchange exchange) {
         String to = exchange.getProperty("SgSmsTo", String.class).replaceAll("[\\s().-]", "");
         String text = exchange.getProperty("SgSmsText", String.class).strip();
         String from = exchange.getIn().getHeader("SgSmsFrom", String.class);
+        String auth = exchange.getIn().getHeader("SgSmsAuth", String.class);
+        exchange.getIn().removeHeaders("SgSms*");
+        if (auth != null) {
+            exchange.getIn().setHeader("Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)));
+        }
         exchange.getIn().setBody("To=" + enc(to) + "&From=" + enc(from) + "&Body=" + enc(text));
     }
 

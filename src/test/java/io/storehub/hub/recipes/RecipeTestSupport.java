@@ -52,6 +52,13 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.move-in-charge.amount=12.5",
                 "storeganise.recipes.payment.enabled=true",
                 "storeganise.recipes.payment.gateway-token=sk_test_gateway",
+                "storeganise.recipes.move-in-slack.enabled=true",
+                "storeganise.recipes.sms.enabled=true",
+                "storeganise.recipes.sms.account-sid=" + RecipeTestSupport.TWILIO_SID,
+                "storeganise.recipes.sms.auth-token=twilio-auth-token",
+                "storeganise.recipes.sms.from=+447700900000",
+                "storeganise.recipes.crm.enabled=true",
+                "storeganise.recipes.crm.token=pat-eu1-test",
         })
 public abstract class RecipeTestSupport {
 
@@ -59,7 +66,12 @@ public abstract class RecipeTestSupport {
     public static final String KEY = StoreganiseStub.KEY;
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final StoreganiseStub STOREGANISE = StoreganiseStub.get();
+    public static final String TWILIO_SID = "AC0123456789abcdef0123456789abcdef";
+    public static final String SLACK_PATH = "/services/T0SITE/B0SITE/movein";
     protected static final WireMockServer GATEWAY = server();
+    protected static final WireMockServer SLACK = server();
+    protected static final WireMockServer TWILIO = server();
+    protected static final WireMockServer HUBSPOT = server();
     private static final Path DATA_DIR;
 
     static {
@@ -84,6 +96,9 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.data-dir", DATA_DIR::toString);
         StoreganiseStub.register(registry);
         registry.add("storeganise.recipes.payment.gateway-url", () -> GATEWAY.baseUrl() + "/v1/charges");
+        registry.add("storeganise.recipes.move-in-slack.webhook-url", () -> SLACK.baseUrl() + SLACK_PATH);
+        registry.add("storeganise.recipes.sms.api-url", TWILIO::baseUrl);
+        registry.add("storeganise.recipes.crm.api-url", HUBSPOT::baseUrl);
     }
 
     private static WireMockServer server() {
