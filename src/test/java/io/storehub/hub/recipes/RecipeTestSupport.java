@@ -59,6 +59,8 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.sms.from=+447700900000",
                 "storeganise.recipes.crm.enabled=true",
                 "storeganise.recipes.crm.token=pat-eu1-test",
+                "storeganise.recipes.zapier.enabled=true",
+                "storeganise.recipes.zapier.events=user.*",
         })
 public abstract class RecipeTestSupport {
 
@@ -72,6 +74,8 @@ public abstract class RecipeTestSupport {
     protected static final WireMockServer SLACK = server();
     protected static final WireMockServer TWILIO = server();
     protected static final WireMockServer HUBSPOT = server();
+    protected static final WireMockServer ZAPIER = server();
+    public static final String ZAPIER_PATH = "/hooks/catch/1234567/abcdefg/";
     private static final Path DATA_DIR;
 
     static {
@@ -99,6 +103,7 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.recipes.move-in-slack.webhook-url", () -> SLACK.baseUrl() + SLACK_PATH);
         registry.add("storeganise.recipes.sms.api-url", TWILIO::baseUrl);
         registry.add("storeganise.recipes.crm.api-url", HUBSPOT::baseUrl);
+        registry.add("storeganise.recipes.zapier.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
     }
 
     private static WireMockServer server() {
