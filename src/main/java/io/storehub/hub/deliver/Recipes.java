@@ -32,10 +32,6 @@ final class Recipes {
                     List.of("template"), "job.unit_moveIn.created", null, false,
                     s -> settings("type", "slack", "webhook-url", s.get("webhook-url"),
                             "template", s.getOrDefault("template", "recipe-move-in-scheduled"))),
-            new Recipe("accounting",
-                    Map.of("url", "the accounting API's invoices URL the invoices are POSTed to (Xero-shaped: .../api.xro/2.0/Invoices)"),
-                    List.of("token"), "unitRental.invoice.created,valet.invoice.created,invoice.state.updated,invoice.deleted", null, false,
-                    s -> route("accounting")),
             new Recipe("payment",
                     Map.of("gateway-url", "the payment gateway's charge URL the hub POSTs a charge to"),
                     List.of("gateway-token", "payment-method"), "unitRental.invoice.created,valet.invoice.created",
@@ -55,10 +51,7 @@ final class Recipes {
             new Recipe("zapier",
                     Map.of("url", "the Zap's catch hook URL (https://hooks.zapier.com/hooks/catch/...)"),
                     List.of(), "*", null, false,
-                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")),
-            new Recipe("failure-alert",
-                    Map.of("webhook-url", "the Slack incoming-webhook URL the alerts are posted to"),
-                    List.of("interval"), null, null, false, null));
+                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")));
 
     private Recipes() {
     }
