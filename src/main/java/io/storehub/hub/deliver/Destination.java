@@ -18,7 +18,7 @@ public final class Destination {
         SLACK("webhook-url", "token", "channel", "api-url", "username", "icon-emoji"),
         EMAIL("to", "cc", "bcc", "from", "reply-to", "host", "port", "security", "username", "password"),
         HTTP("url", "method", "headers.*", "auth.bearer", "auth.username", "auth.password"),
-        ZAPIER("url", "headers.*"),
+        ZAPIER("url", "headers.*", "flatten"),
         LOG("level"),
         ROUTE("endpoint");
 
@@ -83,6 +83,8 @@ public final class Destination {
     final String level;
     // route
     final String endpoint;
+    // zapier: nested keys flattened to a__b__c (routes/deliver-send.camel.yaml, zapier-payload)
+    final boolean flatten;
 
     Destination(String name, Type type, Map<String, String> s, RateLimit rateLimit, String mailUri, String authorization) {
         this.name = name;
@@ -113,6 +115,7 @@ public final class Destination {
         this.replyTo = s.get("reply-to");
         this.level = s.getOrDefault("level", "INFO").toUpperCase();
         this.endpoint = s.get("endpoint");
+        this.flatten = Boolean.parseBoolean(s.getOrDefault("flatten", "false").trim());
     }
 
     public String getName() {

@@ -59,6 +59,8 @@ public class DestinationRegistry implements CamelContextAware {
     /** The endpoint of a {@code route} destination. */
     public static final String ENDPOINT = "SgEndpoint";
     public static final String LOG_LEVEL = "SgLogLevel";
+    /** Whether a zapier destination flattens the enriched event (setting {@code flatten}). */
+    public static final String FLATTEN = "SgFlatten";
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -99,6 +101,7 @@ public class DestinationRegistry implements CamelContextAware {
         Properties loaded = properties.loadProperties(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS));
         Map<String, Map<String, String>> destinationSettings = destinationSettings(loaded);
         readSubscriptions(loaded);
+        Map<String, Map<String, String>> recipeDestinations = readRecipes(properties);
         // names used only by subscriptions may be configured where properties cannot be listed (environment variables)
         for (Subscription s : subscriptions) {
             for (String name : s.to()) {
@@ -110,6 +113,7 @@ public class DestinationRegistry implements CamelContextAware {
                 destinations.put(name, destination(name, settings));
             }
         });
+        recipeDestinations.forEach((name, settings) -> destinations.put(name, destination(name, settings)));
         for (Subscription s : subscriptions) {
             for (int i = 0; i < s.to().size(); i++) {
                 String name = s.to().get(i);
@@ -197,6 +201,7 @@ public class DestinationRegistry implements CamelContextAware {
         if (destination.type == Destination.Type.LOG) {
             exchange.setProperty(LOG_LEVEL, destination.level);
         }
+        exchange.setProperty(FLATTEN, destination.flatten);
     }
 
     public Destination destination(Exchange exchange) {
@@ -258,6 +263,88 @@ public class DestinationRegistry implements CamelContextAware {
             case HTTP, ZAPIER -> List.of(".json");
             case ROUTE -> List.of();
         };
+    }
+
+    // ---------------------------------------------------------------- recipes
+
+    /**
+     * The enabled recipes (storeganise.recipes.<name>.enabled=true), checked: each missing required
+     * setting stops the start-up naming its key. Adds their subscriptions; answers their destinations.
+     */
+    private Map<String, Map<String, String>> readRecipes(PropertiesComponent properties) {
+        Map<String, Map<String, String>> made = new LinkedHashMap<>();
+        List<String> enabled = new ArrayList<>();
+        for (Recipes.Recipe r : Recipes.CATALOG) {
+            String prefix = Recipes.PREFIX + r.name() + ".";
+            String flag = properties.resolveProperty(prefix + "enabled").map(v -> resolve(prefix + "enabled", v).trim()).orElse("false");
+            if (!flag.equalsIgnoreCase("true")) {
+                if (!flag.equalsIgnoreCase("false")) {
+                    throw new HubConfigurationException(prefix + "enabled '" + flag + "' must be true or false.");
+                }
+                continue;
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (Map.Entry<String, String> required : new java.util.TreeMap<>(r.required()).entrySet()) {
+                String key = prefix + required.getKey();
+                String value = properties.resolveProperty(key).map(v -> resolve(key, v)).orElse(null);
+                if (value == null || value.isBlank()) {
+                    throw new HubConfigurationException(key + " is missing: the recipe '" + r.name() + "' is enabled ("
+                            + prefix + "enabled=true) and needs " + required.getValue() + ".");
+                }
+                if (required.getKey().endsWith("url") && !value.trim().matches("https?://[^\\s/?#]+[^\\s]*")) {
+                    throw new HubConfigurationException(key + " must be an http:// or https:// URL.");
+                }
+                settings.put(required.getKey(), value.trim());
+            }
+            for (String optional : r.optional()) {
+                properties.resolveProperty(prefix + optional).map(v -> resolve(prefix + optional, v))
+                        .filter(v -> !v.isBlank()).ifPresent(v -> settings.put(optional, v.trim()));
+            }
+            if (r.writesToStoreganise() && properties.resolveProperty("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+                throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
+                        + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
+            }
+            enabled.add(r.name());
+            if (r.destination() == null) {
+                continue;
+            }
+            String name = "recipe-" + r.name();
+            made.put(name, r.destination().apply(settings));
+            Map<String, TreeMap<Integer, String>> fields = new LinkedHashMap<>();
+            TreeMap<Integer, String> events = new TreeMap<>();
+            String listed = properties.resolveProperty(prefix + "events").orElse(null);
+            if (listed != null) {
+                String[] items = listed.split(",");
+                for (int i = 0; i < items.length; i++) {
+                    events.put(i, items[i].trim());
+                }
+            } else {
+                for (int i = 0; ; i++) {
+                    Optional<String> item = properties.resolveProperty(prefix + "events[" + i + "]");
+                    if (item.isEmpty()) {
+                        break;
+                    }
+                    events.put(i, item.get().trim());
+                }
+            }
+            if (events.isEmpty()) {
+                String[] items = r.events().split(",");
+                for (int i = 0; i < items.length; i++) {
+                    events.put(i, items[i]);
+                }
+            }
+            fields.put("events", events);
+            fields.put("to", new TreeMap<>(Map.of(0, name)));
+            String filter = properties.resolveProperty(prefix + "filter").orElse(r.filter());
+            if (filter != null) {
+                fields.put("filter", new TreeMap<>(Map.of(0, filter)));
+            }
+            subscriptions.add(subscription(Recipes.PREFIX + r.name(), fields));
+        }
+        if (!enabled.isEmpty()) {
+            LOG.info("Recipes enabled: {}", enabled);
+        }
+        return made;
     }
 
     // ---------------------------------------------------------------- reading the configuration

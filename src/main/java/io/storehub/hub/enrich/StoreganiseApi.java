@@ -58,6 +58,12 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
     public static final String OUTCOME = "SgApiOutcome";
     public static final String STATUS = "SgApiStatus";
     private static final String ADDON_ID = "SgApiAddonId";
+    /** Write-back: the operation a write route asks for (put-unit-rental, record-payment, create-task). */
+    public static final String WRITE_OP = "SgWriteOp";
+    /** The HTTP method of the call (GET for fetches). */
+    public static final String METHOD = "SgApiMethod";
+    /** What a write answered: written, or why not. */
+    public static final String WRITTEN = "written";
 
     /** Outcomes: the resource was fetched, answered from the cache, or why it was not. */
     public static final String FOUND = "found";
@@ -83,6 +89,11 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
     private List<String> allowedHosts = List.of("*.storeganise.com");
     private boolean allowHttp;
     private final Map<StoreganiseResource, String> paths = new EnumMap<>(StoreganiseResource.class);
+    /** Write operations: method and path (relative to base-url, {id} the id). */
+    private final Map<String, String[]> writes = new java.util.LinkedHashMap<>(Map.of(
+            "put-unit-rental", new String[] {"PUT", "/v1/admin/unit-rentals/{id}"},
+            "record-payment", new String[] {"POST", "/v1/admin/invoices/{id}/payments"},
+            "create-task", new String[] {"POST", "/v1/admin/jobs"}));
     private int retryAttempts = 3;
     private long maxRetryAfterMillis = 5000;
     private StoreganiseApiHealth health;
@@ -123,8 +134,18 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
     }
 
     /** Decides what to call for the resource named by the route's {@code SgFetch*} headers. */
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws IOException {
         Message in = exchange.getIn();
+        // a route may call several times with one exchange (a fetch, then a write): start afresh
+        for (String p : List.of(OUTCOME, STATUS, URL, PATH, CACHE, ADDON_ID, METHOD)) {
+            exchange.removeProperty(p);
+        }
+        String op = in.getHeader(WRITE_OP, String.class);
+        if (op != null) {
+            prepareWrite(exchange, op);
+            return;
+        }
+        exchange.setProperty(METHOD, "GET");
         StoreganiseResource resource = StoreganiseResource.of(in.getHeader(FETCH_RESOURCE, String.class));
         Map<String, Object> body = JsonPaths.map(in.getBody(), null);
         String as = in.getHeader(FETCH_AS, resource.key(), String.class);
@@ -178,13 +199,66 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
         exchange.setProperty(CACHE, !resource.cacheable() ? "none" : fresh ? "refresh" : "use");
     }
 
+    /**
+     * A write (PUT/POST) to the configured API: the operation's method and path with the id from
+     * {@code SgFetchId}; the body (a map or JSON text) is sent as JSON. Never cached; refused (a
+     * permanent failure, so the delivery is parked) when the API is not configured or the id is not plain.
+     */
+    private void prepareWrite(Exchange exchange, String op) throws IOException {
+        Message in = exchange.getIn();
+        String[] write = writes.get(op);
+        if (write == null) {
+            throw new io.storehub.hub.support.PermanentFailure("unknown Storeganise write operation '" + op + "'; use one of " + writes.keySet());
+        }
+        if (baseUrl == null || key == null) {
+            throw new io.storehub.hub.support.PermanentFailure("cannot " + op + ": the Storeganise API is not configured "
+                    + "(storeganise.api.base-url / storeganise.api.key)");
+        }
+        String path = write[1];
+        if (path.contains("{id}")) {
+            String id = in.getHeader(FETCH_ID, String.class);
+            if (id == null || !SAFE_ID.matcher(id).matches()) {
+                throw new io.storehub.hub.support.PermanentFailure("cannot " + op + ": no plain Storeganise id given (" + id + ")");
+            }
+            path = path.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+        Object body = in.getBody();
+        if (!(body instanceof String)) {
+            in.setBody(JSON.writeValueAsString(body));
+        }
+        exchange.setProperty(RESOURCE, op);
+        exchange.setProperty(AS, op);
+        exchange.setProperty(METHOD, write[0]);
+        exchange.setProperty(PATH, path);
+        exchange.setProperty(URL, stripTrailingSlash(baseUrl) + path);
+        exchange.setProperty(CACHE, "none");
+    }
+
+    /**
+     * After a write: 2xx is done; 404 and other 4xx (Storeganise refuses the request: a wrong id, a body
+     * it does not accept) are permanent failures that park the delivery with Storeganise's answer.
+     */
+    public void written(Exchange exchange) {
+        String outcome = exchange.getProperty(OUTCOME, String.class);
+        if (FOUND.equals(outcome)) {
+            exchange.setProperty(OUTCOME, WRITTEN);
+            return;
+        }
+        throw new io.storehub.hub.support.PermanentFailure("Storeganise refused " + exchange.getProperty(METHOD) + " "
+                + exchange.getProperty(PATH) + " (HTTP " + exchange.getProperty(STATUS) + ", " + outcome + ")");
+    }
+
     /** The request headers; called inside the circuit breaker after all other headers are removed. */
     public void authorize(Exchange exchange) {
         Message in = exchange.getIn();
         String addonId = exchange.getProperty(ADDON_ID, String.class);
         in.setHeader("Authorization", addonId != null ? "Addon " + addonId + "|" + key : "ApiKey " + key);
         in.setHeader("Accept", "application/json");
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        String method = exchange.getProperty(METHOD, "GET", String.class);
+        in.setHeader(Exchange.HTTP_METHOD, method);
+        if (!"GET".equals(method)) {
+            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
         in.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL, String.class));
     }
 
@@ -210,12 +284,19 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
             in.setBody(null);
         } else if (status == 429 || status == 408 || status >= 500) {
             long retryAfter = retryAfterMillis(in.getHeader("Retry-After", String.class));
-            throw new StoreganiseUnavailableException("Storeganise answered HTTP " + status + " to GET " + path
+            throw new StoreganiseUnavailableException("Storeganise answered HTTP " + status + " to "
+                    + exchange.getProperty(METHOD, "GET", String.class) + " " + path
                     + (retryAfter > 0 ? " (Retry-After " + retryAfter + " ms)" : ""), status, retryAfter);
         } else {
             exchange.setProperty(OUTCOME, REJECTED);
-            LOG.warn("Storeganise answered HTTP {} to GET {}: continuing without it; check storeganise.api.paths.{}",
-                    status, path, exchange.getProperty(RESOURCE));
+            if (exchange.getProperty(METHOD, "GET", String.class).equals("GET")) {
+                LOG.warn("Storeganise answered HTTP {} to GET {}: continuing without it; check storeganise.api.paths.{}",
+                        status, path, exchange.getProperty(RESOURCE));
+            } else {
+                String answer = in.getBody(String.class);
+                LOG.warn("Storeganise answered HTTP {} to {} {}: {}", status, exchange.getProperty(METHOD), path,
+                        answer == null ? "" : answer.substring(0, Math.min(300, answer.length())));
+            }
             in.setBody(null);
         }
     }
@@ -270,7 +351,15 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
         if (failure == null) {
             failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         }
+        // a POST (a payment, a task) is repeated in place only when Storeganise surely did not act on it:
+        // 429 / 503 answers and refused connections; after a timeout or a 500 it may have, and the
+        // caller checks the resource before trying again from the queue
+        boolean post = "POST".equals(exchange.getProperty(METHOD, String.class));
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (post && !(t instanceof java.net.ConnectException) && !(t instanceof StoreganiseUnavailableException u
+                    && (u.getStatus() == 429 || u.getStatus() == 503))) {
+                continue;
+            }
             if (t instanceof StoreganiseUnavailableException unavailable) {
                 long retryAfter = unavailable.getRetryAfterMillis();
                 if (retryAfter > maxRetryAfterMillis) {
@@ -498,6 +587,33 @@ public class StoreganiseApi implements org.apache.camel.CamelContextAware {
 
     public void setAddonPath(String path) {
         path(StoreganiseResource.ADDON, path);
+    }
+
+    /** {@code storeganise.api.paths.write-unit-rental}: the PUT of a unit rental (default /v1/admin/unit-rentals/{id}). */
+    public void setWriteUnitRentalPath(String path) {
+        writePath("put-unit-rental", path, true);
+    }
+
+    /** {@code storeganise.api.paths.record-payment}: the POST of an invoice payment (default /v1/admin/invoices/{id}/payments). */
+    public void setRecordPaymentPath(String path) {
+        writePath("record-payment", path, true);
+    }
+
+    /** {@code storeganise.api.paths.create-task}: the POST creating a job (default /v1/admin/jobs). */
+    public void setCreateTaskPath(String path) {
+        writePath("create-task", path, false);
+    }
+
+    private void writePath(String op, String path, boolean needsId) {
+        String p = blankToNull(path);
+        if (p == null) {
+            return;
+        }
+        String key = "storeganise.api.paths." + (op.equals("put-unit-rental") ? "write-unit-rental" : op);
+        if (!p.startsWith("/") || (needsId && !p.contains("{id}"))) {
+            throw new HubConfigurationException(key + " is '" + p + "': it must start with /" + (needsId ? " and contain {id}" : "") + ".");
+        }
+        writes.put(op, new String[] {writes.get(op)[0], p});
     }
 
     public void setValetOrderPath(String path) {

@@ -1,0 +1,70 @@
+package io.storehub.hub.deliver;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The recipes (docs/recipes.md): ready-made integrations switched on with
+ * {@code storeganise.recipes.<name>.enabled=true}. An enabled recipe becomes a destination named
+ * {@code recipe-<name>} with a subscription to its events (overridable with
+ * {@code storeganise.recipes.<name>.events}), so it gets the durable queue, retries, at-most-once per
+ * (event, destination), parking and replay of any destination. Its route files are
+ * routes/recipe-<name>.camel.yaml.
+ */
+final class Recipes {
+
+    static final String PREFIX = "storeganise.recipes.";
+
+    /**
+     * One recipe: its settings (required ones with why they are needed), default events, an optional
+     * subscription filter, whether it writes to the Storeganise API, and the destination settings it
+     * makes from its own (null: no destination, e.g. the failure alert, which runs on a timer).
+     */
+    record Recipe(String name, Map<String, String> required, List<String> optional, String events, String filter,
+                  boolean writesToStoreganise, Function<Map<String, String>, Map<String, String>> destination) {
+    }
+
+    static final List<Recipe> CATALOG = List.of(
+            new Recipe("move-in-slack",
+                    Map.of("webhook-url", "the Slack incoming-webhook URL of the site team (https://hooks.slack.com/services/...)"),
+                    List.of("template"), "job.unit_moveIn.created", null, false,
+                    s -> settings("type", "slack", "webhook-url", s.get("webhook-url"),
+                            "template", s.getOrDefault("template", "recipe-move-in-scheduled"))),
+            new Recipe("payment",
+                    Map.of("gateway-url", "the payment gateway's charge URL the hub POSTs a charge to"),
+                    List.of("gateway-token", "payment-method"), "unitRental.invoice.created,valet.invoice.created",
+                    "${body[invoice][balance]} > 0", true, s -> route("payment")),
+            new Recipe("move-in-charge",
+                    Map.of("amount", "the amount of the charge added to the unit rental (e.g. 25)",
+                            "title", "the title of the charge (e.g. Padlock)"),
+                    List.of(), "job.unit_moveIn.completed", null, true, s -> route("move-in-charge")),
+            new Recipe("sms",
+                    Map.of("account-sid", "the SMS gateway (Twilio) account SID",
+                            "auth-token", "the SMS gateway (Twilio) auth token",
+                            "from", "the sender number or name the SMS is sent from (e.g. +447700900000)"),
+                    List.of("api-url"), "job.unit_moveIn.created,unitRental.markOverdue", null, false, s -> route("sms")),
+            new Recipe("crm",
+                    Map.of("token", "the CRM (HubSpot) private app access token"),
+                    List.of("api-url"), "user.created,user.updated,user.billing.updated", null, false, s -> route("crm")),
+            new Recipe("zapier",
+                    Map.of("url", "the Zap's catch hook URL (https://hooks.zapier.com/hooks/catch/...)"),
+                    List.of(), "*", null, false,
+                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")));
+
+    private Recipes() {
+    }
+
+    static Map<String, String> route(String recipe) {
+        return settings("type", "route", "endpoint", "direct:recipe-" + recipe);
+    }
+
+    private static Map<String, String> settings(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
