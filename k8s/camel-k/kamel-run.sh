@@ -29,6 +29,8 @@ kamel run --name storeganise-hub \
   --resource configmap:storeganise-hub-camel-k-templates-http@/deployments/templates/http \
   --resource configmap:storeganise-hub-camel-k-templates-log@/deployments/templates/log \
   --resource configmap:storeganise-hub-camel-k-templates-slack@/deployments/templates/slack \
+  --resource configmap:storeganise-hub-camel-k-templates-sms@/deployments/templates/sms \
+  --resource configmap:storeganise-hub-camel-k-templates-storeganise@/deployments/templates/storeganise \
   --dependency camel:platform-http \
   --dependency camel:jms \
   --dependency camel:sql \
