@@ -5,6 +5,8 @@
 # p50/p99 ack latency, errors and the hub's peak RSS.
 #
 #   bench/ingest.sh [duration-seconds]      (default 30)
+#   HUB_ARGS="--storeganise.dispatch.enabled=false" bench/ingest.sh   ingest alone: events are stored and
+#                                           wait in the queue (what a burst costs before processing)
 #
 # Targets (2-core machine): >= 10,000 acknowledged events/s, p99 < 25 ms, zero non-200s, RSS < 512 MiB.
 set -euo pipefail
@@ -78,9 +80,9 @@ function done(summary, latency, requests)
 end
 LUA
 
-echo "== starting the hub ($JAVA_OPTS)"
+echo "== starting the hub ($JAVA_OPTS ${HUB_ARGS:-})"
 STOREGANISE_WEBHOOK_SECRET=$SECRET STOREGANISE_DATA_DIR="$WORK/data" SERVER_PORT=$PORT \
-  java $JAVA_OPTS -jar "$JAR" > "$WORK/hub.log" 2>&1 &
+  java $JAVA_OPTS -jar "$JAR" ${HUB_ARGS:-} > "$WORK/hub.log" 2>&1 &
 HUB_PID=$!
 for i in $(seq 1 120); do
   curl -sf "http://localhost:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break
