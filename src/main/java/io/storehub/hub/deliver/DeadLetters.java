@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
@@ -61,11 +62,11 @@ public class DeadLetters {
         Map<String, String> in = input(exchange);
         String destination = in.get("destination");
         if (destination == null) {
-            throw new AdminRejection(400, "destination_required", "Name the destination whose parked deliveries to replay: destination=<name>.");
+            throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay: destination=<name>.");
         }
         boolean all = "true".equalsIgnoreCase(in.get("all"));
         if (!all && in.get("eventId") == null && in.get("from") == null && in.get("to") == null) {
-            throw new AdminRejection(400, "selection_required",
+            throw new HttpRejection(400, "selection_required",
                     "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
         }
         String selector = selector(in);
@@ -138,14 +139,14 @@ public class DeadLetters {
         String destination = in.get("destination");
         if (destination != null) {
             if (!NAME.matcher(destination).matches()) {
-                throw new AdminRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
+                throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
             }
             terms.add(DestinationRegistry.DESTINATION + " = '" + destination + "'");
         }
         String eventId = in.get("eventId");
         if (eventId != null) {
             if (!EVENT_ID.matcher(eventId).matches()) {
-                throw new AdminRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
+                throw new HttpRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
             }
             terms.add(Headers.EVENT_ID + " = '" + eventId + "'");
         }
@@ -169,7 +170,7 @@ public class DeadLetters {
             b.writeBytes(body);
             copy = b;
         } else {
-            throw new AdminRejection(500, "unsupported_message", "A parked message is neither text nor bytes: " + parked.getJMSMessageID());
+            throw new HttpRejection(500, "unsupported_message", "A parked message is neither text nor bytes: " + parked.getJMSMessageID());
         }
         for (Object n : Collections.list(parked.getPropertyNames())) {
             String name = (String) n;
@@ -197,7 +198,7 @@ public class DeadLetters {
                 json = MAPPER.readValue(body, new TypeReference<>() {
                 });
             } catch (Exception e) {
-                throw new AdminRejection(400, "invalid_body", "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}.");
+                throw new HttpRejection(400, "invalid_body", "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}.");
             }
             json.forEach((k, v) -> {
                 if (v != null) {
@@ -212,7 +213,7 @@ public class DeadLetters {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new AdminRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T00:00:00Z.");
+            throw new HttpRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T00:00:00Z.");
         }
     }
 
@@ -220,7 +221,7 @@ public class DeadLetters {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new AdminRejection(400, "invalid_limit", "limit must be a number.");
+            throw new HttpRejection(400, "invalid_limit", "limit must be a number.");
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -54,7 +55,7 @@ public class EventValidator implements Processor {
         }
         Instant created = created(event);
         if (created.isBefore(clock.instant().minus(maxAge))) {
-            throw new WebhookRejection(400, "stale_event", "The event was created at " + created
+            throw new HttpRejection(400, "stale_event", "The event was created at " + created
                     + ", more than " + maxAge.toHours() + " h ago (storeganise.webhook.max-event-age); refusing a possible replay.");
         }
         JsonNode data = event.get("data");
@@ -85,8 +86,8 @@ public class EventValidator implements Processor {
         }
     }
 
-    private static WebhookRejection invalid(String detail) {
-        return new WebhookRejection(400, "invalid_event", detail);
+    private static HttpRejection invalid(String detail) {
+        return new HttpRejection(400, "invalid_event", detail);
     }
 
     private static String firstLine(String message) {

@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -33,12 +34,12 @@ public class RequestGuard implements Processor {
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (method != null && !"POST".equalsIgnoreCase(method)) {
             in.setHeader("Allow", "POST");
-            throw new WebhookRejection(405, "method_not_allowed",
+            throw new HttpRejection(405, "method_not_allowed",
                     "Storeganise webhooks are delivered with POST; " + method + " is not accepted here.");
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (!isJson(contentType)) {
-            throw new WebhookRejection(415, "unsupported_media_type",
+            throw new HttpRejection(415, "unsupported_media_type",
                     "The body must be JSON (Content-Type application/json), not "
                             + (contentType == null ? "an undeclared type" : "'" + contentType + "'") + ".");
         }
@@ -74,7 +75,7 @@ public class RequestGuard implements Processor {
         if (body instanceof InputStream stream) {
             return readCapped(stream);
         }
-        throw new WebhookRejection(400, "unreadable_body", "The request body could not be read.");
+        throw new HttpRejection(400, "unreadable_body", "The request body could not be read.");
     }
 
     private byte[] readCapped(InputStream stream) throws IOException {
@@ -103,7 +104,7 @@ public class RequestGuard implements Processor {
             encoded.get(bytes);
             return check(bytes);
         } catch (CharacterCodingException e) {
-            throw new WebhookRejection(400, "invalid_encoding", "The body is not valid UTF-8 text.");
+            throw new HttpRejection(400, "invalid_encoding", "The body is not valid UTF-8 text.");
         }
     }
 
@@ -112,13 +113,13 @@ public class RequestGuard implements Processor {
             throw tooLarge();
         }
         if (bytes.length == 0) {
-            throw new WebhookRejection(400, "empty_body", "The request has no body; a Storeganise event is expected.");
+            throw new HttpRejection(400, "empty_body", "The request has no body; a Storeganise event is expected.");
         }
         return bytes;
     }
 
-    private WebhookRejection tooLarge() {
-        return new WebhookRejection(413, "payload_too_large",
+    private HttpRejection tooLarge() {
+        return new HttpRejection(413, "payload_too_large",
                 "The body is larger than the " + maxBodySize + " bytes this hub accepts (storeganise.webhook.max-body-size).");
     }
 

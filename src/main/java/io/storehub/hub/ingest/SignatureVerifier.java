@@ -14,6 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.HubConfigurationException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -65,16 +66,16 @@ public class SignatureVerifier implements Processor {
         String signature = exchange.getIn().getHeader(SIGNATURE_HEADER, String.class);
         exchange.getIn().removeHeader(SIGNATURE_HEADER); // never carried into the queue or logs
         if (signature == null || signature.isBlank()) {
-            throw new WebhookRejection(401, "missing_signature", "The sg-signature header is missing.");
+            throw new HttpRejection(401, "missing_signature", "The sg-signature header is missing.");
         }
         byte[] expected;
         try {
             expected = Base64.getDecoder().decode(signature.trim());
         } catch (IllegalArgumentException e) {
-            throw new WebhookRejection(401, "invalid_signature", "The sg-signature header is not valid base64.");
+            throw new HttpRejection(401, "invalid_signature", "The sg-signature header is not valid base64.");
         }
         if (expected.length != 32) {
-            throw new WebhookRejection(401, "invalid_signature",
+            throw new HttpRejection(401, "invalid_signature",
                     "The sg-signature header is not a base64 HMAC-SHA256 (32 bytes expected).");
         }
         byte[] body = exchange.getIn().getBody(byte[].class);
@@ -93,7 +94,7 @@ public class SignatureVerifier implements Processor {
             exchange.setProperty(PARSED_EVENT, parsed);
             return;
         }
-        throw new WebhookRejection(401, "invalid_signature",
+        throw new HttpRejection(401, "invalid_signature",
                 "The sg-signature header does not match the body for any configured webhook secret.");
     }
 

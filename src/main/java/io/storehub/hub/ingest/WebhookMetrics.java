@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.storehub.hub.support.ErrorResponder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

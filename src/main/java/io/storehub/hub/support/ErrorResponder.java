@@ -1,0 +1,90 @@
+package io.storehub.hub.support;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the exception that stopped an HTTP route into the JSON answer
+ * {@code {"error": code, "detail": sentence}} with its status. An {@link HttpRejection} is the
+ * caller's fault and says why; anything else is ours and gets the configured fallback (for the
+ * webhook: 503, so Storeganise retries the delivery rather than losing it). Request headers are not
+ * echoed back, except those named in {@code keepHeaders} (e.g. {@code Allow}, {@code WWW-Authenticate}).
+ * Sets the exchange property {@code SgRejectReason} for the metrics tag.
+ */
+public class ErrorResponder implements Processor {
+
+    public static final String REJECT_REASON = "SgRejectReason";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private int fallbackStatus = 503;
+    private String fallbackCode = "not_stored";
+    private String fallbackDetail = "The event could not be stored durably; it was not accepted, so Storeganise will retry it.";
+    private List<String> keepHeaders = List.of("Allow", "WWW-Authenticate");
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        String code;
+        String detail;
+        if (cause instanceof HttpRejection rejection) {
+            status = rejection.getStatus();
+            code = rejection.getCode();
+            detail = rejection.getDetail();
+            LOG.info("Request rejected: {} {} ({})", status, code, detail);
+        } else {
+            status = fallbackStatus;
+            code = fallbackCode;
+            detail = fallbackDetail;
+            LOG.error("Request failed ({}): {}", code, cause == null ? "unknown error" : cause.toString(), cause);
+        }
+        Message out = exchange.getMessage();
+        Map<String, Object> kept = new LinkedHashMap<>();
+        keepHeaders.forEach(name -> {
+            Object value = out.getHeader(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        });
+        out.getHeaders().clear(); // request headers must not echo back as response headers
+        out.getHeaders().putAll(kept);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("detail", detail);
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.setProperty(REJECT_REASON, code);
+        out.setBody(MAPPER.writeValueAsBytes(body));
+    }
+
+    /** Status of an unexpected failure (default 503). */
+    public void setFallbackStatus(int fallbackStatus) {
+        this.fallbackStatus = fallbackStatus;
+    }
+
+    /** Error code of an unexpected failure (default {@code not_stored}). */
+    public void setFallbackCode(String fallbackCode) {
+        this.fallbackCode = fallbackCode;
+    }
+
+    /** Sentence of an unexpected failure. */
+    public void setFallbackDetail(String fallbackDetail) {
+        this.fallbackDetail = fallbackDetail;
+    }
+
+    /** Comma-separated response headers set by the route that survive (default {@code Allow,WWW-Authenticate}). */
+    public void setKeepHeaders(String keepHeaders) {
+        this.keepHeaders = Arrays.stream(keepHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
+}
