@@ -61,6 +61,9 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.crm.token=pat-eu1-test",
                 "storeganise.recipes.zapier.enabled=true",
                 "storeganise.recipes.zapier.events=user.*",
+                "storeganise.recipes.accounting.enabled=true",
+                "storeganise.recipes.accounting.token=xero-access-token",
+                "storeganise.recipes.accounting.tenant-id=" + RecipeTestSupport.XERO_TENANT,
         })
 public abstract class RecipeTestSupport {
 
@@ -76,11 +79,18 @@ public abstract class RecipeTestSupport {
     protected static final WireMockServer HUBSPOT = server();
     protected static final WireMockServer ZAPIER = server();
     public static final String ZAPIER_PATH = "/hooks/catch/1234567/abcdefg/";
+    protected static final WireMockServer ACCOUNTING = server();
+    public static final String XERO_TENANT = "0f3c0ab1-7c5e-4d6a-9b1e-5a1f2c3d4e5f";
+    public static final String XERO_INVOICES = "/api.xro/2.0/Invoices";
     private static final Path DATA_DIR;
 
     static {
         try {
             DATA_DIR = Files.createTempDirectory("hub-recipes-test-");
+            // every invoice event of any recipe test reaches recipe-accounting: accepted unless a test says otherwise
+            ACCOUNTING.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(XERO_INVOICES)).atPriority(10)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"Status\":\"OK\",\"Invoices\":[]}")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -104,6 +114,7 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.recipes.sms.api-url", TWILIO::baseUrl);
         registry.add("storeganise.recipes.crm.api-url", HUBSPOT::baseUrl);
         registry.add("storeganise.recipes.zapier.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
+        registry.add("storeganise.recipes.accounting.base-url", () -> ACCOUNTING.baseUrl() + "/api.xro/2.0");
     }
 
     private static WireMockServer server() {
