@@ -16,6 +16,7 @@ import java.util.function.Function;
 final class Recipes {
 
     static final String PREFIX = "storeganise.recipes.";
+    static final String FAILURE_ALERT = "failure-alert";
 
     /**
      * One recipe: its settings (required ones with why they are needed), default events, an optional
@@ -58,7 +59,10 @@ final class Recipes {
             new Recipe("zapier",
                     Map.of("url", "the Zap's catch hook URL (https://hooks.zapier.com/hooks/catch/...)"),
                     List.of(), "*", null, false,
-                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")));
+                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")),
+            new Recipe(FAILURE_ALERT,
+                    Map.of("to", "the name of a configured slack or email destination the alerts are sent to"),
+                    List.of("interval", "check-every", "hub-url"), null, null, false, null));
 
     private Recipes() {
     }

@@ -33,7 +33,7 @@ import static org.apache.camel.builder.Builder.header;
  * The hub with every recipe switched on, the way a user does it (storeganise.recipes.<name>.enabled and
  * settings), enriching from the shared WireMock Storeganise ({@link StoreganiseStub}, which also answers
  * the write-back) and delivering to WireMock stand-ins shaped like the real services: a card payment
- * gateway, Twilio, HubSpot, Slack, Zapier and a Xero-shaped accounting API. One context for all recipe tests.
+ * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and a failing plain http destination. One context for all recipe tests.
  */
 @CamelSpringBootTest
 @AutoConfigureObservability
@@ -64,6 +64,16 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.accounting.enabled=true",
                 "storeganise.recipes.accounting.token=xero-access-token",
                 "storeganise.recipes.accounting.tenant-id=" + RecipeTestSupport.XERO_TENANT,
+                // failure alerts to a Slack destination of their own; the timer never fires during the tests
+                "storeganise.recipes.failure-alert.enabled=true",
+                "storeganise.recipes.failure-alert.to=ops-alerts",
+                "storeganise.recipes.failure-alert.interval=PT1H",
+                "storeganise.recipes.failure-alert.check-every=1h",
+                "storeganise.destinations.ops-alerts.type=slack",
+                // a plain http destination whose deliveries a test makes fail (parked)
+                "storeganise.destinations.legacy-crm.type=http",
+                "storeganise.subscriptions[1].events[0]=site.updated",
+                "storeganise.subscriptions[1].to[0]=legacy-crm",
         })
 public abstract class RecipeTestSupport {
 
@@ -80,6 +90,8 @@ public abstract class RecipeTestSupport {
     protected static final WireMockServer ZAPIER = server();
     public static final String ZAPIER_PATH = "/hooks/catch/1234567/abcdefg/";
     protected static final WireMockServer ACCOUNTING = server();
+    protected static final WireMockServer LEGACY_CRM = server();
+    public static final String ALERTS_PATH = "/services/T0OPS/B0OPS/alerts";
     public static final String XERO_TENANT = "0f3c0ab1-7c5e-4d6a-9b1e-5a1f2c3d4e5f";
     public static final String XERO_INVOICES = "/api.xro/2.0/Invoices";
     private static final Path DATA_DIR;
@@ -115,6 +127,8 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.recipes.crm.api-url", HUBSPOT::baseUrl);
         registry.add("storeganise.recipes.zapier.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
         registry.add("storeganise.recipes.accounting.base-url", () -> ACCOUNTING.baseUrl() + "/api.xro/2.0");
+        registry.add("storeganise.destinations.ops-alerts.webhook-url", () -> SLACK.baseUrl() + ALERTS_PATH);
+        registry.add("storeganise.destinations.legacy-crm.url", () -> LEGACY_CRM.baseUrl() + "/hooks/storage");
     }
 
     private static WireMockServer server() {
