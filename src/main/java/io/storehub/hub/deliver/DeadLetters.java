@@ -121,6 +121,28 @@ public class DeadLetters {
         json(exchange, answer);
     }
 
+    /**
+     * Every parked delivery, described as {@link #list} does, plus {@code parkedAt} (its JMSTimestamp, epoch
+     * milliseconds): for the failure-alert recipe, which groups them by destination.
+     */
+    public List<Map<String, Object>> parked() throws JMSException {
+        List<Map<String, Object>> items = new ArrayList<>();
+        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue));
+            try {
+                for (Object o : Collections.list(browser.getEnumeration())) {
+                    Message m = (Message) o;
+                    Map<String, Object> d = describe(m);
+                    d.put("parkedAt", m.getJMSTimestamp());
+                    items.add(d);
+                }
+            } finally {
+                browser.close();
+            }
+        }
+        return items;
+    }
+
     private static Map<String, Object> describe(Message m) throws JMSException {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", m.getJMSMessageID());

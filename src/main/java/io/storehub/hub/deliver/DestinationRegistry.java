@@ -92,6 +92,13 @@ public class DestinationRegistry implements CamelContextAware {
         }
     }
 
+    /** The destination the failure-alert recipe sends to, when that recipe is enabled; else null. */
+    private volatile String alertTo;
+
+    public String getAlertTo() {
+        return alertTo;
+    }
+
     /** Reads and validates the configuration; declared as the bean's initMethod. */
     public void init() {
         destinations.clear();
@@ -101,6 +108,7 @@ public class DestinationRegistry implements CamelContextAware {
         Properties loaded = properties.loadProperties(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS));
         Map<String, Map<String, String>> destinationSettings = destinationSettings(loaded);
         readSubscriptions(loaded);
+        alertTo = null;
         Map<String, Map<String, String>> recipeDestinations = readRecipes(properties);
         // names used only by subscriptions may be configured where properties cannot be listed (environment variables)
         for (Subscription s : subscriptions) {
@@ -114,6 +122,14 @@ public class DestinationRegistry implements CamelContextAware {
             }
         });
         recipeDestinations.forEach((name, settings) -> destinations.put(name, destination(name, settings)));
+        if (alertTo != null) {
+            Destination alerts = destinations.get(alertTo);
+            if (alerts == null || (alerts.type != Destination.Type.SLACK && alerts.type != Destination.Type.EMAIL)) {
+                throw new HubConfigurationException(Recipes.PREFIX + Recipes.FAILURE_ALERT + ".to names '" + alertTo + "', which is not a "
+                        + "configured slack or email destination (" + DESTINATIONS + alertTo + ".type); configured: "
+                        + (destinations.isEmpty() ? "none" : String.join(", ", destinations.keySet())) + ".");
+            }
+        }
         for (Subscription s : subscriptions) {
             for (int i = 0; i < s.to().size(); i++) {
                 String name = s.to().get(i);
@@ -305,6 +321,17 @@ public class DestinationRegistry implements CamelContextAware {
                         + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
             }
             enabled.add(r.name());
+            if (r.name().equals(Recipes.FAILURE_ALERT)) {
+                alertTo = settings.get("to");
+                String interval = settings.getOrDefault("interval", "PT15M");
+                try {
+                    if (java.time.Duration.parse(interval).compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+                        throw new HubConfigurationException(prefix + "interval '" + interval + "' must be at least PT1M.");
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new HubConfigurationException(prefix + "interval '" + interval + "' must be an ISO-8601 duration such as PT15M.");
+                }
+            }
             if (r.destination() == null) {
                 continue;
             }

@@ -16,6 +16,7 @@ import java.util.function.Function;
 final class Recipes {
 
     static final String PREFIX = "storeganise.recipes.";
+    static final String FAILURE_ALERT = "failure-alert";
 
     /**
      * One recipe: its settings (required ones with why they are needed), default events, an optional
@@ -32,6 +33,13 @@ final class Recipes {
                     List.of("template"), "job.unit_moveIn.created", null, false,
                     s -> settings("type", "slack", "webhook-url", s.get("webhook-url"),
                             "template", s.getOrDefault("template", "recipe-move-in-scheduled"))),
+            new Recipe("accounting",
+                    Map.of("base-url", "the accounting API's base URL the invoices are POSTed under ({base-url}/Invoices; Xero: https://api.xero.com/api.xro/2.0)",
+                            "token", "the accounting API's access token (sent as Authorization: Bearer)",
+                            "tenant-id", "the accounting organisation the invoices belong to (sent as Xero-tenant-id)"),
+                    List.of("paid-status", "deleted-status"),
+                    "unitRental.invoice.created,valet.invoice.created,invoice.state.updated,invoice.deleted", null, false,
+                    s -> route("accounting")),
             new Recipe("payment",
                     Map.of("gateway-url", "the payment gateway's charge URL the hub POSTs a charge to"),
                     List.of("gateway-token", "payment-method"), "unitRental.invoice.created,valet.invoice.created",
@@ -51,7 +59,10 @@ final class Recipes {
             new Recipe("zapier",
                     Map.of("url", "the Zap's catch hook URL (https://hooks.zapier.com/hooks/catch/...)"),
                     List.of(), "*", null, false,
-                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")));
+                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")),
+            new Recipe(FAILURE_ALERT,
+                    Map.of("to", "the name of a configured slack or email destination the alerts are sent to"),
+                    List.of("interval", "check-every", "hub-url"), null, null, false, null));
 
     private Recipes() {
     }

@@ -33,7 +33,7 @@ import static org.apache.camel.builder.Builder.header;
  * The hub with every recipe switched on, the way a user does it (storeganise.recipes.<name>.enabled and
  * settings), enriching from the shared WireMock Storeganise ({@link StoreganiseStub}, which also answers
  * the write-back) and delivering to WireMock stand-ins shaped like the real services: a card payment
- * gateway, Twilio, HubSpot, Slack, Zapier and a Xero-shaped accounting API. One context for all recipe tests.
+ * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and a failing plain http destination. One context for all recipe tests.
  */
 @CamelSpringBootTest
 @AutoConfigureObservability
@@ -61,6 +61,19 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.crm.token=pat-eu1-test",
                 "storeganise.recipes.zapier.enabled=true",
                 "storeganise.recipes.zapier.events=user.*",
+                "storeganise.recipes.accounting.enabled=true",
+                "storeganise.recipes.accounting.token=xero-access-token",
+                "storeganise.recipes.accounting.tenant-id=" + RecipeTestSupport.XERO_TENANT,
+                // failure alerts to a Slack destination of their own; the timer never fires during the tests
+                "storeganise.recipes.failure-alert.enabled=true",
+                "storeganise.recipes.failure-alert.to=ops-alerts",
+                "storeganise.recipes.failure-alert.interval=PT1H",
+                "storeganise.recipes.failure-alert.check-every=1h",
+                "storeganise.destinations.ops-alerts.type=slack",
+                // a plain http destination whose deliveries a test makes fail (parked)
+                "storeganise.destinations.legacy-crm.type=http",
+                "storeganise.subscriptions[1].events[0]=site.updated",
+                "storeganise.subscriptions[1].to[0]=legacy-crm",
         })
 public abstract class RecipeTestSupport {
 
@@ -76,11 +89,20 @@ public abstract class RecipeTestSupport {
     protected static final WireMockServer HUBSPOT = server();
     protected static final WireMockServer ZAPIER = server();
     public static final String ZAPIER_PATH = "/hooks/catch/1234567/abcdefg/";
+    protected static final WireMockServer ACCOUNTING = server();
+    protected static final WireMockServer LEGACY_CRM = server();
+    public static final String ALERTS_PATH = "/services/T0OPS/B0OPS/alerts";
+    public static final String XERO_TENANT = "0f3c0ab1-7c5e-4d6a-9b1e-5a1f2c3d4e5f";
+    public static final String XERO_INVOICES = "/api.xro/2.0/Invoices";
     private static final Path DATA_DIR;
 
     static {
         try {
             DATA_DIR = Files.createTempDirectory("hub-recipes-test-");
+            // every invoice event of any recipe test reaches recipe-accounting: accepted unless a test says otherwise
+            ACCOUNTING.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(XERO_INVOICES)).atPriority(10)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"Status\":\"OK\",\"Invoices\":[]}")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -104,6 +126,9 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.recipes.sms.api-url", TWILIO::baseUrl);
         registry.add("storeganise.recipes.crm.api-url", HUBSPOT::baseUrl);
         registry.add("storeganise.recipes.zapier.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
+        registry.add("storeganise.recipes.accounting.base-url", () -> ACCOUNTING.baseUrl() + "/api.xro/2.0");
+        registry.add("storeganise.destinations.ops-alerts.webhook-url", () -> SLACK.baseUrl() + ALERTS_PATH);
+        registry.add("storeganise.destinations.legacy-crm.url", () -> LEGACY_CRM.baseUrl() + "/hooks/storage");
     }
 
     private static WireMockServer server() {
