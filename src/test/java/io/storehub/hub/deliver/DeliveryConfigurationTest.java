@@ -142,19 +142,7 @@ class DeliveryConfigurationTest {
     }
 
     private static DestinationRegistry registry(String... properties) {
-        DefaultCamelContext camel = new DefaultCamelContext();
-        Properties initial = new Properties();
-        for (String p : properties) {
-            for (String kv : p.split("\\|")) {
-                int eq = kv.indexOf('=');
-                initial.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        }
-        camel.getPropertiesComponent().setInitialProperties(initial);
-        DestinationRegistry registry = new DestinationRegistry();
-        registry.setCamelContext(camel);
-        registry.init();
-        return registry;
+        return ConfiguredRegistry.of(properties);
     }
 
     private static Exchange event(String type, Map<String, Object> enrichment) {

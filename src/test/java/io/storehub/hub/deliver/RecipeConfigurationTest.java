@@ -2,7 +2,6 @@ package io.storehub.hub.deliver;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import io.storehub.hub.support.HubConfigurationException;
 import org.apache.camel.Exchange;
@@ -73,17 +72,7 @@ class RecipeConfigurationTest {
     }
 
     private static DestinationRegistry registry(String... properties) {
-        DefaultCamelContext camel = new DefaultCamelContext();
-        Properties initial = new Properties();
-        for (String kv : properties) {
-            int eq = kv.indexOf('=');
-            initial.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        camel.getPropertiesComponent().setInitialProperties(initial);
-        DestinationRegistry registry = new DestinationRegistry();
-        registry.setCamelContext(camel);
-        registry.init();
-        return registry;
+        return ConfiguredRegistry.of(properties);
     }
 
     private static Exchange event(String type, Map<String, Object> enrichment) {

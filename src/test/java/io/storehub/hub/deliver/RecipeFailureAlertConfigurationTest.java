@@ -1,9 +1,7 @@
 package io.storehub.hub.deliver;
 
-import java.util.Properties;
 
 import io.storehub.hub.support.HubConfigurationException;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,16 +46,6 @@ class RecipeFailureAlertConfigurationTest {
     }
 
     private static DestinationRegistry registry(String... properties) {
-        DefaultCamelContext camel = new DefaultCamelContext();
-        Properties initial = new Properties();
-        for (String kv : properties) {
-            int eq = kv.indexOf('=');
-            initial.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        camel.getPropertiesComponent().setInitialProperties(initial);
-        DestinationRegistry registry = new DestinationRegistry();
-        registry.setCamelContext(camel);
-        registry.init();
-        return registry;
+        return ConfiguredRegistry.of(properties);
     }
 }
