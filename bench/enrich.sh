@@ -40,6 +40,8 @@ cleanup() {
   for pid in $HUB_PID $STUB_PID; do
     wait "$pid" 2>/dev/null
   done
+  # keep the logs of the last run for a look afterwards
+  mkdir -p /tmp/hub-enrich-bench-last && cp "$WORK"/*.log "$WORK"/*.out /tmp/hub-enrich-bench-last/ 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -72,16 +74,26 @@ for i in $(seq 1 120); do
 done
 URL="http://localhost:$PORT/webhooks/storeganise"
 
-scrape() { curl -s "http://localhost:$PORT/actuator/prometheus" > "$1"; }
+scrape() {
+  curl -s --max-time 10 "http://localhost:$PORT/actuator/prometheus" > "$1.tmp" && mv "$1.tmp" "$1" && return 0
+  kill -0 $HUB_PID 2>/dev/null || { echo "hub died:"; tail -30 "$WORK/hub.log"; exit 1; }
+  return 0  # a slow scrape under load: keep the previous one
+}
 enriched() { awk '/^storeganise_enrich_latency_seconds_count/ {s+=$2} END {printf "%d", s}' "$1"; }
 stub() { curl -s "http://127.0.0.1:$STATS_PORT/$1"; }
 # waits until N more events are enriched than in snapshot $1; leaves the final scrape in $2
 wait_enriched() {
   local before=$1 after=$2 want=$3 t0=$4 limit=$5
   local base; base=$(enriched "$before")
+  local last_report=0
+  : > "$after"
   while true; do
     scrape "$after"
     local n=$(( $(enriched "$after") - base ))
+    local now=$(( $(date +%s%N) / 1000000 ))
+    if [ $(( now - last_report )) -ge 15000 ]; then
+      echo "   $n of $want enriched after $(( (now - t0) / 1000 )) s"; last_report=$now
+    fi
     if [ "$n" -ge "$want" ]; then
       echo "$(( $(date +%s%N) / 1000000 - t0 ))" > "$WORK/drain_ms"; return 0
     fi
