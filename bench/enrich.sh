@@ -24,9 +24,11 @@ BURST=${BURST:-5000}
 BURST_WINDOW=${BURST_WINDOW:-64}
 LATENCY=${LATENCY:-50}
 MAX_CONCURRENT=${MAX_CONCURRENT:-2}
-PORT=${BENCH_PORT:-18081}
-STUB_PORT=${BENCH_STUB_PORT:-18091}
-STATS_PORT=${BENCH_STATS_PORT:-18092}
+# free ports unless given: two benchmarks on one machine must not talk to each other's hub or stub
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=${BENCH_PORT:-$(free_port)}
+STUB_PORT=${BENCH_STUB_PORT:-$(free_port)}
+STATS_PORT=${BENCH_STATS_PORT:-$(free_port)}
 SECRET=bench-secret
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+UseParallelGC}
 WORK=$(mktemp -d /tmp/hub-enrich-bench-XXXXXX)
@@ -34,10 +36,9 @@ HUB_PID=
 STUB_PID=
 cleanup() {
   set +e  # a killed process' exit status must not stop the clean-up half-way
+  # the hub first, so that it does not see Storeganise vanish while it shuts down
   for pid in $HUB_PID $STUB_PID; do
     kill "$pid" 2>/dev/null
-  done
-  for pid in $HUB_PID $STUB_PID; do
     wait "$pid" 2>/dev/null
   done
   # keep the logs of the last run for a look afterwards
@@ -163,4 +164,5 @@ echo "-- burst of $BURST unitRental.invoice.created"
 sed -E 's/^LOAD /acks: /' "$WORK/burst.out"
 quantiles "$WORK/b0" "$WORK/b1"
 echo "all enriched after $(( BURST_DRAIN / 1000 )) s ($(python3 -c "print(round($BURST / ($BURST_DRAIN / 1000), 1))") events/s); Storeganise saw $BURST_STUB"
-echo "cap: storeganise.api.max-concurrent-requests=$MAX_CONCURRENT; parked: $(awk '/^storeganise_processing_failures_total\{.*action="park"/ {s+=$2} END {printf "%d", s}' "$WORK/b1")"
+echo "cap: storeganise.api.max-concurrent-requests=$MAX_CONCURRENT; parked: $(awk '/^storeganise_processing_failures_total\{.*action="park"/ {s+=$2} END {printf "%d", s}' "$WORK/b1"); hub-side calls (found): $(awk '/^storeganise_enrich_lookups_total\{.*outcome="found"/ {s+=$2} END {printf "%d", s}' "$WORK/b1")"
+cp "$WORK/b1" "$WORK/final.out"
