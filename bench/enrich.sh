@@ -31,7 +31,8 @@ STUB_PORT=${BENCH_STUB_PORT:-$(free_port)}
 STATS_PORT=${BENCH_STATS_PORT:-$(free_port)}
 SECRET=bench-secret
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+UseParallelGC}
-WORK=$(mktemp -d /tmp/hub-enrich-bench-XXXXXX)
+# inside this worktree's target/: nothing else cleans it up under our feet
+mkdir -p target && WORK=$(mktemp -d "$PWD/target/enrich-bench-XXXXXX")
 HUB_PID=
 STUB_PID=
 cleanup() {
@@ -76,6 +77,7 @@ done
 URL="http://localhost:$PORT/webhooks/storeganise"
 
 scrape() {
+  [ -d "$WORK" ] || { echo "the work directory $WORK vanished"; exit 1; }
   curl -s --max-time 10 "http://localhost:$PORT/actuator/prometheus" > "$1.tmp" && mv "$1.tmp" "$1" && return 0
   kill -0 $HUB_PID 2>/dev/null || { echo "hub died:"; tail -30 "$WORK/hub.log"; exit 1; }
   return 0  # a slow scrape under load: keep the previous one
