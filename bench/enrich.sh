@@ -24,22 +24,26 @@ BURST=${BURST:-5000}
 BURST_WINDOW=${BURST_WINDOW:-64}
 LATENCY=${LATENCY:-50}
 MAX_CONCURRENT=${MAX_CONCURRENT:-2}
-PORT=${BENCH_PORT:-18081}
-STUB_PORT=${BENCH_STUB_PORT:-18091}
-STATS_PORT=${BENCH_STATS_PORT:-18092}
+# free ports unless given: two benchmarks on one machine must not talk to each other's hub or stub
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=${BENCH_PORT:-$(free_port)}
+STUB_PORT=${BENCH_STUB_PORT:-$(free_port)}
+STATS_PORT=${BENCH_STATS_PORT:-$(free_port)}
 SECRET=bench-secret
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+UseParallelGC}
-WORK=$(mktemp -d /tmp/hub-enrich-bench-XXXXXX)
+# inside this worktree's target/: nothing else cleans it up under our feet
+mkdir -p target && WORK=$(mktemp -d "$PWD/target/enrich-bench-XXXXXX")
 HUB_PID=
 STUB_PID=
 cleanup() {
   set +e  # a killed process' exit status must not stop the clean-up half-way
+  # the hub first, so that it does not see Storeganise vanish while it shuts down
   for pid in $HUB_PID $STUB_PID; do
     kill "$pid" 2>/dev/null
-  done
-  for pid in $HUB_PID $STUB_PID; do
     wait "$pid" 2>/dev/null
   done
+  # keep the logs of the last run for a look afterwards
+  mkdir -p /tmp/hub-enrich-bench-last && cp "$WORK"/*.log "$WORK"/*.out /tmp/hub-enrich-bench-last/ 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -72,16 +76,27 @@ for i in $(seq 1 120); do
 done
 URL="http://localhost:$PORT/webhooks/storeganise"
 
-scrape() { curl -s "http://localhost:$PORT/actuator/prometheus" > "$1"; }
+scrape() {
+  [ -d "$WORK" ] || { echo "the work directory $WORK vanished"; exit 1; }
+  curl -s --max-time 10 "http://localhost:$PORT/actuator/prometheus" > "$1.tmp" && mv "$1.tmp" "$1" && return 0
+  kill -0 $HUB_PID 2>/dev/null || { echo "hub died:"; tail -30 "$WORK/hub.log"; exit 1; }
+  return 0  # a slow scrape under load: keep the previous one
+}
 enriched() { awk '/^storeganise_enrich_latency_seconds_count/ {s+=$2} END {printf "%d", s}' "$1"; }
 stub() { curl -s "http://127.0.0.1:$STATS_PORT/$1"; }
 # waits until N more events are enriched than in snapshot $1; leaves the final scrape in $2
 wait_enriched() {
   local before=$1 after=$2 want=$3 t0=$4 limit=$5
   local base; base=$(enriched "$before")
+  local last_report=0
+  : > "$after"
   while true; do
     scrape "$after"
     local n=$(( $(enriched "$after") - base ))
+    local now=$(( $(date +%s%N) / 1000000 ))
+    if [ $(( now - last_report )) -ge 15000 ]; then
+      echo "   $n of $want enriched after $(( (now - t0) / 1000 )) s"; last_report=$now
+    fi
     if [ "$n" -ge "$want" ]; then
       echo "$(( $(date +%s%N) / 1000000 - t0 ))" > "$WORK/drain_ms"; return 0
     fi
@@ -151,4 +166,5 @@ echo "-- burst of $BURST unitRental.invoice.created"
 sed -E 's/^LOAD /acks: /' "$WORK/burst.out"
 quantiles "$WORK/b0" "$WORK/b1"
 echo "all enriched after $(( BURST_DRAIN / 1000 )) s ($(python3 -c "print(round($BURST / ($BURST_DRAIN / 1000), 1))") events/s); Storeganise saw $BURST_STUB"
-echo "cap: storeganise.api.max-concurrent-requests=$MAX_CONCURRENT; parked: $(awk '/^storeganise_processing_failures_total\{.*action="park"/ {s+=$2} END {printf "%d", s}' "$WORK/b1")"
+echo "cap: storeganise.api.max-concurrent-requests=$MAX_CONCURRENT; parked: $(awk '/^storeganise_processing_failures_total\{.*action="park"/ {s+=$2} END {printf "%d", s}' "$WORK/b1"); hub-side calls (found): $(awk '/^storeganise_enrich_lookups_total\{.*outcome="found"/ {s+=$2} END {printf "%d", s}' "$WORK/b1")"
+cp "$WORK/b1" "$WORK/final.out"
