@@ -92,8 +92,4 @@ public class EventCatalog implements Processor {
         EventType known = BY_TYPE.get(type);
         return known != null ? known.family() : OTHER;
     }
-
-    public static boolean isKnown(String type) {
-        return BY_TYPE.containsKey(type);
-    }
 }

@@ -123,10 +123,6 @@ public class RequestGuard implements Processor {
                 "The body is larger than the " + maxBodySize + " bytes this hub accepts (storeganise.webhook.max-body-size).");
     }
 
-    public long getMaxBodySize() {
-        return maxBodySize;
-    }
-
     public void setMaxBodySize(long maxBodySize) {
         this.maxBodySize = maxBodySize;
     }

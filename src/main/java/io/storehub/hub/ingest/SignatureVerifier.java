@@ -125,10 +125,6 @@ public class SignatureVerifier implements Processor {
         this.enabled = enabled;
     }
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
     @Override
     public String toString() {
         return "SignatureVerifier[" + keys.size() + " secret(s), enabled=" + enabled + "]"; // never the secrets

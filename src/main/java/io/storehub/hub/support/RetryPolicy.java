@@ -114,10 +114,6 @@ public class RetryPolicy implements Processor {
         this.maxAttempts = maxAttempts;
     }
 
-    public int getMaxAttempts() {
-        return maxAttempts;
-    }
-
     /** ISO-8601 duration, e.g. {@code PT5S}. */
     public void setInitialDelay(String initialDelay) {
         this.initialDelay = Duration.parse(initialDelay);
