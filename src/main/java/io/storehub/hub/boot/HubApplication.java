@@ -2,6 +2,7 @@ package io.storehub.hub.boot;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 
 /**
  * Spring Boot wires the infrastructure only: the HTTP server behind platform-http, the embedded
@@ -9,7 +10,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * {@code routes/*.camel.yaml} and the plain Camel processors they declare, so the same routes also
  * run on Camel K and Camel JBang.
  */
-@SpringBootApplication
+// the schema is migrated by the databaseSchema bean (routes/beans.camel.yaml), the same on every runtime
+@SpringBootApplication(exclude = FlywayAutoConfiguration.class)
 public class HubApplication {
 
     public static void main(String[] args) {
