@@ -29,6 +29,18 @@ public class AdminApi {
             exchange.getIn().setHeader("WWW-Authenticate", "Bearer");
             throw new HttpRejection(401, "unauthorized", "Send the admin token as Authorization: Bearer <token>.");
         }
+        // who acts, for the event history (replays, redeliveries)
+        exchange.setProperty("SgActor", "admin API");
+    }
+
+    /** Whether admin endpoints (and the console) exist: a token is configured. */
+    public boolean isEnabled() {
+        return token.length > 0;
+    }
+
+    /** Constant-time check of a presented token (the console's sign-in). */
+    public boolean matches(String presented) {
+        return token.length > 0 && presented != null && MessageDigest.isEqual(presented.trim().getBytes(StandardCharsets.UTF_8), token);
     }
 
     /** {@code storeganise.admin.token}; empty disables the admin endpoints. */

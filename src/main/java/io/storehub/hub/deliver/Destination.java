@@ -85,6 +85,8 @@ public final class Destination {
     final String endpoint;
     // zapier: nested keys flattened to a__b__c (routes/deliver-send.camel.yaml, zapier-payload)
     final boolean flatten;
+    // values that must never be shown (URLs with a secret path, tokens, passwords, header values)
+    private final List<String> secrets;
 
     Destination(String name, Type type, Map<String, String> s, RateLimit rateLimit, String mailUri, String authorization) {
         this.name = name;
@@ -116,6 +118,25 @@ public final class Destination {
         this.level = s.getOrDefault("level", "INFO").toUpperCase();
         this.endpoint = s.get("endpoint");
         this.flatten = Boolean.parseBoolean(s.getOrDefault("flatten", "false").trim());
+        List<String> secret = new java.util.ArrayList<>();
+        s.forEach((k, v) -> {
+            if (v != null && (k.equals("webhook-url") || k.equals("url") || k.equals("api-url") || k.equals("token")
+                    || k.equals("password") || k.equals("username") || k.startsWith("auth.") || k.startsWith("headers."))) {
+                secret.add(v);
+            }
+        });
+        if (authorization != null) {
+            secret.add(authorization);
+        }
+        this.secrets = List.copyOf(secret);
+    }
+
+    /**
+     * The values of this destination's settings that may be secret (URLs, tokens, passwords, user names, header
+     * values): the history masks them in the error texts it keeps; nothing shows them.
+     */
+    public List<String> secrets() {
+        return secrets;
     }
 
     public String getName() {

@@ -61,6 +61,14 @@ public class DestinationRegistry implements CamelContextAware {
     public static final String LOG_LEVEL = "SgLogLevel";
     /** Whether a zapier destination flattens the enriched event (setting {@code flatten}). */
     public static final String FLATTEN = "SgFlatten";
+    /** Exchange property set by {@link #subscribers}: destinations whose subscription matched the type but not the filter. */
+    public static final String SKIPPED_BY_FILTER = "SgSkippedByFilter";
+    /** Header of an event re-dispatched by an operator for one destination: {@link #subscribers} answers only it. */
+    public static final String ONLY_DESTINATION = "SgOnlyDestination";
+    /** Header of a delivery an operator asked for again: who asked. */
+    public static final String MANUAL = "SgManual";
+    /** Header of a delivery an operator asked for again: a unique id, so it is sent even if delivered before. */
+    public static final String MANUAL_ID = "SgManualId";
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -91,6 +99,8 @@ public class DestinationRegistry implements CamelContextAware {
             return events + (filterText != null ? " if " + filterText : "") + " -> " + to;
         }
     }
+
+    private volatile List<String> enabledRecipes = List.of();
 
     /** The destination the failure-alert recipe sends to, when that recipe is enabled; else null. */
     private volatile String alertTo;
@@ -154,14 +164,28 @@ public class DestinationRegistry implements CamelContextAware {
     public List<String> subscribers(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
         Set<String> to = new LinkedHashSet<>();
+        Set<String> skipped = new LinkedHashSet<>();
+        exchange.setProperty(SKIPPED_BY_FILTER, List.of());
+        // an operator's re-dispatch of one event to one destination (redeliver when the body was not kept)
+        String only = exchange.getIn().getHeader(ONLY_DESTINATION, String.class);
+        if (only != null) {
+            return destinations.containsKey(only) ? new ArrayList<>(List.of(only)) : new ArrayList<>();
+        }
         if (type == null) {
-            return List.of();
+            return new ArrayList<>();
         }
         for (Subscription s : subscriptions) {
-            if (s.matchesType(type) && passes(s, exchange)) {
-                to.addAll(s.to());
+            if (s.matchesType(type)) {
+                if (passes(s, exchange)) {
+                    to.addAll(s.to());
+                } else {
+                    skipped.addAll(s.to());
+                }
             }
         }
+        skipped.removeAll(to);
+        // for the event history: destinations the event was for by its type but a filter left out
+        exchange.setProperty(SKIPPED_BY_FILTER, new ArrayList<>(skipped));
         return new ArrayList<>(to);
     }
 
@@ -207,7 +231,9 @@ public class DestinationRegistry implements CamelContextAware {
         exchange.setProperty(DESTINATION, name);
         exchange.setProperty(DESTINATION_TYPE, destination.type.id());
         exchange.setProperty(EVENT_ID, eventId);
-        exchange.setProperty(DELIVERY_KEY, eventId + ":" + name);
+        // a manual redelivery has a key of its own: sent even though the event was delivered, at most once itself
+        String manualId = exchange.getIn().getHeader(MANUAL_ID, String.class);
+        exchange.setProperty(DELIVERY_KEY, eventId + ":" + name + (manualId == null ? "" : ":manual:" + manualId));
         exchange.setProperty(RECEIVED_AT, exchange.getIn().getHeader(Headers.RECEIVED_AT, Long.class));
         exchange.setProperty(Headers.EVENT_TYPE, exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class));
         exchange.setProperty(TEMPLATED, destination.template != null);
@@ -218,6 +244,12 @@ public class DestinationRegistry implements CamelContextAware {
             exchange.setProperty(LOG_LEVEL, destination.level);
         }
         exchange.setProperty(FLATTEN, destination.flatten);
+        // kept for the event history: a sender replaces the headers with its request's and response's
+        exchange.setProperty(Headers.ATTEMPT, exchange.getIn().getHeader(Headers.ATTEMPT, 0, Integer.class));
+        String manual = exchange.getIn().getHeader(MANUAL, String.class);
+        if (manual != null) {
+            exchange.setProperty(MANUAL, manual);
+        }
     }
 
     public Destination destination(Exchange exchange) {
@@ -235,6 +267,11 @@ public class DestinationRegistry implements CamelContextAware {
 
     public Collection<Destination> all() {
         return destinations.values();
+    }
+
+    /** The names of the enabled recipes (storeganise.recipes.<name>.enabled=true). */
+    public List<String> enabledRecipes() {
+        return enabledRecipes;
     }
 
     /**
@@ -368,6 +405,7 @@ public class DestinationRegistry implements CamelContextAware {
             }
             subscriptions.add(subscription(Recipes.PREFIX + r.name(), fields));
         }
+        enabledRecipes = List.copyOf(enabled);
         if (!enabled.isEmpty()) {
             LOG.info("Recipes enabled: {}", enabled);
         }
