@@ -313,7 +313,12 @@ public class ConsoleSecurity {
             for (String part : value.toString().split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0) {
-                    cookies.putIfAbsent(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+                    String v = part.substring(eq + 1).trim();
+                    // RFC 6265 allows the value in double quotes (Java's own cookie handler sends it so)
+                    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                        v = v.substring(1, v.length() - 1);
+                    }
+                    cookies.putIfAbsent(part.substring(0, eq).trim(), v);
                 }
             }
         }

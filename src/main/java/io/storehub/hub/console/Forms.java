@@ -39,7 +39,12 @@ final class Forms {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         Object body = exchange.getIn().getBody();
         if (body instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> fields.put(String.valueOf(k), values(v)));
+            // Spring Boot's platform-http: the form as a map, its values still URL-encoded
+            map.forEach((k, v) -> {
+                List<String> decoded = new ArrayList<>();
+                values(v).forEach(x -> decoded.add(URLDecoder.decode(x, StandardCharsets.UTF_8)));
+                fields.put(URLDecoder.decode(String.valueOf(k), StandardCharsets.UTF_8), decoded);
+            });
         } else {
             String text = exchange.getIn().getBody(String.class);
             if (text != null && !text.isBlank()) {

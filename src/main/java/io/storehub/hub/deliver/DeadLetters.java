@@ -26,6 +26,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.TextScrub;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -59,6 +60,7 @@ public class DeadLetters implements CamelContextAware {
 
     private CamelContext camelContext;
     private EventHistory history;
+    private TextScrub scrub;
     private ConnectionFactory connectionFactory;
     private String queue = "storeganise.deliveries";
     private String deadLetterQueue = "storeganise.deliveries.DLQ";
@@ -202,6 +204,13 @@ public class DeadLetters implements CamelContextAware {
         return counts;
     }
 
+    private TextScrub scrub() {
+        if (scrub == null) {
+            scrub = TextScrub.from(camelContext);
+        }
+        return scrub;
+    }
+
     private EventHistory history() {
         if (history == null && camelContext != null) {
             history = camelContext.getRegistry().findSingleByType(EventHistory.class);
@@ -258,7 +267,7 @@ public class DeadLetters implements CamelContextAware {
         return items;
     }
 
-    private static Map<String, Object> describe(Message m) throws JMSException {
+    private Map<String, Object> describe(Message m) throws JMSException {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", m.getJMSMessageID());
         d.put("destination", m.getStringProperty(DestinationRegistry.DESTINATION));
@@ -266,7 +275,8 @@ public class DeadLetters implements CamelContextAware {
         d.put("eventType", m.getStringProperty(Headers.EVENT_TYPE));
         d.put("attempts", m.getObjectProperty(Headers.ATTEMPT));
         d.put("lastStatus", m.getObjectProperty(RetryPolicy.LAST_STATUS));
-        d.put("reason", m.getStringProperty(Headers.FAILURE_REASON));
+        // a destination's answer may quote a URL or a token: shown scrubbed, as the event history stores it
+        d.put("reason", scrub().clean(m.getStringProperty(Headers.FAILURE_REASON)));
         d.put("failedAt", m.getStringProperty(Headers.FAILED_AT));
         return d;
     }

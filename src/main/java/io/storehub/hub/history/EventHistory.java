@@ -63,7 +63,7 @@ public class EventHistory implements CamelContextAware {
     private boolean storeBodies = true;
     private int maxBodyBytes = 65536;
     private Duration retention = Duration.ofDays(30);
-    private long maxEvents = 100_000;
+    private long maxEvents = 50_000;
     private int queueCapacity = 20_000;
     private int batchSize = 2_000;
     private Duration flushInterval = Duration.ofMillis(500);

@@ -17,7 +17,7 @@ import org.apache.camel.CamelContext;
  * (webhook secrets, API key, admin token, console password, destination tokens, passwords, URLs and
  * header values) is masked.
  */
-final class TextScrub {
+public final class TextScrub {
 
     private static final Pattern URL = Pattern.compile("(?i)\\b(https?|smtps?)://(?:[^/\\s@\"'<>]*@)?([^/\\s?#\"'<>]+)([^\\s\"'<>]*)");
     private static final List<String> SECRET_PROPERTIES = List.of("storeganise.webhook.secrets", "storeganise.api.key",
@@ -36,7 +36,7 @@ final class TextScrub {
         this.secrets = List.copyOf(s);
     }
 
-    static TextScrub from(CamelContext camel) {
+    public static TextScrub from(CamelContext camel) {
         List<String> secrets = new ArrayList<>();
         if (camel != null) {
             for (String key : SECRET_PROPERTIES) {
@@ -56,7 +56,7 @@ final class TextScrub {
         return new TextScrub(secrets);
     }
 
-    String clean(String text) {
+    public String clean(String text) {
         if (text == null) {
             return null;
         }
