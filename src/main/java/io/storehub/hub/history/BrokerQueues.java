@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The backlog of the hub's queues, asked of the broker itself with Artemis management messages (a
  * request to {@code activemq.management}, the answer on a temporary queue), so it works the same with
  * the embedded broker and an external one: {@code messageCount} (waiting, including scheduled retries)
- * and {@code scheduledCount} (retries waiting for their time). A broker that refuses management to the
- * hub's user (no {@code manage} permission) is answered by browsing the queue instead, counting at most
+ * and {@code scheduledCount} (retries waiting for their time); a queue the broker does not have yet (an
+ * external broker creates queues on first use) is empty. A broker that refuses management to the hub's
+ * user (no {@code manage} permission) is answered by browsing the queue instead, counting at most
  * {@value #BROWSE_CAP} messages (scheduled messages cannot be browsed).
  */
 public class BrokerQueues {
@@ -82,10 +83,15 @@ public class BrokerQueues {
             request.setJMSReplyTo(replies);
             context.createProducer().send(management, request);
             Message answer = answers.receive(ANSWER_WAIT_MS);
-            if (answer == null || !JMSManagementHelper.hasOperationSucceeded(answer)) {
+            if (answer == null) {
                 return null;
             }
             Object result = JMSManagementHelper.getResult(answer);
+            if (!JMSManagementHelper.hasOperationSucceeded(answer)) {
+                // refused (no manage permission): browse instead; otherwise the queue does not exist yet, so it is empty
+                String error = String.valueOf(result);
+                return error.contains("permission") || error.contains("AMQ229213") ? null : 0L;
+            }
             return result instanceof Number n ? n.longValue() : result == null ? null : Long.parseLong(result.toString());
         } catch (Exception e) {
             LOG.debug("Management request {} of {} refused: {}", attribute, queue, e.toString());

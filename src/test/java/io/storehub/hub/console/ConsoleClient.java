@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * A browser without the rendering: keeps cookies, reads the CSRF token of the pages it gets and
  * submits forms (application/x-www-form-urlencoded), following no redirect by itself.
  */
-final class ConsoleClient {
+public final class ConsoleClient {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -29,19 +29,19 @@ final class ConsoleClient {
     private final HttpClient http;
     private String csrf;
 
-    ConsoleClient(int port) {
+    public ConsoleClient(int port) {
         this.base = "http://localhost:" + port;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Signs in with the admin token through the form; answers the sign-in response. */
-    HttpResponse<String> signIn(String token) {
+    public HttpResponse<String> signIn(String token) {
         get("/console/login");
         return post("/console/login", Map.of("token", token));
     }
 
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).GET();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
@@ -50,7 +50,7 @@ final class ConsoleClient {
     }
 
     /** Submits a form with the CSRF token of the last page read. */
-    HttpResponse<String> post(String path, Map<String, String> fields) {
+    public HttpResponse<String> post(String path, Map<String, String> fields) {
         Map<String, String> withToken = new LinkedHashMap<>(fields);
         if (csrf != null) {
             withToken.putIfAbsent("_csrf", csrf);
@@ -59,11 +59,11 @@ final class ConsoleClient {
     }
 
     /** Submits exactly these fields, no token added. */
-    HttpResponse<String> postWithout(String path, Map<String, String> fields) {
+    public HttpResponse<String> postWithout(String path, Map<String, String> fields) {
         return postRaw(path, form(fields));
     }
 
-    HttpResponse<String> postRaw(String path, String body, String... headers) {
+    public HttpResponse<String> postRaw(String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
@@ -72,16 +72,16 @@ final class ConsoleClient {
         return send(request.build());
     }
 
-    String csrf() {
+    public String csrf() {
         return csrf;
     }
 
-    String cookie(String name) {
+    public String cookie(String name) {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).map(c -> c.getValue())
                 .findFirst().orElse(null);
     }
 
-    static String form(Map<String, String> fields) {
+    public static String form(Map<String, String> fields) {
         List<String> parts = new ArrayList<>();
         fields.forEach((k, v) -> parts.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return String.join("&", parts);

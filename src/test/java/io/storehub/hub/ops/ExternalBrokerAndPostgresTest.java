@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
@@ -24,12 +28,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.apache.camel.builder.Builder.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Production wiring by configuration alone: the same build against a separate Artemis broker over
- * TCP and a real PostgreSQL server for the dedupe store, both started by the test.
+ * TCP and a real PostgreSQL server for the dedupe store and the event history, both started by the test.
  */
 class ExternalBrokerAndPostgresTest {
+
+    private static final String ADMIN_TOKEN = "pg-admin-token-31c9";
 
     @TempDir
     static Path brokerDir;
@@ -71,7 +78,8 @@ class ExternalBrokerAndPostgresTest {
                 "spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort,
                 "spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "spring.datasource.username=postgres",
-                "spring.datasource.password=");
+                "spring.datasource.password=",
+                "storeganise.admin.token=" + ADMIN_TOKEN);
         try {
             String id = Webhooks.newId();
             NotifyBuilder dispatched = new NotifyBuilder(HubProcess.camel(hub)).fromCurrentRoute("family-unit-rental")
@@ -91,9 +99,26 @@ class ExternalBrokerAndPostgresTest {
             assertThat(events.getMessagesAdded()).isGreaterThanOrEqualTo(1);
             assertThat(dedupeRows(id)).as("the id is recorded in PostgreSQL").isEqualTo(1);
             assertThat(dataDir.resolve("artemis")).as("no embedded broker was started").doesNotExist();
+
+            // the event history in PostgreSQL, the queue backlog asked of the external broker
+            String admin = HubProcess.webhookUrl(hub).replace("/webhooks/storeganise", "/admin");
+            JsonNode event = await().atMost(Duration.ofSeconds(20)).until(() -> adminGet(admin + "/events/" + id),
+                    e -> e != null && e.get("duplicates").asInt() == 1 && e.toString().contains("\"status\":\"delivered\""));
+            assertThat(event.get("type").asText()).isEqualTo("unitRental.markOverdue");
+            assertThat(adminGet(admin + "/events?type=unitRental.*&outcome=delivered").get("events").get(0).get("id").asText()).isEqualTo(id);
+            JsonNode log = adminGet(admin + "/destinations").get("destinations").get(0);
+            assertThat(log.at("/lastHour/delivered").asLong()).isEqualTo(1);
+            assertThat(log.at("/latencyLastHour/p50Ms").isNumber()).as("PERCENTILE_CONT on PostgreSQL").isTrue();
+            assertThat(adminGet(admin + "/overview").get("queues")).allSatisfy(q -> assertThat(q.get("source").asText()).isEqualTo("management"));
         } finally {
             hub.close();
         }
+    }
+
+    private static JsonNode adminGet(String url) throws Exception {
+        HttpResponse<String> response = Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+        return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()) : null;
     }
 
     private static int dedupeRows(String id) throws Exception {
