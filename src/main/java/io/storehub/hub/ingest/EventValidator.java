@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,7 +113,7 @@ public class EventValidator implements Processor {
         try {
             Instant utc = utcMillis(created);
             return utc != null ? utc : OffsetDateTime.parse(created).toInstant();
-        } catch (DateTimeParseException | java.time.DateTimeException e) {
+        } catch (java.time.DateTimeException e) { // unparseable, or an impossible date
             throw invalid("'created' must be an ISO-8601 timestamp such as 2021-11-21T11:26:32.105Z.");
         }
     }
