@@ -2,9 +2,7 @@
 # The kamel command line equivalent to integration.yaml: run it from the repository root.
 # kamel copies the route files into the Integration (sources[].content) where integration.yaml
 # refers to the ConfigMap storeganise-hub-camel-k-sources; the rest is the same.
-# Add `-o yaml` to print the Integration instead of creating it. kamel warns "do not use
-# mvn:org.apache.camel:camel-resilience4j, use camel:resilience4j": not here, Camel Quarkus has no
-# such extension (see integration.yaml).
+# Add `-o yaml` to print the Integration instead of creating it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -47,7 +45,8 @@ kamel run --name storeganise-hub \
   --dependency mvn:org.apache.activemq:artemis-jakarta-client:2.40.0 \
   --dependency mvn:com.zaxxer:HikariCP:6.3.3 \
   --dependency mvn:org.postgresql:postgresql:42.7.8 \
-  --dependency mvn:org.apache.camel:camel-resilience4j:4.17.0 \
+  --dependency mvn:io.github.resilience4j:resilience4j-circuitbreaker:2.3.0 \
+  --dependency mvn:io.github.resilience4j:resilience4j-bulkhead:2.3.0 \
   --dependency mvn:io.github.resilience4j:resilience4j-ratelimiter:2.3.0 \
   --dependency mvn:io.storehub:storeganise-hub-camel:0.1.0 \
   --trait container.port=8080 \
