@@ -1,5 +1,9 @@
 package io.storehub.hub.ingest;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +40,7 @@ public class EventValidator implements Processor {
         JsonNode event = exchange.getProperty(SignatureVerifier.PARSED_EVENT, JsonNode.class);
         exchange.removeProperty(SignatureVerifier.PARSED_EVENT);
         if (event == null) {
+            requireUtf8(exchange.getIn().getBody(byte[].class));
             try {
                 event = MAPPER.readTree(exchange.getIn().getBody(byte[].class));
             } catch (Exception e) {
@@ -67,6 +72,19 @@ public class EventValidator implements Processor {
         exchange.getIn().setHeader(Headers.EVENT_ID, id);
         exchange.getIn().setHeader(Headers.EVENT_TYPE, type);
         exchange.getIn().setHeader(Headers.RECEIVED_AT, exchange.getClock().getCreated());
+    }
+
+    /** JSON is UTF-8 (RFC 8259); a body that is not is refused by name, not as a parse error or a failure to store. */
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new HttpRejection(400, "invalid_encoding",
+                    "The body is not valid UTF-8 text; a Storeganise event is JSON, which is always UTF-8.");
+        }
     }
 
     private static String text(JsonNode event, String field) {
