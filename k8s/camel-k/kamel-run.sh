@@ -31,7 +31,6 @@ kamel run --name storeganise-hub \
   --resource configmap:storeganise-hub-camel-k-templates-storeganise@/deployments/templates/storeganise \
   --dependency camel:platform-http \
   --dependency camel:jms \
-  --dependency camel:sql \
   --dependency camel:jackson \
   --dependency camel:micrometer \
   --dependency camel:timer \

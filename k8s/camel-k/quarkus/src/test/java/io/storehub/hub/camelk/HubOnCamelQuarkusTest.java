@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -111,6 +112,12 @@ class HubOnCamelQuarkusTest {
         WireMock storeganise = new WireMock("localhost", port("proof.storeganise.port"));
         assertThat(storeganise.find(getRequestedFor(urlPathEqualTo("/api/v1/admin/jobs/" + ClusterServices.JOB_ID))
                 .withHeader("Authorization", equalTo("ApiKey " + ClusterServices.API_KEY)))).isNotEmpty();
+
+        // counted in the MeterRegistry camel-quarkus-micrometer provides (Spring Boot: Prometheus)
+        MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        assertThat(meters).as("a MeterRegistry for the hub's counters").isNotNull();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(meters.find("storeganise.deliveries")
+                .tag("destination", "crm").tag("outcome", "delivered").counters()).as("delivery to crm counted").isNotEmpty());
 
         // Storeganise's retry: acknowledged, not stored again (the dedupe table is in PostgreSQL)
         HttpResponse<String> retry = post(body, sign(body));
