@@ -114,7 +114,7 @@ public class EventValidator implements Processor {
         try {
             Instant utc = utcMillis(created);
             return utc != null ? utc : OffsetDateTime.parse(created).toInstant();
-        } catch (DateTimeParseException | java.time.DateTimeException e) {
+        } catch (java.time.DateTimeException e) { // DateTimeParseException is one
             throw invalid("'created' must be an ISO-8601 timestamp such as 2021-11-21T11:26:32.105Z.");
         }
     }
