@@ -113,7 +113,7 @@ public class EventValidator implements Processor {
         try {
             Instant utc = utcMillis(created);
             return utc != null ? utc : OffsetDateTime.parse(created).toInstant();
-        } catch (java.time.DateTimeException e) { // DateTimeParseException is one
+        } catch (java.time.DateTimeException e) { // unparseable, or an impossible date
             throw invalid("'created' must be an ISO-8601 timestamp such as 2021-11-21T11:26:32.105Z.");
         }
     }
