@@ -28,9 +28,10 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Reads every manifest under {@code k8s/} (no cluster, no kubectl needed) and checks what a
- * deployment depends on: each file parses; every file a kustomization names exists and the
- * ConfigMaps list every route and template; every property the routes and Kamelets reference is
- * provided or has a default; the Integration runs every route file; the probes, ports and Ingress
+ * deployment depends on: each file parses; every file a kustomization names exists, below its own
+ * folder (a stock {@code kubectl apply -k}); every route file and template folder reaches every deploy
+ * path; kamel-run.sh names what the Camel Quarkus proof runs with; every property the routes and
+ * Kamelets reference is provided or has a default; the probes, ports and Ingress
  * point at what the app serves; the pods are non-root with a read-only root filesystem; the Secret
  * templates hold no values; the Dockerfile copies files that exist. If kubectl is installed, the
  * overlays are also built with {@code kubectl kustomize} (k8s/verify.sh does only that).
