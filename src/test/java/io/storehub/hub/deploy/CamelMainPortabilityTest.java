@@ -185,6 +185,7 @@ class CamelMainPortabilityTest {
         HttpResponse<String> response = post(body, sign(body));
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"error\":\"payload_too_large\"");
     }
 
     @SuppressWarnings("unchecked")
