@@ -17,12 +17,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.storehub.hub.boot.HubApplication;
+import io.storehub.hub.enrich.CircuitBreakerCall;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.StoreganiseStub;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -143,9 +143,9 @@ public abstract class ConsoleTestSupport {
         DESTINATIONS.stubFor(post(urlPathMatching("/hooks/.*")).willReturn(okJson("{\"received\":true}")));
         DESTINATIONS.stubFor(post(urlPathEqualTo(SLACK_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
         StoreganiseStub.get().reset();
-        ResilienceProcessor breaker = camelContext.getProcessor("storeganise-circuit-breaker", ResilienceProcessor.class);
+        CircuitBreakerCall breaker = camelContext.getRegistry().lookupByNameAndType("storeganiseCircuitBreaker", CircuitBreakerCall.class);
         if (breaker != null) {
-            breaker.getCircuitBreaker().reset();
+            breaker.reset();
         }
         Cache<?, ?> cache = camelContext.getRegistry().lookupByNameAndType("storeganiseApiCache", Cache.class);
         if (cache != null) {
