@@ -25,6 +25,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The event history's entry point: the routes call its small methods as single steps (received,
  * dispatched, attempt, failed; DeadLetters and the redeliver endpoint call replayed and manual), each
  * of which only builds a small record and queues it. One background thread writes the queue in
- * batches, one transaction per batch ({@link HistoryWriter}), at least every {@code flushInterval}.
+ * batches, one transaction per batch ({@link HistoryWriter}), at least every {@code flushInterval},
+ * after giving way, like the queue consumers, while webhooks wait to be answered (backgroundGate).
  *
  * <p>Nothing here may slow the webhook's acknowledgement: {@link #received} never blocks (a full queue
  * drops the record and counts {@code storeganise.history.dropped}); the consumer-side methods wait at
@@ -79,6 +82,10 @@ public class EventHistory implements CamelContextAware {
     private TextScrub scrub;
     private Counter droppedCounter;
     private boolean metersLooked;
+    private String gateBean = "backgroundGate";
+    private Processor gate;
+    private Exchange gateExchange;
+    private boolean gateLooked;
 
     // ------------------------------------------------------------------ lifecycle
 
@@ -134,6 +141,7 @@ public class EventHistory implements CamelContextAware {
                     }
                     batch.add(next);
                 }
+                giveWay();
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -144,6 +152,27 @@ public class EventHistory implements CamelContextAware {
                 LOG.warn("Event history writer: {}", e.toString());
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Waits, like the queue consumers do, while the webhook endpoint is pressed (the backgroundGate bean,
+     * bounded at half a second): the records wait in memory and are then written in fewer, larger batches.
+     */
+    private void giveWay() throws InterruptedException {
+        if (gate == null && camelContext != null && !gateLooked) {
+            gateLooked = true;
+            gate = camelContext.getRegistry().lookupByNameAndType(gateBean, Processor.class);
+            gateExchange = gate == null ? null : new DefaultExchange(camelContext);
+        }
+        if (gate != null) {
+            try {
+                gate.process(gateExchange);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.debug("Event history: the gate failed: {}", e.toString());
             }
         }
     }
@@ -509,6 +538,11 @@ public class EventHistory implements CamelContextAware {
 
     public void setClock(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The bean the writer waits on while webhooks are pressed (default backgroundGate; none found: no wait). */
+    public void setGateBean(String gateBean) {
+        this.gateBean = gateBean;
     }
 
     @Override
