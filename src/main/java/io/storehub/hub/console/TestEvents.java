@@ -115,7 +115,8 @@ public class TestEvents implements CamelContextAware {
             return webhookUrl.trim();
         }
         String port = null;
-        for (String key : List.of("local.server.port", "server.port", "camel.server.port")) {
+        // Spring Boot (the port it bound), camel-main / Camel JBang, Camel Quarkus (Camel K)
+        for (String key : List.of("local.server.port", "server.port", "camel.server.port", "quarkus.http.port")) {
             port = camelContext.getPropertiesComponent().resolveProperty(key).filter(p -> !p.isBlank() && !"0".equals(p)).orElse(null);
             if (port != null) {
                 break;
