@@ -64,6 +64,7 @@ public class ConsolePages {
         @SuppressWarnings("unchecked")
         Map<String, Object> apiHealth = (Map<String, Object>) overview.get("storeganiseApi");
         model.put("apiUp", "UP".equals(apiHealth.get("state")));
+        apiHealth.put("lastAnswerText", when(apiHealth.get("lastAnswerAt")));
         model.put("refresh", "/console?fragment=overview");
         respond(exchange, model, "overview", "overview-body");
     }
@@ -165,6 +166,9 @@ public class ConsolePages {
             backoff.put("nextRetryText", when(backoff.get("nextRetryAt")));
             backoff.put("hasDeferred", ((Long) backoff.get("deferredByRateLimit")) > 0);
             r.put("hasParked", ((Integer) r.get("parkedNow")) > 0);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> latency = (Map<String, Object>) r.get("latencyLastHour");
+            r.put("latencyText", latency.get("p50Ms") == null ? "–" : latency.get("p50Ms") + " / " + latency.get("p99Ms"));
             @SuppressWarnings("unchecked")
             Map<String, Object> last = (Map<String, Object>) r.get("lastError");
             if (last != null) {

@@ -66,6 +66,7 @@ public class EventHistory implements CamelContextAware {
     private boolean storeBodies = true;
     private int maxBodyBytes = 65536;
     private Duration retention = Duration.ofDays(30);
+    private String retentionText = "P30D";
     private long maxEvents = 50_000;
     private int queueCapacity = 20_000;
     private int batchSize = 2_000;
@@ -388,6 +389,11 @@ public class EventHistory implements CamelContextAware {
         return retention;
     }
 
+    /** The retention as configured (P30D reads better than Duration's PT720H). */
+    public String getRetentionText() {
+        return retentionText;
+    }
+
     public long getMaxEvents() {
         return maxEvents;
     }
@@ -503,6 +509,7 @@ public class EventHistory implements CamelContextAware {
     /** {@code storeganise.history.retention}, ISO-8601 (default P30D). */
     public void setRetention(String retention) {
         this.retention = Duration.parse(retention);
+        this.retentionText = retention.trim();
     }
 
     /** {@code storeganise.history.max-events}: the newest this many are kept (the size bound). */

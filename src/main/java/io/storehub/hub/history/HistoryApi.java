@@ -193,7 +193,7 @@ public class HistoryApi implements CamelContextAware {
         h.put("enabled", history.isEnabled());
         h.put("storeBodies", history.isStoreBodies());
         h.put("maxBodyBytes", history.getMaxBodyBytes());
-        h.put("retention", history.getRetention().toString());
+        h.put("retention", history.getRetentionText());
         h.put("maxEvents", history.getMaxEvents());
         h.put("pending", history.pending());
         h.put("dropped", history.dropped());

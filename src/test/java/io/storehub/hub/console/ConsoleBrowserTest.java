@@ -82,7 +82,9 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
         assertThat(browser.findElements(By.cssSelector("svg.chart rect.bar"))).hasSize(60);
 
+        screenshot("overview");
         browser.findElement(By.linkText("Destinations")).click();
+        screenshot("destinations");
         new Select(browser.findElement(By.id("test-event-type"))).selectByValue("job.unit_moveIn.created");
         browser.findElement(By.id("send-test-event")).click();
 
@@ -102,6 +104,13 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
         wait(30).until(d -> "parked".equals(deliveryStatus(d, "ops-crm")));
         assertThat(browser.findElement(By.cssSelector("#live table.timeline")).getText()).contains("parked", "400");
         screenshot("event-parked");
+        browser.findElement(By.linkText("Dead letters")).click();
+        assertThat(browser.findElement(By.cssSelector("table.dead-letters")).getText()).contains(id);
+        browser.findElement(By.cssSelector("input[data-select-all]")).click();
+        assertThat(browser.findElements(By.cssSelector("table.dead-letters input[name=id]"))).isNotEmpty()
+                .allSatisfy(box -> assertThat(box.isSelected()).as("checked by the select-all box (console.js)").isTrue());
+        screenshot("dead-letters");
+        browser.navigate().back();
 
         DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).atPriority(1).willReturn(okJson("{\"received\":true}")));
         clickWhenStable(By.cssSelector("#live tr[data-destination='ops-crm'] button.replay"));

@@ -236,7 +236,7 @@ class HistoryApiTest extends ConsoleTestSupport {
         assertThat(overview.get("recipes").isArray()).isTrue();
         assertThat(overview.get("parked").isObject()).isTrue();
         assertThat(overview.at("/history/enabled").asBoolean()).isTrue();
-        assertThat(overview.at("/history/retention").asText()).isEqualTo("PT720H");
+        assertThat(overview.at("/history/retention").asText()).isEqualTo("P30D");
     }
 
     private List<String> found(String query) throws Exception {
