@@ -109,7 +109,7 @@ class DeliveryConfigurationTest {
     @Test
     void aMisspelledSettingIsRefusedWithTheKnownOnes() {
         assertRefused("storeganise.destinations.site-team.webhok-url is not a setting of a slack destination; it knows type, template, "
-                        + "rate-limit, webhook-url, token, channel, api-url, username, icon-emoji.",
+                        + "rate-limit, ordered, webhook-url, token, channel, api-url, username, icon-emoji.",
                 "storeganise.destinations.site-team.type=slack", "storeganise.destinations.site-team.webhok-url=https://hooks.slack.com/x");
     }
 
