@@ -4,15 +4,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.storehub.hub.support.StandardWebhooksReceiver;
 import io.storehub.hub.support.Webhooks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,16 +112,11 @@ class DeliverySigningTest extends DeliverTestSupport {
         return CRM.findAll(postRequestedFor(urlPathEqualTo(CRM_SIGNED_PATH)).withHeader("X-Storeganise-Event-Id", equalTo(eventId)));
     }
 
-    /** The spec's formula with the JDK alone: base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)). */
-    static String sign(byte[] key, String id, String timestamp, byte[] body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(mac.doFinal(body));
+    private static String sign(byte[] key, String id, String timestamp, byte[] body) {
+        return StandardWebhooksReceiver.sign(key, id, timestamp, body);
     }
 
-    /** The key of a whsec_ secret: the base64 after the prefix, decoded. */
-    static byte[] whsecKey(String secret) {
-        return Base64.getDecoder().decode(secret.substring("whsec_".length()));
+    private static byte[] whsecKey(String secret) {
+        return StandardWebhooksReceiver.key(secret);
     }
 }
