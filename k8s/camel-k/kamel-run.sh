@@ -48,7 +48,10 @@ kamel run --name storeganise-hub \
   --dependency mvn:com.zaxxer:HikariCP:6.3.3 \
   --dependency mvn:org.postgresql:postgresql:42.7.8 \
   --dependency mvn:org.apache.camel:camel-resilience4j:4.17.0 \
-  --dependency mvn:io.github.resilience4j:resilience4j-ratelimiter:2.3.0 \
+  --dependency mvn:com.bucket4j:bucket4j_jdk17-core:8.14.0 \
+  --dependency mvn:net.javacrumbs.shedlock:shedlock-provider-jdbc:6.9.2 \
+  --dependency mvn:com.standardwebhooks:standardwebhooks:1.2.0 \
+  --dependency mvn:com.fasterxml.jackson.dataformat:jackson-dataformat-properties:2.19.2 \
   --dependency mvn:io.storehub:storeganise-hub-camel:0.1.0 \
   --trait container.port=8080 \
   --trait container.request-cpu=250m \

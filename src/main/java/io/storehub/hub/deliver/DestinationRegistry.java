@@ -38,9 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The destinations and subscriptions configured under {@code storeganise.destinations.<name>.*}
- * and {@code storeganise.subscriptions[i].*}, read from Camel's properties (so application.yaml,
- * environment variables and a Kubernetes Secret work on Spring Boot and camel-main alike) and
+ * The destinations, subscriptions and recipes configured under {@code storeganise.destinations.<name>.*},
+ * {@code storeganise.subscriptions[i].*} and {@code storeganise.recipes.<name>.*}, listed through Camel's
+ * properties (so application.yaml, environment variables and a Kubernetes Secret work on Spring Boot,
+ * camel-main and Camel Quarkus alike), bound into typed settings by Jackson ({@link Settings}) and
  * validated once at start-up: any mistake stops the hub with a message naming the key.
  *
  * <p>At run time it answers which destinations an enriched event goes to ({@link #subscribers})
