@@ -51,10 +51,10 @@ public class ClusterLock {
      * Takes the lock {@code name} for this tick, released when {@code exchange} completes; answers
      * whether another replica holds it (so this one skips the work).
      *
-     * @param every the timer's period, in Camel's time syntax ({@code 3600000}, {@code 5m}, {@code PT1H})
+     * @param every the timer's period, in Camel's time syntax ({@code 3600000}, {@code 5m}) or ISO-8601 ({@code PT1H})
      */
     public boolean heldElsewhere(Exchange exchange, String name, String every) {
-        Duration period = Duration.ofMillis(TimeUtils.toMilliSeconds(every));
+        Duration period = period(every);
         Duration atLeast = period.multipliedBy(9).dividedBy(10);
         Optional<SimpleLock> lock = provider.lock(new LockConfiguration(Instant.now(), name, period, atLeast));
         if (lock.isEmpty()) {
@@ -73,6 +73,18 @@ public class ClusterLock {
             }
         });
         return false;
+    }
+
+    /** Camel's time syntax ({@code 3600000}, {@code 5m}, {@code 1h30m}) or an ISO-8601 duration ({@code PT1H}). */
+    static Duration period(String every) {
+        String text = every == null ? "" : every.trim();
+        // TimeUtils reads an ISO-8601 duration as 0: parse that form here
+        Duration period = text.startsWith("P") || text.startsWith("p") ? Duration.parse(text)
+                : Duration.ofMillis(TimeUtils.toMilliSeconds(text));
+        if (period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("'" + every + "' is not a timer period");
+        }
+        return period;
     }
 
     public void setDataSource(DataSource dataSource) {
