@@ -24,7 +24,8 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-# what the hub reads from its working directory (Kubernetes mounts ConfigMaps over them)
+# what the hub reads from its working directory; a new route or template file ships with the next
+# image (k8s/ mounts only the environment's config/application.yaml, read over application.yaml)
 COPY application.yaml ./
 COPY routes/ ./routes/
 COPY templates/ ./templates/

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.Headers;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 
 /**
@@ -36,7 +37,8 @@ public class DeliveryRequests {
         Destination d = registry.destination(exchange);
         Message m = clear(exchange);
         m.setHeader(Exchange.HTTP_URI, d.url);
-        m.setHeader(Exchange.HTTP_METHOD, d.method);
+        // as camel-http's enum: a String would be converted through a type-converter look-up per request
+        m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(d.method));
         m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
         // lets the receiver drop a repeat in the window between its 2xx and the hub recording it
         m.setHeader("Idempotency-Key", exchange.getProperty(DestinationRegistry.DELIVERY_KEY));
@@ -84,7 +86,7 @@ public class DeliveryRequests {
         Message m = clear(exchange);
         m.setBody(MAPPER.writeValueAsString(payload));
         m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.webhookUrl);
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
         if (d.usesSlackApi()) {
             m.setHeader("Authorization", "Bearer " + d.token);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The polite Storeganise API client's decisions, called step by step from the {@code storeganise-get}
  * route (which does the HTTP call with camel-http, the concurrency cap and circuit breaker with
- * camel-resilience4j, and the cache with camel-caffeine):
+ * {@link CircuitBreakerCall}, and the cache with camel-caffeine):
  * <ol>
  * <li>{@link #prepare}: which resource, which id, which server and credential (the configured API,
  * or the add-on's {@code apiUrl} if its host is allowed), and whether the cache may answer;</li>

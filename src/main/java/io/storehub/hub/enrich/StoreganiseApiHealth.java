@@ -3,7 +3,6 @@ package io.storehub.hub.enrich;
 import java.time.Instant;
 import java.util.Map;
 
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -22,7 +21,7 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
     private volatile String authFailure;
     private volatile Instant authFailureAt;
     private volatile Instant lastAnswerAt;
-    private String circuitBreakerId = "storeganise-circuit-breaker";
+    private String circuitBreaker = "storeganiseCircuitBreaker";
 
     public StoreganiseApiHealth() {
         super("storeganise", ID);
@@ -55,8 +54,9 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
         this.configured = configured;
     }
 
-    public void setCircuitBreakerId(String circuitBreakerId) {
-        this.circuitBreakerId = circuitBreakerId;
+    /** The name of the {@link CircuitBreakerCall} bean whose state this check shows. */
+    public void setCircuitBreaker(String circuitBreaker) {
+        this.circuitBreaker = circuitBreaker;
     }
 
     @Override
@@ -88,7 +88,7 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
         if (getCamelContext() == null) {
             return null;
         }
-        ResilienceProcessor breaker = getCamelContext().getProcessor(circuitBreakerId, ResilienceProcessor.class);
-        return breaker == null ? null : breaker.getCircuitBreakerState();
+        CircuitBreakerCall breaker = getCamelContext().getRegistry().lookupByNameAndType(circuitBreaker, CircuitBreakerCall.class);
+        return breaker == null ? null : breaker.getState();
     }
 }

@@ -39,9 +39,7 @@ public class RequestGuard implements Processor {
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (!isJson(contentType)) {
-            throw new HttpRejection(415, "unsupported_media_type",
-                    "The body must be JSON (Content-Type application/json), not "
-                            + (contentType == null ? "an undeclared type" : "'" + contentType + "'") + ".");
+            throw unsupportedMediaType(contentType);
         }
         Long declared = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared != null && declared > maxBodySize) {
@@ -50,7 +48,14 @@ public class RequestGuard implements Processor {
         in.setBody(readCapped(in.getBody()));
     }
 
-    static boolean isJson(String contentType) {
+    /** The 415 answer to a body that is not JSON (also given before the route for form and multipart bodies). */
+    public static HttpRejection unsupportedMediaType(String contentType) {
+        return new HttpRejection(415, "unsupported_media_type",
+                "The body must be JSON (Content-Type application/json), not "
+                        + (contentType == null ? "an undeclared type" : "'" + contentType + "'") + ".");
+    }
+
+    public static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }

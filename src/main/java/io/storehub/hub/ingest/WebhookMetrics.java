@@ -26,11 +26,13 @@ public class WebhookMetrics implements Processor {
     public static final String OUTCOME = "SgOutcome";
 
     private MeterRegistry meterRegistry;
+    private IngestPressure pressure;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     @Override
     public void process(Exchange exchange) {
+        long ackMillis = System.currentTimeMillis() - exchange.getClock().getCreated();
         String outcome = exchange.getProperty(OUTCOME, "rejected", String.class);
         String reason = exchange.getProperty(ErrorResponder.REJECT_REASON, "none", String.class);
         // a rejected request's type is not trusted (and often not known): keep the tag set bounded
@@ -44,7 +46,15 @@ public class WebhookMetrics implements Processor {
                         .tag("outcome", outcome)
                         .publishPercentileHistogram()
                         .register(meterRegistry))
-                .record(System.currentTimeMillis() - exchange.getClock().getCreated(), TimeUnit.MILLISECONDS);
+                .record(ackMillis, TimeUnit.MILLISECONDS);
+        if (pressure != null) {
+            pressure.answered(exchange, TimeUnit.MILLISECONDS.toNanos(ackMillis));
+        }
+    }
+
+    /** Told how long each answer took, so queue consumers give way while webhooks wait (optional). */
+    public void setPressure(IngestPressure pressure) {
+        this.pressure = pressure;
     }
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {

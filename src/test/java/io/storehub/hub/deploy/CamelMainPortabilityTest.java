@@ -70,7 +70,8 @@ class CamelMainPortabilityTest {
                 .setPersistenceEnabled(false)
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
-                .addAcceptorConfiguration("in-vm", "vm://0"));
+                // not vm://0: that is the in-VM id of the Spring tests' embedded broker, alive in the same JVM
+                .addAcceptorConfiguration("in-vm", "vm://97"));
         broker.start();
 
         port = freePort();
@@ -79,7 +80,7 @@ class CamelMainPortabilityTest {
         secret.setProperty("STOREGANISE_WEBHOOK_SECRET", SECRET);
         secret.setProperty("STOREGANISE_ADMIN_TOKEN", ADMIN_TOKEN);
         // STOREGANISE_API_URL / STOREGANISE_API_KEY left out: the hub runs without enrichment
-        secret.setProperty("SPRING_ARTEMIS_BROKER_URL", "vm://0");
+        secret.setProperty("SPRING_ARTEMIS_BROKER_URL", "vm://97");
         secret.setProperty("SPRING_ARTEMIS_USER", "hub");
         secret.setProperty("SPRING_ARTEMIS_PASSWORD", "hub");
         secret.setProperty("SPRING_DATASOURCE_URL", "jdbc:h2:mem:portability;DB_CLOSE_DELAY=-1");
@@ -184,6 +185,7 @@ class CamelMainPortabilityTest {
         HttpResponse<String> response = post(body, sign(body));
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"error\":\"payload_too_large\"");
     }
 
     @SuppressWarnings("unchecked")

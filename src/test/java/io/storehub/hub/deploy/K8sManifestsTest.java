@@ -28,9 +28,10 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Reads every manifest under {@code k8s/} (no cluster, no kubectl needed) and checks what a
- * deployment depends on: each file parses; every file a kustomization names exists and the
- * ConfigMaps list every route and template; every property the routes and Kamelets reference is
- * provided or has a default; the Integration runs every route file; the probes, ports and Ingress
+ * deployment depends on: each file parses; every file a kustomization names exists, below its own
+ * folder (a stock {@code kubectl apply -k}); every route file and template folder reaches every deploy
+ * path; kamel-run.sh names what the Camel Quarkus proof runs with; every property the routes and
+ * Kamelets reference is provided or has a default; the probes, ports and Ingress
  * point at what the app serves; the pods are non-root with a read-only root filesystem; the Secret
  * templates hold no values; the Dockerfile copies files that exist. If kubectl is installed, the
  * overlays are also built with {@code kubectl kustomize} (k8s/verify.sh does only that).
@@ -47,6 +48,16 @@ class K8sManifestsTest {
      */
     private static final Pattern CAMEL_SIMPLE = Pattern.compile("(body|in\\.body|header|headers|in\\.header|exchangeProperty|variable|variables|date)\\b.*");
     private static final String IMAGE = "ghcr.io/storehub/storeganise-hub:0.1.0";
+    private static final Path PROOF_POM = K8S.resolve("camel-k/quarkus/pom.xml");
+    /**
+     * Components of kamel-run.sh that the Camel Quarkus proof takes as the plain Camel artifact (JVM mode):
+     * this machine's Maven registry does not serve their Camel Quarkus extension at the proof's release
+     * (camel-quarkus-mustache, -mail and -caffeine 3.31.0). On a cluster the operator uses the extension.
+     */
+    private static final Set<String> PROOF_SUBSTITUTES = Set.of("mustache", "mail", "caffeine");
+    /** What the operator adds to such an Integration itself: the YAML DSL for its sources, health for the health trait. */
+    private static final Set<String> OPERATOR_ADDS = Set.of("org.apache.camel.quarkus:camel-quarkus-yaml-dsl",
+            "org.apache.camel.quarkus:camel-quarkus-microprofile-health");
 
     // --- parsing ---------------------------------------------------------------------------------
 
@@ -96,78 +107,87 @@ class K8sManifestsTest {
             assertThat(k.get("kind")).as(kustomization + " kind").isEqualTo("Kustomization");
         }
     }
-
     @Test
-    void configMapsListEveryRouteAndTemplate() throws IOException {
-        Set<String> routes = fileNames(Path.of("routes"), ".camel.yaml");
-        Map<String, Set<Path>> templates = templateFolders();
-
-        Path basePath = K8S.resolve("base/kustomization.yaml");
-        Map<String, Object> base = load(basePath);
-        assertThat(generatedFileNames(base, "storeganise-hub-routes")).as("base routes ConfigMap").isEqualTo(routes);
-        assertThat(generatedFileNames(base, "storeganise-hub-config")).containsExactly("application.yaml");
-        assertTemplateConfigMaps(basePath, base, "storeganise-hub-templates-", templates);
-
-        Path camelKPath = K8S.resolve("camel-k/kustomization.yaml");
-        Map<String, Object> camelK = load(camelKPath);
-        Set<String> sources = new LinkedHashSet<>(List.of("infrastructure.camel.yaml"));
-        sources.addAll(routes);
-        assertThat(generatedFileNames(camelK, "storeganise-hub-camel-k-sources")).isEqualTo(sources);
-        assertThat(generatedFileNames(camelK, "storeganise-hub-camel-k-config")).containsExactly("application.properties");
-        assertTemplateConfigMaps(camelKPath, camelK, "storeganise-hub-camel-k-templates-", templates);
-    }
-
-    /** One ConfigMap per subfolder of templates/, named prefix + subfolder, holding exactly that subfolder's files. */
-    private static void assertTemplateConfigMaps(Path kustomizationFile, Map<String, Object> kustomization, String prefix,
-                                                 Map<String, Set<Path>> templates) {
-        Set<String> expectedNames = new TreeSet<>();
-        templates.keySet().forEach(sub -> expectedNames.add(prefix + sub));
-        Set<String> names = new TreeSet<>();
-        maps(kustomization.get("configMapGenerator")).stream().map(g -> (String) g.get("name"))
-                .filter(n -> n.startsWith(prefix.substring(0, prefix.length() - 1))).forEach(names::add);
-        assertThat(names).as(kustomizationFile + ": one templates ConfigMap per subfolder of templates/ "
-                + "(and no ConfigMap of templates/ itself)").isEqualTo(expectedNames);
-        templates.forEach((sub, files) -> assertThat(generatedFiles(kustomizationFile, kustomization, prefix + sub))
-                .as(kustomizationFile + " ConfigMap " + prefix + sub + " holds every file of templates/" + sub + "/ and no other")
-                .isEqualTo(files));
-    }
-
-    @Test
-    void everyTemplateSubfolderIsMountedFromItsConfigMap() throws IOException {
-        Set<String> subfolders = templateFolders().keySet();
-        Map<String, Object> app = flatten(load(Path.of("application.yaml")));
-        // the mounts below are the working directory's templates/ on both runtimes
-        assertThat(app.get("storeganise.templates.dir")).isEqualTo("templates");
-        assertThat(camelKProperties().getProperty("storeganise.templates.dir")).isEqualTo("templates");
-
-        for (Path workload : List.of(K8S.resolve("base/deployment.yaml"), K8S.resolve("overlays/single/statefulset.yaml"))) {
-            Map<String, Object> pod = podSpec(load(workload));
-            Map<String, String> volumeConfigMaps = new LinkedHashMap<>();
-            maps(pod.get("volumes")).stream().filter(v -> v.containsKey("configMap"))
-                    .forEach(v -> volumeConfigMaps.put((String) v.get("name"), (String) map(v.get("configMap")).get("name")));
-            Map<String, String> mounted = new TreeMap<>(); // mount path -> ConfigMap
-            for (Map<String, Object> mount : maps(maps(pod.get("containers")).get(0).get("volumeMounts"))) {
-                String path = (String) mount.get("mountPath");
-                if (path.equals("/app/templates") || path.startsWith("/app/templates/")) {
-                    assertThat(mount.get("readOnly")).as(workload + " " + path + " read-only").isEqualTo(true);
-                    mounted.put(path, volumeConfigMaps.get((String) mount.get("name")));
+    void everyKustomizationReadsOnlyFilesBelowItsOwnFolder() throws IOException {
+        // what lets a stock `kubectl apply -k <dir>` take it, without --load-restrictor
+        for (Path kustomization : kustomizations()) {
+            Map<String, Object> k = load(kustomization);
+            Path dir = kustomization.getParent().toAbsolutePath().normalize();
+            List<String> files = new ArrayList<>();
+            maps(k.get("patches")).forEach(patch -> files.add((String) patch.get("path")));
+            files.addAll(strings(k.get("configurations")));
+            for (Map<String, Object> generator : maps(k.get("configMapGenerator"))) {
+                strings(generator.get("files")).forEach(f -> files.add(f.contains("=") ? f.substring(f.indexOf('=') + 1) : f));
+            }
+            for (String resource : strings(k.get("resources"))) {
+                if (!Files.isDirectory(kustomization.getParent().resolve(resource))) {
+                    files.add(resource);
                 }
             }
-            Map<String, String> expected = new TreeMap<>();
-            subfolders.forEach(sub -> expected.put("/app/templates/" + sub, "storeganise-hub-templates-" + sub));
-            assertThat(mounted).as(workload + ": templates/<subfolder> mounted from its ConfigMap, templates/ itself "
-                    + "not mounted (a mount inside a ConfigMap volume fails)").isEqualTo(expected);
+            for (String file : files) {
+                assertThat(dir.resolve(file).normalize().startsWith(dir)).as(kustomization + " reads " + file
+                        + " outside its folder: kubectl apply -k refuses it").isTrue();
+            }
+        }
+    }
+
+    /**
+     * A route or template file added to the repository reaches every deploy path with no manifest to
+     * regenerate: the image copies routes/ and templates/ whole (the Spring Boot overlays and the Camel K
+     * image path mount nothing over them), kamel-run.sh passes the routes/*.camel.yaml glob and every
+     * subfolder of templates/, and the Camel Quarkus proof loads the same glob.
+     */
+    @Test
+    void everyRouteFileIsInEveryDeployPath() throws Exception {
+        Set<String> routes = fileNames(Path.of("routes"), ".camel.yaml");
+        assertThat(routes).contains("ingest.camel.yaml", "beans.camel.yaml");
+
+        // the image (overlays single and scaled, Camel K image path)
+        List<String> dockerfile = Files.readAllLines(Path.of("Dockerfile"));
+        assertThat(dockerfile).as("the image carries the routes, templates and defaults whole")
+                .contains("COPY routes/ ./routes/", "COPY templates/ ./templates/", "COPY application.yaml ./");
+        assertThat(Files.readAllLines(Path.of(".dockerignore"))).as(".dockerignore keeps them in the build context")
+                .noneMatch(l -> l.trim().matches("/?(routes|templates|application\\.yaml)(/.*)?|\\*|\\*\\*"));
+        assertThat(flatten(load(Path.of("application.yaml"))).get("camel.main.routes-include-pattern"))
+                .isEqualTo("file:routes/*.camel.yaml");
+        for (Path workload : List.of(K8S.resolve("base/deployment.yaml"), K8S.resolve("overlays/single/statefulset.yaml"))) {
+            for (Map<String, Object> mount : maps(maps(podSpec(load(workload)).get("containers")).get(0).get("volumeMounts"))) {
+                String path = (String) mount.get("mountPath");
+                assertThat(path).as(workload + ": a volume over the image's routes or templates would hide a new file")
+                        .isNotIn("/app", "/app/routes").doesNotStartWith("/app/routes/").doesNotStartWith("/app/templates");
+            }
         }
 
-        Map<String, Object> mount = map(map(map(load(K8S.resolve("camel-k/integration.yaml")).get("spec")).get("traits")).get("mount"));
-        Set<String> templateResources = new TreeSet<>();
-        strings(mount.get("resources")).stream().filter(r -> r.contains("templates")).forEach(templateResources::add);
-        Set<String> expected = new TreeSet<>();
-        subfolders.forEach(sub -> expected.add("configmap:storeganise-hub-camel-k-templates-" + sub + "@/deployments/templates/" + sub));
-        assertThat(templateResources).as("Integration mount trait: templates/<subfolder> from its ConfigMap").isEqualTo(expected);
+        // Camel K, Integration built by the operator: kamel-run.sh's sources
+        List<String> sources = kamelSources();
+        assertThat(sources).containsExactly("k8s/camel-k/infrastructure.camel.yaml", "routes/*.camel.yaml");
+        for (String route : routes) {
+            assertThat(sources.stream().anyMatch(glob -> matches(glob, "routes/" + route)))
+                    .as("kamel-run.sh passes routes/" + route).isTrue();
+        }
 
-        assertThat(Files.readAllLines(Path.of("Dockerfile"))).as("the image carries templates/ beneath the mounts")
-                .contains("COPY templates/ ./templates/");
+        // the Camel Quarkus proof of that Integration
+        List<String> proofSources = List.of(proofSystemProperty("camel.main.routes-include-pattern").split(","));
+        assertThat(proofSources).as("the proof loads kamel-run.sh's sources, in order")
+                .containsExactlyElementsOf(sources.stream().map(s -> "file:" + s).toList());
+        for (String route : routes) {
+            assertThat(proofSources.stream().anyMatch(p -> matches(p.substring("file:".length()), "routes/" + route)))
+                    .as("the Camel Quarkus proof loads routes/" + route).isTrue();
+        }
+    }
+
+    @Test
+    void everyTemplateSubfolderReachesEveryDeployPath() throws IOException {
+        Set<String> subfolders = templateFolders().keySet();
+        Map<String, Object> app = flatten(load(Path.of("application.yaml")));
+        // the image's templates/ (/app/templates) and, on Camel K, /deployments/templates: the working directory's
+        assertThat(app.get("storeganise.templates.dir")).isEqualTo("templates");
+        assertThat(camelKProperties().getProperty("storeganise.templates.dir")).isEqualTo("templates");
+        // kamel-run.sh: one ConfigMap per subfolder, from the folder itself, mounted at the same place
+        String script = Files.readString(K8S.resolve("camel-k/kamel-run.sh"));
+        assertThat(script).contains("for dir in templates/*/; do", "--from-file=\"$dir\"",
+                "--resource \"configmap:storeganise-hub-camel-k-templates-$sub@/deployments/templates/$sub\"", "\"${resources[@]}\"");
+        assertThat(subfolders).isNotEmpty();
     }
 
     @Test
@@ -235,7 +255,8 @@ class K8sManifestsTest {
         Set<String> provided = new TreeSet<>(secretKeys());
         provided.addAll(containerEnv(podSpec(load(K8S.resolve("base/deployment.yaml")))));
         List<String> missing = new ArrayList<>();
-        for (Path file : List.of(Path.of("application.yaml"), K8S.resolve("camel-k/image/application.yaml"))) {
+        for (Path file : List.of(Path.of("application.yaml"), K8S.resolve("base/application.yaml"),
+                K8S.resolve("camel-k/image/application.yaml"))) {
             Matcher m = SPRING_PLACEHOLDER.matcher(Files.readString(file));
             while (m.find()) {
                 String name = m.group(1);
@@ -280,34 +301,40 @@ class K8sManifestsTest {
     // --- Camel K ---------------------------------------------------------------------------------
 
     @Test
-    void integrationRunsEveryRouteFileAfterTheInfrastructure() throws IOException {
-        Map<String, Object> integration = load(K8S.resolve("camel-k/integration.yaml"));
-        List<Map<String, Object>> sources = maps(map(integration.get("spec")).get("sources"));
-        List<String> expected = new ArrayList<>(List.of("infrastructure.camel.yaml"));
-        expected.addAll(fileNames(Path.of("routes"), ".camel.yaml"));
-        assertThat(sources).extracting(s -> (String) s.get("name")).containsExactlyElementsOf(expected);
-        assertThat(sources).allSatisfy(s -> {
-            assertThat(s.get("contentKey")).isEqualTo(s.get("name"));
-            assertThat(s.get("contentRef")).isEqualTo("storeganise-hub-camel-k-sources");
-        });
-    }
-
-    @Test
-    void kamelCommandLineMatchesTheIntegration() throws IOException {
+    void kamelRunMatchesTheCamelQuarkusProof() throws Exception {
         String script = Files.readString(K8S.resolve("camel-k/kamel-run.sh"));
-        Map<String, Object> spec = map(load(K8S.resolve("camel-k/integration.yaml")).get("spec"));
-        Map<String, Object> mount = map(map(spec.get("traits")).get("mount"));
-        assertThat(script).contains("k8s/camel-k/infrastructure.camel.yaml routes/*.camel.yaml");
-        assertThat(options(script, "--dependency")).containsExactlyElementsOf(strings(spec.get("dependencies")));
-        assertThat(options(script, "--config")).containsExactlyElementsOf(strings(mount.get("configs")));
-        assertThat(options(script, "--resource")).containsExactlyElementsOf(strings(mount.get("resources")));
-        for (String dependency : strings(spec.get("dependencies"))) {
-            assertThat(dependency).matches("camel:[a-z0-9-]+|mvn:[^:]+:[^:]+(:[^:]+)*:\\d[^:]*");
+        // properties: the ConfigMap of application.properties and the three Secrets' keys
+        assertThat(options(script, "--config")).containsExactly("configmap:storeganise-hub-camel-k-config",
+                "secret:storeganise-hub-secrets", "secret:storeganise-hub-artemis", "secret:storeganise-hub-postgres");
+        assertThat(generatedFileNames(load(K8S.resolve("camel-k/kustomization.yaml")), "storeganise-hub-camel-k-config"))
+                .containsExactly("application.properties");
+        assertThat(proofSystemProperty("quarkus.config.locations")).isEqualTo("k8s/camel-k/application.properties");
+
+        // dependencies: camel:X is the extension camel-quarkus-X, mvn:G:A:V that artifact
+        List<String> kamel = options(script, "--dependency");
+        for (String dependency : kamel) {
+            assertThat(dependency).matches("camel:[a-z0-9-]+|mvn:[^:]+:[^:]+:\\d[^:]*");
         }
-        assertThat(strings(spec.get("dependencies"))).contains("mvn:io.storehub:storeganise-hub-camel:0.1.0");
-        // every Secret key the Camel K configuration reads is mounted
-        assertThat(strings(mount.get("configs"))).contains("secret:storeganise-hub-secrets",
-                "secret:storeganise-hub-artemis", "secret:storeganise-hub-postgres");
+        assertThat(kamel).contains("mvn:io.storehub:storeganise-hub-camel:0.1.0")
+                .noneMatch(d -> d.startsWith("mvn:org.apache.camel:") || d.equals("camel:resilience4j") || d.equals("camel:sql"));
+        Set<String> expected = new TreeSet<>();
+        for (String dependency : kamel) {
+            if (dependency.startsWith("camel:")) {
+                String name = dependency.substring("camel:".length());
+                expected.add(PROOF_SUBSTITUTES.contains(name) ? "org.apache.camel:camel-" + name
+                        : "org.apache.camel.quarkus:camel-quarkus-" + name);
+            } else {
+                expected.add(dependency.substring("mvn:".length()));
+            }
+        }
+        expected.addAll(OPERATOR_ADDS);
+        Map<String, String> proof = proofPom();
+        assertThat(new TreeSet<>(proofDependencies(proof))).as("k8s/camel-k/quarkus/pom.xml dependencies (compile scope)")
+                .isEqualTo(expected);
+        // the proof installs the processors jar of this build under the coordinates the Integration names
+        assertThat(proof.get("hub.build.version")).isEqualTo(rootPomVersion());
+        assertThat("io.storehub:storeganise-hub-camel:" + proof.get("hub.camel.version"))
+                .isIn(kamel.stream().map(d -> d.replace("mvn:", "")).toList());
     }
 
     @Test
@@ -319,9 +346,12 @@ class K8sManifestsTest {
                 assertThat(camelK).as("k8s/camel-k/application.properties sets " + key).containsKey(key);
             }
         }
-        assertThat(camelK.getProperty("camel.server.max-body-size"))
-                .isEqualTo(String.valueOf(applicationYaml.get("storeganise.webhook.max-body-size")));
-        assertThat(camelK).containsKey("quarkus.http.limits.max-body-size");
+        // the servers' hard caps leave room above the hub's own limit, so its JSON 413 answers
+        long hubLimit = Long.parseLong(String.valueOf(applicationYaml.get("storeganise.webhook.max-body-size")));
+        assertThat(Long.parseLong(camelK.getProperty("storeganise.webhook.max-body-size"))).isEqualTo(hubLimit);
+        assertThat(Long.parseLong(camelK.getProperty("camel.server.max-body-size"))).isGreaterThan(hubLimit);
+        assertThat(camelK.getProperty("quarkus.http.limits.max-body-size")).matches("\\d+M")
+                .satisfies(m -> assertThat(Long.parseLong(m.replace("M", "")) * 1024 * 1024).isGreaterThan(hubLimit));
     }
 
     // --- the pods --------------------------------------------------------------------------------
@@ -376,7 +406,7 @@ class K8sManifestsTest {
             assertThat(map(resources.get("requests"))).containsKeys("cpu", "memory");
             assertThat(map(resources.get("limits"))).containsKeys("cpu", "memory");
             List<String> mounts = maps(container.get("volumeMounts")).stream().map(m -> (String) m.get("mountPath")).toList();
-            assertThat(mounts).contains("/tmp", "/data", "/app/config", "/app/routes").doesNotContain("/app/templates");
+            assertThat(mounts).contains("/tmp", "/data", "/app/config").doesNotContain("/app/routes", "/app/templates");
             assertThat(containerEnv(pod)).contains("STOREGANISE_DATA_DIR");
         }
     }
@@ -441,7 +471,8 @@ class K8sManifestsTest {
     void overlaysBuildWithKubectlWhenItIsInstalled() throws Exception {
         Assumptions.assumeTrue(kubectlAvailable(), "kubectl not installed: k8s/verify.sh installs it");
         for (String dir : List.of("k8s/overlays/single", "k8s/overlays/scaled", "k8s/camel-k", "k8s/camel-k/image")) {
-            Process process = new ProcessBuilder("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone", dir)
+            // what `kubectl apply -k dir` builds: no --load-restrictor
+            Process process = new ProcessBuilder("kubectl", "kustomize", dir)
                     .redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes());
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -466,6 +497,97 @@ class K8sManifestsTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
+    /** The files kamel-run.sh gives `kamel run` as sources, as written (globs unexpanded). */
+    private static List<String> kamelSources() throws IOException {
+        List<String> lines = Files.readAllLines(K8S.resolve("camel-k/kamel-run.sh"));
+        int run = 0;
+        while (!lines.get(run).trim().startsWith("kamel run ")) {
+            run++;
+        }
+        List<String> sources = new ArrayList<>();
+        for (String word : lines.get(run + 1).trim().split("\\s+")) {
+            if (!word.equals("\\")) {
+                sources.add(word);
+            }
+        }
+        return sources;
+    }
+
+    private static boolean matches(String glob, String path) {
+        return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(path));
+    }
+
+    private static org.w3c.dom.Document xml(Path file) throws Exception {
+        return javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static List<org.w3c.dom.Element> children(org.w3c.dom.Node parent, String name) {
+        List<org.w3c.dom.Element> found = new ArrayList<>();
+        for (org.w3c.dom.Node n = parent == null ? null : parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof org.w3c.dom.Element e && (name == null || e.getTagName().equals(name))) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    private static String child(org.w3c.dom.Node parent, String name) {
+        List<org.w3c.dom.Element> found = children(parent, name);
+        return found.isEmpty() ? null : found.get(0).getTextContent().trim();
+    }
+
+    /** The properties of the Camel Quarkus proof's pom. */
+    private static Map<String, String> proofPom() throws Exception {
+        Map<String, String> properties = new TreeMap<>();
+        org.w3c.dom.Element project = xml(PROOF_POM).getDocumentElement();
+        for (org.w3c.dom.Element props : children(project, "properties")) {
+            children(props, null).forEach(p -> properties.put(p.getTagName(), p.getTextContent().trim()));
+        }
+        return properties;
+    }
+
+    /** The proof's runtime dependencies as group:artifact[:version] (version only where the pom names one). */
+    private static List<String> proofDependencies(Map<String, String> properties) throws Exception {
+        List<String> found = new ArrayList<>();
+        org.w3c.dom.Element project = xml(PROOF_POM).getDocumentElement();
+        for (org.w3c.dom.Element dependencies : children(project, "dependencies")) {
+            for (org.w3c.dom.Element d : children(dependencies, "dependency")) {
+                if ("test".equals(child(d, "scope"))) {
+                    continue;
+                }
+                String version = child(d, "version");
+                if (version != null && version.startsWith("${")) {
+                    version = properties.get(version.substring(2, version.length() - 1));
+                }
+                found.add(child(d, "groupId") + ":" + child(d, "artifactId") + (version == null ? "" : ":" + version));
+            }
+        }
+        return found;
+    }
+
+    /** A system property the proof's tests run with (surefire configuration): what the operator gives the pod. */
+    private static String proofSystemProperty(String name) throws Exception {
+        org.w3c.dom.NodeList plugins = xml(PROOF_POM).getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            org.w3c.dom.Node plugin = plugins.item(i);
+            if ("maven-surefire-plugin".equals(child(plugin, "artifactId"))) {
+                for (org.w3c.dom.Element configuration : children(plugin, "configuration")) {
+                    for (org.w3c.dom.Element variables : children(configuration, "systemPropertyVariables")) {
+                        String value = child(variables, name);
+                        if (value != null) {
+                            return value;
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError(PROOF_POM + ": no surefire system property " + name);
+    }
+
+    private static String rootPomVersion() throws Exception {
+        return child(xml(Path.of("pom.xml")).getDocumentElement(), "version");
+    }
+
     private static boolean kubectlAvailable() {
         try {
             Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
@@ -478,7 +600,7 @@ class K8sManifestsTest {
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().contains("/target/")).sorted().toList();
         }
     }
 

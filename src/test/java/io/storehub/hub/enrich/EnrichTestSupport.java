@@ -20,7 +20,6 @@ import io.storehub.hub.support.StoreganiseStub;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +45,7 @@ abstract class EnrichTestSupport extends HubTestSupport {
     @BeforeEach
     void resetStoreganise() {
         storeganise.reset();
-        breaker().getCircuitBreaker().reset();
+        breaker().reset();
         cache().invalidateAll();
         camelContext.getRegistry().lookupByNameAndType("storeganiseApiHealth", StoreganiseApiHealth.class).answered();
         DELIVERED.computeIfAbsent(camelContext, EnrichTestSupport::watchDeliveries);
@@ -71,8 +70,8 @@ abstract class EnrichTestSupport extends HubTestSupport {
         return delivered;
     }
 
-    ResilienceProcessor breaker() {
-        return camelContext.getProcessor("storeganise-circuit-breaker", ResilienceProcessor.class);
+    CircuitBreakerCall breaker() {
+        return camelContext.getRegistry().lookupByNameAndType("storeganiseCircuitBreaker", CircuitBreakerCall.class);
     }
 
     @SuppressWarnings("unchecked")

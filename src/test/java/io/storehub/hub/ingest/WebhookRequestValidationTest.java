@@ -42,12 +42,40 @@ class WebhookRequestValidationTest extends HubTestSupport {
     }
 
     @Test
-    void neverAcceptsAMalformedFormBody() {
-        // Camel's servlet binding parses form bodies before the route runs and fails on this one with a bare
-        // 500 (a known limit, see README); what matters is that it is not accepted or stored.
+    void answers415ToAMalformedFormBody() throws Exception {
+        // a JSON body declared as a form: the servlet binding must not try to parse it before the route
         String body = Webhooks.event(Webhooks.newId(), "user.created");
-        HttpResponse<String> response = Webhooks.post(webhookUrl(), body, Webhooks.sign(SECRET, body), "application/x-www-form-urlencoded");
-        assertThat(response.statusCode()).isGreaterThanOrEqualTo(400);
+        assertRejected(Webhooks.post(webhookUrl(), body, Webhooks.sign(SECRET, body), "application/x-www-form-urlencoded"),
+                415, "unsupported_media_type");
+        assertRejected(Webhooks.post(webhookUrl(), "a=%zz&b", Webhooks.sign(SECRET, "a=%zz&b"), "application/x-www-form-urlencoded"),
+                415, "unsupported_media_type");
+    }
+
+    @Test
+    void answers415ToAMultipartBody() throws Exception {
+        String boundary = "hub-test-boundary";
+        String event = Webhooks.event(Webhooks.newId(), "user.created");
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"event\"; filename=\"event.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + event + "\r\n--" + boundary + "--\r\n";
+        assertRejected(Webhooks.post(webhookUrl(), body, Webhooks.sign(SECRET, body), "multipart/form-data; boundary=" + boundary),
+                415, "unsupported_media_type");
+        // and a broken one (no closing boundary)
+        assertRejected(Webhooks.post(webhookUrl(), "--x\r\ngarbage", Webhooks.sign(SECRET, "--x\r\ngarbage"), "multipart/form-data; boundary=x"),
+                415, "unsupported_media_type");
+    }
+
+    @Test
+    void answers400ToASignedBodyThatIsNotUtf8() throws Exception {
+        String id = Webhooks.newId();
+        byte[] body = Webhooks.event(id, "user.created", Instant.now(), "{\"note\":\"caf\u00e9\"}").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webhookUrl()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/json")
+                .header("sg-signature", Webhooks.sign(SECRET, body))
+                .build();
+        HttpResponse<String> response = Webhooks.send(request);
+        assertRejected(response, 400, "invalid_encoding");
+        assertThat(response.body()).contains("UTF-8");
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.storehub.hub.boot.HubApplication;
+import io.storehub.hub.enrich.CircuitBreakerCall;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.BeforeEach;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -71,9 +71,9 @@ public abstract class HubTestSupport {
     @BeforeEach
     void resetStoreganiseStandIn() {
         StoreganiseStub.get().reset();
-        ResilienceProcessor breaker = camelContext.getProcessor("storeganise-circuit-breaker", ResilienceProcessor.class);
+        CircuitBreakerCall breaker = camelContext.getRegistry().lookupByNameAndType("storeganiseCircuitBreaker", CircuitBreakerCall.class);
         if (breaker != null) {
-            breaker.getCircuitBreaker().reset();
+            breaker.reset();
         }
         Cache<?, ?> cache = camelContext.getRegistry().lookupByNameAndType("storeganiseApiCache", Cache.class);
         if (cache != null) {

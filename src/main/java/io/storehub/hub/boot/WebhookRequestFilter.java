@@ -1,0 +1,142 @@
+package io.storehub.hub.boot;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.RequestGuard;
+import io.storehub.hub.support.HttpRejection;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * What the servlet stack does to a webhook before the route runs, made safe:
+ * <ul>
+ * <li>Spring's multipart resolver and Camel's servlet binding parse form and multipart bodies first,
+ * and a malformed one fails there with a bare 500 (which Storeganise would retry in vain): on the
+ * webhook path those bodies are refused here, with the answer the route's requestGuard gives to any
+ * body that is not JSON (415).</li>
+ * <li>Camel's servlet binding reads the whole request body into memory (stream caching) before the
+ * route's requestGuard can apply the size cap; the body it sees is limited here to the cap plus one
+ * byte, so a huge chunked body costs no more than the cap and is still answered 413 by the route.</li>
+ * </ul>
+ * On Vert.x (camel-main, Camel K) neither applies: the route gets such bodies and refuses them itself.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebhookRequestFilter {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> webhookRequests(
+            @Value("${storeganise.webhook.path:/webhooks/storeganise}") String webhookPath,
+            @Value("${storeganise.webhook.max-body-size:1048576}") long maxBodySize) {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                String type = request.getContentType();
+                if ("POST".equalsIgnoreCase(request.getMethod()) && isFormOrMultipart(type)) {
+                    refuse(response, RequestGuard.unsupportedMediaType(type));
+                    return;
+                }
+                chain.doFilter(new CappedBody(request, maxBodySize + 1), response);
+            }
+        });
+        registration.addUrlPatterns(webhookPath);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    static boolean isFormOrMultipart(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mime = contentType.toLowerCase(Locale.ROOT);
+        return mime.startsWith("multipart/") || mime.startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static void refuse(HttpServletResponse response, HttpRejection rejection) throws IOException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", rejection.getCode());
+        body.put("detail", rejection.getDetail());
+        response.setStatus(rejection.getStatus());
+        response.setContentType("application/json");
+        response.getOutputStream().write(MAPPER.writeValueAsBytes(body));
+    }
+
+    /** The request with a body that ends after {@code limit} bytes, whatever follows. */
+    static final class CappedBody extends HttpServletRequestWrapper {
+
+        private final long limit;
+        private ServletInputStream capped;
+
+        CappedBody(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (capped == null) {
+                ServletInputStream in = super.getInputStream();
+                capped = new ServletInputStream() {
+                    private long left = limit;
+
+                    @Override
+                    public int read() throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int b = in.read();
+                        if (b >= 0) {
+                            left--;
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = in.read(buffer, offset, (int) Math.min(length, left));
+                        if (n > 0) {
+                            left -= n;
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return left <= 0 || in.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return in.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        in.setReadListener(listener);
+                    }
+                };
+            }
+            return capped;
+        }
+    }
+}

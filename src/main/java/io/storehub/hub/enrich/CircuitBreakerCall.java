@@ -1,0 +1,170 @@
+package io.storehub.hub.enrich;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.ExchangeHelper;
+
+/**
+ * Sends the exchange to one endpoint (the {@code storeganise-call} route) through a circuit breaker
+ * and a bulkhead, the resilience4j {@link CircuitBreaker} and {@link Bulkhead} used as plain libraries.
+ *
+ * <p>It stands in for camel-resilience4j's {@code circuitBreaker} EIP, which has no Camel Quarkus
+ * extension: with this bean the routes need no JVM-only Camel component on Camel K. The behaviour is
+ * that EIP's with the hub's settings: the breaker outside, the bulkhead inside (at most N calls in
+ * flight, waiting fairly up to a bound for a slot); every exception the call ends with is a failure;
+ * an open breaker refuses at once with {@link io.github.resilience4j.circuitbreaker.CallNotPermittedException}
+ * and moves to half-open by itself. The call runs on a copy of the exchange: only a successful call's
+ * message and properties come back, so what the call put on the copy (the API key's header) never
+ * reaches the caller's exchange, its error handler or a dead letter when it fails.
+ *
+ * <p>Not a retry: the caller's error handler retries (each attempt goes through the breaker again).
+ */
+public class CircuitBreakerCall implements Processor, CamelContextAware {
+
+    private CamelContext camelContext;
+    private volatile ProducerTemplate template;
+    private volatile CircuitBreaker circuitBreaker;
+    private volatile Bulkhead bulkhead;
+
+    private String name = "call";
+    private String uri;
+    private float failureRateThreshold = 50;
+    private int minimumNumberOfCalls = 10;
+    private int slidingWindowSize = 20;
+    private long waitDurationInOpenStateSeconds = 30;
+    private int permittedNumberOfCallsInHalfOpenState = 2;
+    private int maxConcurrentCalls = 2;
+    private long maxWaitForSlotMillis = 60_000;
+
+    /** Builds the breaker and the bulkhead from the properties (YAML bean initMethod). */
+    public synchronized void init() {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalStateException("CircuitBreakerCall " + name + ": no uri to call");
+        }
+        circuitBreaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+                .failureRateThreshold(failureRateThreshold)
+                .minimumNumberOfCalls(minimumNumberOfCalls)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(slidingWindowSize)
+                .waitDurationInOpenState(Duration.ofSeconds(waitDurationInOpenStateSeconds))
+                .permittedNumberOfCallsInHalfOpenState(permittedNumberOfCallsInHalfOpenState)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+        bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
+                .maxConcurrentCalls(maxConcurrentCalls)
+                .maxWaitDuration(Duration.ofMillis(maxWaitForSlotMillis))
+                .fairCallHandlingStrategyEnabled(true)
+                .build());
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        if (circuitBreaker == null) {
+            init(); // declared without initMethod
+        }
+        Exchange copy = ExchangeHelper.createCorrelatedCopy(exchange, false);
+        Callable<Exchange> call = () -> {
+            Exchange done = template().send(uri, copy);
+            if (done.getException() != null) {
+                throw done.getException();
+            }
+            return done;
+        };
+        try {
+            CircuitBreaker.decorateCallable(circuitBreaker, Bulkhead.decorateCallable(bulkhead, call)).call();
+            ExchangeHelper.copyResults(exchange, copy);
+        } catch (Exception failure) {
+            exchange.setException(failure);
+        }
+    }
+
+    private ProducerTemplate template() {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                t = template;
+                if (t == null) {
+                    t = camelContext.createProducerTemplate();
+                    template = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** CLOSED, OPEN, HALF_OPEN, ... (health check and tests). */
+    public String getState() {
+        CircuitBreaker breaker = circuitBreaker;
+        return breaker == null ? CircuitBreaker.State.CLOSED.name() : breaker.getState().name();
+    }
+
+    /** Back to closed with no recorded calls (tests start from a clean state). */
+    public void reset() {
+        CircuitBreaker breaker = circuitBreaker;
+        if (breaker != null) {
+            breaker.reset();
+        }
+    }
+
+    // ---- configuration (YAML bean properties) ----
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /** The endpoint the guarded call goes to, e.g. direct:storeganise-call. */
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    /** Percentage of failed calls in the sliding window that opens the breaker. */
+    public void setFailureRateThreshold(float failureRateThreshold) {
+        this.failureRateThreshold = failureRateThreshold;
+    }
+
+    public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+        this.minimumNumberOfCalls = minimumNumberOfCalls;
+    }
+
+    public void setSlidingWindowSize(int slidingWindowSize) {
+        this.slidingWindowSize = slidingWindowSize;
+    }
+
+    public void setWaitDurationInOpenStateSeconds(long seconds) {
+        this.waitDurationInOpenStateSeconds = seconds;
+    }
+
+    public void setPermittedNumberOfCallsInHalfOpenState(int calls) {
+        this.permittedNumberOfCallsInHalfOpenState = calls;
+    }
+
+    /** Bulkhead: calls in flight at once (per hub instance). */
+    public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+        this.maxConcurrentCalls = maxConcurrentCalls;
+    }
+
+    /** Bulkhead: how long a call waits for a slot before it fails. */
+    public void setMaxWaitForSlotMillis(long maxWaitForSlotMillis) {
+        this.maxWaitForSlotMillis = maxWaitForSlotMillis;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

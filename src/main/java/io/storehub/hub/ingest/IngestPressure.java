@@ -1,0 +1,54 @@
+package io.storehub.hub.ingest;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * How hard the webhook endpoint is pressed right now: webhooks in flight and a moving average of
+ * the time to answer them. The ingest route calls {@link #arrived} first and {@link #answered} once
+ * the answer is ready (WebhookMetrics, also for refusals); {@link BackgroundGate} reads it so queue
+ * consumers give way while webhooks wait.
+ *
+ * <p>Storeganise allows 2 seconds and retries twice: an acknowledgement delayed by background work
+ * is an event lost at the source, while a delivery delayed by a few milliseconds is not.
+ */
+public class IngestPressure implements Processor {
+
+    private static final String ARRIVED = "SgIngestArrived";
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    // exponentially weighted moving average of the answer time, microseconds (written racily: a hint)
+    private volatile double ackMicros;
+    private volatile long lastAnswerNanos;
+
+    @Override
+    public void process(Exchange exchange) {
+        arrived(exchange);
+    }
+
+    public void arrived(Exchange exchange) {
+        exchange.setProperty(ARRIVED, Boolean.TRUE);
+        inFlight.incrementAndGet();
+    }
+
+    /** Once per webhook that {@link #arrived}, with the time it took to answer. */
+    public void answered(Exchange exchange, long ackNanos) {
+        if (exchange.removeProperty(ARRIVED) == null) {
+            return;
+        }
+        inFlight.decrementAndGet();
+        ackMicros = ackMicros * 0.9 + (ackNanos / 1000.0) * 0.1;
+        lastAnswerNanos = System.nanoTime();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Moving average of the answer time over the last answers, in milliseconds; 0 when webhooks stopped a second ago. */
+    public double ackMillis() {
+        return System.nanoTime() - lastAnswerNanos > 1_000_000_000L ? 0 : ackMicros / 1000.0;
+    }
+}

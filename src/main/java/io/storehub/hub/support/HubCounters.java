@@ -1,0 +1,111 @@
+package io.storehub.hub.support;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.storehub.hub.ingest.Headers;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+
+/**
+ * The hub's counters, one method per counter, called from the routes as {@code bean} steps:
+ * <ul>
+ * <li>{@code storeganise.events.unknown{type}}, {@code storeganise.events.processed{family,type}},
+ * {@code storeganise.events.unsubscribed{type}}</li>
+ * <li>{@code storeganise.deliveries.queued{destination}}, {@code storeganise.deliveries{destination,outcome}}</li>
+ * <li>{@code storeganise.processing.failures{queue,action}}, {@code storeganise.enrich.lookups{resource,outcome}}</li>
+ * </ul>
+ * Replaces {@code toD micrometer:counter:...?tags.x=${...}} steps: those build and look up an
+ * endpoint URI from expressions for every message, which on the consumers cost more than the
+ * counting. Counters are cached per tag combination. Without a MeterRegistry (a runtime with no
+ * metrics) the calls do nothing.
+ */
+public class HubCounters implements CamelContextAware {
+
+    private CamelContext camelContext;
+    private volatile MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public void unknownType(Exchange exchange) {
+        count("storeganise.events.unknown", "Events of a type the hub does not know", "type", header(exchange, Headers.EVENT_TYPE));
+    }
+
+    public void processed(Exchange exchange) {
+        count("storeganise.events.processed", "Events enriched and handed to delivery",
+                "family", header(exchange, Headers.FAMILY), "type", header(exchange, Headers.EVENT_TYPE));
+    }
+
+    public void unsubscribed(Exchange exchange) {
+        count("storeganise.events.unsubscribed", "Events no subscription matched", "type", header(exchange, Headers.EVENT_TYPE));
+    }
+
+    public void queued(Exchange exchange) {
+        count("storeganise.deliveries.queued", "Deliveries queued, per destination", "destination", header(exchange, "SgDestination"));
+    }
+
+    /** {@code outcome}: delivered, duplicate (already delivered, not sent again) or deferred (rate limit). */
+    public void delivery(Exchange exchange, String outcome) {
+        count("storeganise.deliveries", "Deliveries by destination and outcome",
+                "destination", property(exchange, "SgDestination"), "outcome", outcome);
+    }
+
+    /** After the retry policy decided: tag action = retry or park. */
+    public void processingFailure(Exchange exchange) {
+        count("storeganise.processing.failures", "Failed processing attempts of queued messages",
+                "queue", property(exchange, "SgQueue"), "action", header(exchange, RetryPolicy.ACTION));
+    }
+
+    public void lookup(Exchange exchange) {
+        count("storeganise.enrich.lookups", "Storeganise API look-ups by resource and outcome",
+                "resource", property(exchange, "SgApiResource"), "outcome", property(exchange, "SgApiOutcome"));
+    }
+
+    private void count(String name, String description, String... tags) {
+        MeterRegistry meters = registry();
+        if (meters == null) {
+            return;
+        }
+        String key = name + '|' + String.join("|", tags);
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(meters));
+        }
+        counter.increment();
+    }
+
+    private static String header(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        return value == null ? "none" : value;
+    }
+
+    private static String property(Exchange exchange, String name) {
+        String value = exchange.getProperty(name, String.class);
+        return value == null ? "none" : value;
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null && camelContext != null) {
+            r = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+            registry = r;
+        }
+        return r;
+    }
+
+    public void setMeterRegistry(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

@@ -1,0 +1,153 @@
+package io.storehub.hub.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Ids the hub must remember durably, one namespace ({@code processorName}) per use, in table
+ * {@code CAMEL_MESSAGEPROCESSED} (db/migration/V1): webhook event ids, successful deliveries, recipe
+ * records. A Camel {@link IdempotentRepository}, so routes use it with the idempotentConsumer EIP
+ * and beans through the interface.
+ *
+ * <p>{@link #add} is durable when it returns: it goes through the shared {@link JdbcGroupCommit}
+ * (one commit for many concurrent callers) and answers whether this call recorded the id, atomically
+ * even between hub instances (the primary key decides). {@link #contains} is one primary-key read.
+ *
+ * <p>Replaces camel-sql's JdbcMessageIdRepository, which commits per call (two statements in a
+ * transaction for every add) and has no Camel Quarkus extension; same table and columns.
+ */
+public class JdbcIdStore extends ServiceSupport implements IdempotentRepository, CamelContextAware {
+
+    static final String TABLE = "CAMEL_MESSAGEPROCESSED";
+    // portable "insert unless present" (H2 and PostgreSQL); the update count says whether it was new
+    private static final String INSERT = "INSERT INTO " + TABLE + " (processorName, messageId, createdAt) "
+            + "SELECT CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)), CAST(? AS TIMESTAMP) "
+            + "WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?)";
+    private static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?";
+    private static final String DELETE = "DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ?";
+    private static final String CLEAR = "DELETE FROM " + TABLE + " WHERE processorName = ?";
+    private static final String EXPIRE = "DELETE FROM " + TABLE + " WHERE processorName = ? AND createdAt < ?";
+
+    private CamelContext camelContext;
+    private DataSource dataSource;
+    private volatile JdbcGroupCommit groupCommit;
+    private String processorName;
+
+    @Override
+    public boolean add(String key) {
+        try {
+            return groupCommit().execute(INSERT, processorName, key, Timestamp.from(Instant.now()), processorName, key) == 1;
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) { // another instance inserted it between our check and our insert
+                return false;
+            }
+            throw new RuntimeCamelException("Could not record id " + key + " (" + processorName + ")", e);
+        }
+    }
+
+    @Override
+    public boolean contains(String key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(EXISTS)) {
+            s.setString(1, processorName);
+            s.setString(2, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not look up id " + key + " (" + processorName + ")", e);
+        }
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return update(DELETE, processorName, key) > 0;
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        update(CLEAR, processorName);
+    }
+
+    /** Forgets the ids recorded before {@code cutoff}; answers how many. For the hourly expiry routes. */
+    public int expire(Timestamp cutoff) {
+        return update(EXPIRE, processorName, cutoff);
+    }
+
+    private int update(String sql, Object... params) {
+        try {
+            return groupCommit().execute(sql, params);
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Database update failed (" + processorName + ")", e);
+        }
+    }
+
+    /**
+     * The hub's shared writer (bean {@code groupCommit}), found by type on first use: YAML files are
+     * pre-parsed in no fixed order, so a {@code #bean:} reference from another file may not exist yet.
+     */
+    private JdbcGroupCommit groupCommit() {
+        JdbcGroupCommit gc = groupCommit;
+        if (gc == null) {
+            synchronized (this) {
+                if (groupCommit == null) {
+                    groupCommit = camelContext == null ? null : camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
+                    if (groupCommit == null) {
+                        throw new IllegalStateException("No JdbcGroupCommit bean (groupCommit) in the registry for " + processorName);
+                    }
+                }
+                gc = groupCommit;
+            }
+        }
+        return gc;
+    }
+
+    static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Optional: the shared writer; found in the registry by type when not set. */
+    public void setGroupCommit(JdbcGroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
+    }
+
+    /** The namespace of these ids, e.g. {@code storeganise-webhook}. */
+    public void setProcessorName(String processorName) {
+        this.processorName = processorName;
+    }
+}
