@@ -203,9 +203,9 @@ public class DestinationRegistry implements CamelContextAware {
             String message = "{}.filter '{}' could not be evaluated on a {} event, treated as not matching: {}";
             if (first) {
                 LOG.warn(message + " (further failures of this filter are logged at DEBUG)", s.key(), s.filterText(),
-                        exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+                        exchange.getIn().getHeader(Headers.EVENT_TYPE), Settings.firstLine(e.getMessage()));
             } else {
-                LOG.debug(message, s.key(), s.filterText(), exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+                LOG.debug(message, s.key(), s.filterText(), exchange.getIn().getHeader(Headers.EVENT_TYPE), Settings.firstLine(e.getMessage()));
             }
             return false;
         }
@@ -435,7 +435,7 @@ public class DestinationRegistry implements CamelContextAware {
         Destination.Type type = typeOf(prefix + "type", typeNode.asText());
         node.fieldNames().forEachRemaining(setting -> {
             if (!type.accepts(setting)) {
-                throw notASetting(prefix + leaf(setting, node.get(setting)), type);
+                throw notASetting(prefix + setting + Settings.firstLeaf(node.get(setting)), type);
             }
         });
         return Settings.bind(node, Settings.DestinationSettings.class, DESTINATIONS + name, (key, setting) -> notASetting(key, type));
@@ -444,23 +444,6 @@ public class DestinationRegistry implements CamelContextAware {
     private static HubConfigurationException notASetting(String key, Destination.Type type) {
         return new HubConfigurationException(key + " is not a setting of a " + type.id() + " destination; it knows "
                 + String.join(", ", Destination.Type.COMMON) + ", " + String.join(", ", type.settings) + ".");
-    }
-
-    /** The key as written, for a group the type does not know (e.g. headers.X-Source given to an email destination). */
-    private static String leaf(String setting, JsonNode value) {
-        StringBuilder key = new StringBuilder(setting);
-        JsonNode node = value;
-        while (node != null && node.isContainerNode() && !node.isEmpty()) {
-            if (node.isObject()) {
-                String first = node.fieldNames().next();
-                key.append('.').append(first);
-                node = node.get(first);
-            } else {
-                key.append("[0]");
-                node = node.get(0);
-            }
-        }
-        return key.toString();
     }
 
     /** A destination named only in a subscription, set where properties cannot be listed (environment variables). */
@@ -535,7 +518,7 @@ public class DestinationRegistry implements CamelContextAware {
                 filter.init(camelContext);
             } catch (RuntimeException e) {
                 throw new HubConfigurationException(key + ".filter '" + filterText + "' is not a valid Camel simple predicate: "
-                        + firstLine(e.getMessage()));
+                        + Settings.firstLine(e.getMessage()));
             }
         } else {
             filterText = null;
@@ -764,14 +747,6 @@ public class DestinationRegistry implements CamelContextAware {
                     + "set the environment variable " + unresolved.group(1) + " (or give the value in application.yaml).");
         }
         return v;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     // ---------------------------------------------------------------- bean properties

@@ -226,7 +226,13 @@ final class Settings {
         for (JsonMappingException.Reference r : e.getPath()) {
             node = node == null ? null : r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
         }
+        return firstLeaf(node);
+    }
+
+    /** {@code .X-Source} for {@code {"X-Source": "hub"}}, {@code [0]} for a list: the path to the first value inside a group. */
+    static String firstLeaf(JsonNode group) {
         StringBuilder more = new StringBuilder();
+        JsonNode node = group;
         while (node != null && node.isContainerNode() && !node.isEmpty()) {
             if (node.isObject()) {
                 Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
