@@ -22,8 +22,8 @@ import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *   every /console path answers 404, as the admin API does.</li>
  *   <li>Sign-in with the admin token, or with the user and password of storeganise.console.username /
  *   password (form fields or an HTTP Basic header on the sign-in request). Failed attempts are limited
- *   per client address and in total (resilience4j rate limiters): over the limit, 429 with a clear
- *   message, before any credential is checked.</li>
+ *   per client address and in total, per hub instance (Bucket4j buckets): over the limit, 429 with a
+ *   clear message, before any credential is checked.</li>
  *   <li>A session is a random id in a cookie (HttpOnly, SameSite=Strict, Path=/console, Secure when the
  *   request came over HTTPS or X-Forwarded-Proto says so); the database keeps only its SHA-256, the
  *   user, a CSRF token and the expiry, so every replica knows every session and signing out deletes it.</li>
@@ -72,8 +72,8 @@ public class ConsoleSecurity {
     private Clock clock = Clock.systemUTC();
     private ConsoleView view = new ConsoleView();
 
-    private RateLimiter total;
-    private Cache<String, RateLimiter> perAddress;
+    private Bucket total;
+    private Cache<String, Bucket> perAddress;
 
     // ------------------------------------------------------------------ every console request
 
@@ -137,8 +137,8 @@ public class ConsoleSecurity {
             throw new HttpRejection(403, "csrf_token_invalid", "The sign-in form has expired: reload the page and try again.");
         }
         String address = ClientAddress.of(exchange);
-        RateLimiter forAddress = perAddress().get(address, a -> limiter("console-login-" + a, attemptsPerAddress));
-        if (forAddress.getMetrics().getAvailablePermissions() <= 0 || total().getMetrics().getAvailablePermissions() <= 0) {
+        Bucket forAddress = perAddress().get(address, a -> limiter(attemptsPerAddress));
+        if (forAddress.getAvailableTokens() <= 0 || total().getAvailableTokens() <= 0) {
             LOG.warn("Console sign-in refused: too many failed attempts ({} per address, {} in all, per minute)", attemptsPerAddress, attemptsTotal);
             loginForm(exchange, 429, "Too many failed sign-in attempts. Wait a minute, then try again.");
             exchange.getMessage().setHeader("Retry-After", "60");
@@ -146,8 +146,8 @@ public class ConsoleSecurity {
         }
         String user = authenticate(exchange, form);
         if (user == null) {
-            forAddress.acquirePermission();
-            total().acquirePermission();
+            forAddress.tryConsume(1);
+            total().tryConsume(1);
             LOG.info("Console sign-in failed");
             loginForm(exchange, 401, "That token, or user and password, is not right.");
             return;
@@ -359,23 +359,23 @@ public class ConsoleSecurity {
         }
     }
 
-    private synchronized RateLimiter total() {
+    private synchronized Bucket total() {
         if (total == null) {
-            total = limiter("console-login", attemptsTotal);
+            total = limiter(attemptsTotal);
         }
         return total;
     }
 
-    private synchronized Cache<String, RateLimiter> perAddress() {
+    private synchronized Cache<String, Bucket> perAddress() {
         if (perAddress == null) {
             perAddress = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
         }
         return perAddress;
     }
 
-    private static RateLimiter limiter(String name, int perMinute) {
-        return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perMinute).limitRefreshPeriod(Duration.ofMinutes(1))
-                .timeoutDuration(Duration.ZERO).build());
+    /** {@code perMinute} failed attempts at once, refilled evenly over a minute (Bucket4j, as the destinations' limits). */
+    private static Bucket limiter(int perMinute) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
     }
 
     // ------------------------------------------------------------------ configuration
