@@ -81,8 +81,8 @@ public class EventHistory implements CamelContextAware {
     private Thread thread;
     private HistoryWriter writer;
     private TextScrub scrub;
-    private Counter droppedCounter;
-    private boolean metersLooked;
+    private volatile Counter droppedCounter;
+    private volatile boolean metersLooked;
     private String gateBean = "backgroundGate";
     private Processor gate;
     private Exchange gateExchange;
@@ -216,6 +216,9 @@ public class EventHistory implements CamelContextAware {
         HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class),
                 receivedAt != null ? receivedAt : clock.millis(), duplicate, clock.millis(),
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
+        if (!metersLooked) {
+            droppedCounter();
+        }
         if (!queue.offer(r)) {
             drop(1);
         }
@@ -401,6 +404,9 @@ public class EventHistory implements CamelContextAware {
     // ------------------------------------------------------------------ helpers
 
     private void offerOrWait(HistoryRecord r) {
+        if (!metersLooked) {
+            droppedCounter();
+        }
         try {
             if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
                 drop(1);
@@ -419,7 +425,8 @@ public class EventHistory implements CamelContextAware {
         }
     }
 
-    private Counter droppedCounter() {
+    /** The dropped counter and the pending gauge, registered with the first record (the registry exists by then). */
+    private synchronized Counter droppedCounter() {
         if (!metersLooked && camelContext != null) {
             metersLooked = true;
             MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
@@ -432,11 +439,6 @@ public class EventHistory implements CamelContextAware {
             }
         }
         return droppedCounter;
-    }
-
-    /** Registers the metrics once the registry can be found (called from start-up code and tests). */
-    public void registerMetrics() {
-        droppedCounter();
     }
 
     private TextScrub scrub() {

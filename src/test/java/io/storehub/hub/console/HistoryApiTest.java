@@ -237,6 +237,8 @@ class HistoryApiTest extends ConsoleTestSupport {
         assertThat(overview.get("parked").isObject()).isTrue();
         assertThat(overview.at("/history/enabled").asBoolean()).isTrue();
         assertThat(overview.at("/history/retention").asText()).isEqualTo("P30D");
+        String metrics = Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hubUrl("/actuator/prometheus"))).GET().build()).body();
+        assertThat(metrics).contains("storeganise_history_pending", "storeganise_history_dropped_total");
     }
 
     private List<String> found(String query) throws Exception {
