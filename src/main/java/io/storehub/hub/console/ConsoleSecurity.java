@@ -389,10 +389,6 @@ public class ConsoleSecurity {
         this.adminToken = adminToken == null ? new byte[0] : adminToken.trim().getBytes(StandardCharsets.UTF_8);
     }
 
-    public boolean isEnabled() {
-        return adminToken.length > 0;
-    }
-
     /** {@code storeganise.console.username}: a user who may sign in with a password instead of the token. */
     public void setUsername(String username) {
         this.username = username == null ? "" : username.trim();

@@ -33,16 +33,6 @@ public class AdminApi {
         exchange.setProperty("SgActor", "admin API");
     }
 
-    /** Whether admin endpoints (and the console) exist: a token is configured. */
-    public boolean isEnabled() {
-        return token.length > 0;
-    }
-
-    /** Constant-time check of a presented token (the console's sign-in). */
-    public boolean matches(String presented) {
-        return token.length > 0 && presented != null && MessageDigest.isEqual(presented.trim().getBytes(StandardCharsets.UTF_8), token);
-    }
-
     /** {@code storeganise.admin.token}; empty disables the admin endpoints. */
     public void setToken(String token) {
         this.token = token == null ? new byte[0] : token.trim().getBytes(StandardCharsets.UTF_8);

@@ -69,7 +69,7 @@ public class EventHistory implements CamelContextAware {
     private String retentionText = "P30D";
     private long maxEvents = 50_000;
     private int queueCapacity = 20_000;
-    private int batchSize = 2_000;
+    private final int batchSize = 2_000;
     private Duration flushInterval = Duration.ofMillis(500);
     private Duration maxBlock = Duration.ofMillis(200);
     private Clock clock = Clock.systemUTC();
@@ -83,7 +83,8 @@ public class EventHistory implements CamelContextAware {
     private TextScrub scrub;
     private volatile Counter droppedCounter;
     private volatile boolean metersLooked;
-    private String gateBean = "backgroundGate";
+    /** The bean the writer waits on while webhooks are pressed (none found: no wait). */
+    private static final String GATE_BEAN = "backgroundGate";
     private Processor gate;
     private Exchange gateExchange;
     private boolean gateLooked;
@@ -164,7 +165,7 @@ public class EventHistory implements CamelContextAware {
     private void giveWay() throws InterruptedException {
         if (gate == null && camelContext != null && !gateLooked) {
             gateLooked = true;
-            gate = camelContext.getRegistry().lookupByNameAndType(gateBean, Processor.class);
+            gate = camelContext.getRegistry().lookupByNameAndType(GATE_BEAN, Processor.class);
             gateExchange = gate == null ? null : new DefaultExchange(camelContext);
         }
         if (gate != null) {
@@ -372,6 +373,7 @@ public class EventHistory implements CamelContextAware {
         return dropped.get();
     }
 
+    /** Records written since start. */
     public long written() {
         return written.get();
     }
@@ -386,10 +388,6 @@ public class EventHistory implements CamelContextAware {
 
     public int getMaxBodyBytes() {
         return maxBodyBytes;
-    }
-
-    public Duration getRetention() {
-        return retention;
     }
 
     /** The retention as configured (P30D reads better than Duration's PT720H). */
@@ -527,10 +525,6 @@ public class EventHistory implements CamelContextAware {
         this.queue = new LinkedBlockingQueue<>(queueCapacity);
     }
 
-    public void setBatchSize(int batchSize) {
-        this.batchSize = batchSize;
-    }
-
     /** ISO-8601, at most PT1S: the longest a record waits before it is written. */
     public void setFlushInterval(String flushInterval) {
         Duration d = Duration.parse(flushInterval);
@@ -547,11 +541,6 @@ public class EventHistory implements CamelContextAware {
 
     public void setClock(Clock clock) {
         this.clock = clock;
-    }
-
-    /** The bean the writer waits on while webhooks are pressed (default backgroundGate; none found: no wait). */
-    public void setGateBean(String gateBean) {
-        this.gateBean = gateBean;
     }
 
     @Override

@@ -197,6 +197,7 @@ public class HistoryApi implements CamelContextAware {
         h.put("maxEvents", history.getMaxEvents());
         h.put("pending", history.pending());
         h.put("dropped", history.dropped());
+        h.put("written", history.written());
         answer.put("history", h);
         return answer;
     }
@@ -262,14 +263,6 @@ public class HistoryApi implements CamelContextAware {
             queries = new HistoryQueries(history.getDataSource());
         }
         return queries;
-    }
-
-    public HistoryQueries getQueries() {
-        return queries();
-    }
-
-    public EventHistory getHistory() {
-        return history;
     }
 
     private DestinationRegistry registry() {
