@@ -1,5 +1,6 @@
 package io.storehub.hub.deliver;
 
+import io.storehub.hub.support.DeliveryNotifications;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -244,11 +245,9 @@ public abstract class DeliverTestSupport {
                         "SgReceivedAt", System.currentTimeMillis(), "SgDestination", destination));
     }
 
-    /** Completes when deliveries of this event to this destination have been handled {@code times} times. */
+    /** See {@link DeliveryNotifications#whenDeliveryHandled}. */
     protected NotifyBuilder whenDeliveryHandled(String eventId, String destination, int times) {
-        return new NotifyBuilder(camelContext).fromRoute("deliver-to-destination")
-                .filter(header("SgEventId").isEqualTo(eventId)).filter(header("SgDestination").isEqualTo(destination))
-                .whenDone(times).create();
+        return DeliveryNotifications.whenDeliveryHandled(camelContext, eventId, destination, times);
     }
 
     protected double deliveries(String destination, String outcome) {
