@@ -68,6 +68,8 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.delivery.initial-delay=PT0.2S",
                 "storeganise.delivery.max-delay=PT0.5S",
                 "storeganise.delivery.rate-limit-max-wait=PT0.3S",
+                "storeganise.delivery.back-off.initial=PT1S",
+                "storeganise.delivery.back-off.max=PT2S",
                 "storeganise.admin.token=" + DeliverTestSupport.ADMIN_TOKEN,
                 "storeganise.destinations.site-team.type=slack",
                 "storeganise.destinations.slack-bot.type=slack",
@@ -88,6 +90,7 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.crm-mapped.template=crm-example",
                 "storeganise.destinations.zap.type=zapier",
                 "storeganise.destinations.audit.type=log",
+                "storeganise.destinations.flaky.type=http",
                 "storeganise.destinations.move-in-charge.type=route",
                 "storeganise.destinations.move-in-charge.endpoint=direct:add-move-in-charge",
                 // the example custom route (routes/examples/) is loaded too, with the Storeganise API stand-in
@@ -106,7 +109,9 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.subscriptions[2].to[1]=audit",
                 "storeganise.subscriptions[2].to[2]=move-in-charge",
                 "storeganise.subscriptions[3].events[0]=user.*",
-                "storeganise.subscriptions[3].to=slack-bot,crm-mapped"
+                "storeganise.subscriptions[3].to=slack-bot,crm-mapped",
+                "storeganise.subscriptions[4].events[0]=site.*",
+                "storeganise.subscriptions[4].to[0]=flaky"
         })
 public abstract class DeliverTestSupport {
 
@@ -116,6 +121,7 @@ public abstract class DeliverTestSupport {
     public static final String UNLIMITED_WEBHOOK_PATH = "/services/T0000/B0000/UNLIMITED";
     public static final String CRM_PATH = "/hooks/storage";
     public static final String CRM_MAPPED_PATH = "/hooks/mapped";
+    public static final String FLAKY_PATH = "/hooks/flaky";
     public static final String ZAPIER_PATH = "/hooks/catch/123456/abcdef/";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +178,7 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.destinations.slack-bot.api-url", () -> SLACK.baseUrl() + "/api/chat.postMessage");
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
+        registry.add("storeganise.destinations.flaky.url", () -> CRM.baseUrl() + FLAKY_PATH);
         registry.add("storeganise.destinations.zap.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
         registry.add("storeganise.api.base-url", () -> STOREGANISE.baseUrl() + "/api");
         registry.add("storeganise.destinations.accounts.port", () -> SMTP.getSmtp().getPort());
