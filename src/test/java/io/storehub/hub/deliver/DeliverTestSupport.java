@@ -89,6 +89,10 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.crm-mapped.type=http",
                 "storeganise.destinations.crm-mapped.template=crm-example",
                 "storeganise.destinations.zap.type=zapier",
+                // signed deliveries (Standard Webhooks), with two secrets as during a rotation: the spec's form and plain text
+                "storeganise.destinations.crm-signed.type=http",
+                "storeganise.destinations.crm-signed.signing-secret[0]=" + DeliverTestSupport.SIGNING_SECRET,
+                "storeganise.destinations.crm-signed.signing-secret[1]=" + DeliverTestSupport.OLD_SIGNING_SECRET,
                 "storeganise.destinations.audit.type=log",
                 "storeganise.destinations.flaky.type=http",
                 "storeganise.destinations.move-in-charge.type=route",
@@ -123,6 +127,11 @@ public abstract class DeliverTestSupport {
     public static final String CRM_MAPPED_PATH = "/hooks/mapped";
     public static final String FLAKY_PATH = "/hooks/flaky";
     public static final String ZAPIER_PATH = "/hooks/catch/123456/abcdef/";
+    public static final String CRM_SIGNED_PATH = "/hooks/signed";
+    /** whsec_ and the base64 of 32 random bytes, as a Standard Webhooks sender hands it to a receiver. */
+    public static final String SIGNING_SECRET = "whsec_2Rk3fUVtq0dW3b1m6D9oZg8yX4cJpQ7sL5nHvE1aTuM=";
+    /** A secret in another form: its UTF-8 bytes are the key. */
+    public static final String OLD_SIGNING_SECRET = "previous-crm-signing-secret-0123456789";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final WireMockServer SLACK = new WireMockServer(options().dynamicPort().containerThreads(20)
@@ -179,6 +188,7 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
         registry.add("storeganise.destinations.flaky.url", () -> CRM.baseUrl() + FLAKY_PATH);
+        registry.add("storeganise.destinations.crm-signed.url", () -> CRM.baseUrl() + CRM_SIGNED_PATH);
         registry.add("storeganise.destinations.zap.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
         registry.add("storeganise.api.base-url", () -> STOREGANISE.baseUrl() + "/api");
         registry.add("storeganise.destinations.accounts.port", () -> SMTP.getSmtp().getPort());

@@ -1,6 +1,5 @@
 package io.storehub.hub.ops;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,11 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
+import io.storehub.hub.support.SharedInfrastructure;
 import io.storehub.hub.support.Webhooks;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,44 +31,23 @@ class ExternalBrokerAndPostgresTest {
     @TempDir
     static Path brokerDir;
 
-    static EmbeddedActiveMQ broker;
-    static EmbeddedPostgres postgres;
-    static int brokerPort;
+    static SharedInfrastructure servers;
 
     @BeforeAll
     static void startServers() throws Exception {
-        brokerPort = freePort();
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        config.setJournalDirectory(brokerDir.resolve("journal").toString());
-        config.setBindingsDirectory(brokerDir.resolve("bindings").toString());
-        config.setLargeMessagesDirectory(brokerDir.resolve("large").toString());
-        config.setPagingDirectory(brokerDir.resolve("paging").toString());
-        config.setSecurityEnabled(false);
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort);
-        broker = new EmbeddedActiveMQ().setConfiguration(config).start();
-        postgres = EmbeddedPostgres.builder().start();
+        servers = SharedInfrastructure.start(brokerDir);
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (broker != null) {
-            broker.stop();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @Test
     void runsAgainstAnExternalArtemisBrokerAndPostgresByConfigurationOnly(@TempDir Path dataDir) throws Exception {
-        ConfigurableApplicationContext hub = HubProcess.start(dataDir,
-                "spring.artemis.mode=native",
-                "spring.artemis.embedded.enabled=false",
-                "spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort,
-                "spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "spring.datasource.username=postgres",
-                "spring.datasource.password=");
+        ConfigurableApplicationContext hub = HubProcess.start(dataDir, servers.hubProperties().toArray(String[]::new));
         try {
             String id = Webhooks.newId();
             NotifyBuilder dispatched = new NotifyBuilder(HubProcess.camel(hub)).fromCurrentRoute("family-unit-rental")
@@ -86,7 +62,7 @@ class ExternalBrokerAndPostgresTest {
             assertThat(retry.body()).contains("\"status\":\"duplicate\"");
             assertThat(dispatched.matches(15, TimeUnit.SECONDS)).isTrue();
 
-            Queue events = broker.getActiveMQServer().locateQueue("storeganise.events");
+            Queue events = servers.broker().getActiveMQServer().locateQueue("storeganise.events");
             assertThat(events).as("the queue lives on the external broker").isNotNull();
             assertThat(events.getMessagesAdded()).isGreaterThanOrEqualTo(1);
             assertThat(dedupeRows(id)).as("the id is recorded in PostgreSQL").isEqualTo(1);
@@ -97,19 +73,13 @@ class ExternalBrokerAndPostgresTest {
     }
 
     private static int dedupeRows(String id) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
+        try (Connection c = servers.postgres().getPostgresDatabase().getConnection();
              PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?")) {
             q.setString(1, id);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
