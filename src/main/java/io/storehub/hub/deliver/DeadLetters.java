@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.EntityKey;
 import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
@@ -54,6 +55,7 @@ public class DeadLetters {
     private static final int BATCH = 100;
 
     private ConnectionFactory connectionFactory;
+    private EntityLanes lanes;
     private String queue = "storeganise.deliveries";
     private String deadLetterQueue = "storeganise.deliveries.DLQ";
 
@@ -78,6 +80,10 @@ public class DeadLetters {
             try (JMSConsumer consumer = context.createConsumer(source, selector)) {
                 Message parked;
                 while ((parked = consumer.receive(300)) != null) {
+                    if (lanes != null) { // an ordered delivery waits again at its place in its entity's lane
+                        lanes.unpark(parked.getStringProperty(DestinationRegistry.DESTINATION),
+                                parked.getStringProperty(EntityKey.HEADER), parked.getStringProperty(Headers.EVENT_ID));
+                    }
                     producer.send(target, copyForReplay(context, parked));
                     if (++replayed % BATCH == 0) {
                         context.commit();
@@ -253,6 +259,10 @@ public class DeadLetters {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(MAPPER.writeValueAsBytes(answer));
+    }
+
+    public void setLanes(EntityLanes lanes) {
+        this.lanes = lanes;
     }
 
     public void setConnectionFactory(ConnectionFactory connectionFactory) {

@@ -95,6 +95,9 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.crm-signed.signing-secret[1]=" + DeliverTestSupport.OLD_SIGNING_SECRET,
                 "storeganise.destinations.audit.type=log",
                 "storeganise.destinations.flaky.type=http",
+                "storeganise.destinations.ordered-crm.type=http",
+                "storeganise.destinations.unordered-crm.type=http",
+                "storeganise.destinations.unordered-crm.ordered=false",
                 "storeganise.destinations.move-in-charge.type=route",
                 "storeganise.destinations.move-in-charge.endpoint=direct:add-move-in-charge",
                 // the example custom route (routes/examples/) is loaded too, with the Storeganise API stand-in
@@ -115,7 +118,10 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.subscriptions[3].events[0]=user.*",
                 "storeganise.subscriptions[3].to=slack-bot,crm-mapped",
                 "storeganise.subscriptions[4].events[0]=site.*",
-                "storeganise.subscriptions[4].to[0]=flaky"
+                "storeganise.subscriptions[4].to[0]=flaky",
+                "storeganise.subscriptions[5].events[0]=job.valetOrder.*",
+                "storeganise.subscriptions[5].to[0]=ordered-crm",
+                "storeganise.subscriptions[5].to[1]=unordered-crm"
         })
 public abstract class DeliverTestSupport {
 
@@ -126,6 +132,8 @@ public abstract class DeliverTestSupport {
     public static final String CRM_PATH = "/hooks/storage";
     public static final String CRM_MAPPED_PATH = "/hooks/mapped";
     public static final String FLAKY_PATH = "/hooks/flaky";
+    public static final String ORDERED_PATH = "/hooks/ordered";
+    public static final String UNORDERED_PATH = "/hooks/unordered";
     public static final String ZAPIER_PATH = "/hooks/catch/123456/abcdef/";
     public static final String CRM_SIGNED_PATH = "/hooks/signed";
     /** whsec_ and the base64 of 32 random bytes, as a Standard Webhooks sender hands it to a receiver. */
@@ -188,6 +196,8 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
         registry.add("storeganise.destinations.flaky.url", () -> CRM.baseUrl() + FLAKY_PATH);
+        registry.add("storeganise.destinations.ordered-crm.url", () -> CRM.baseUrl() + ORDERED_PATH);
+        registry.add("storeganise.destinations.unordered-crm.url", () -> CRM.baseUrl() + UNORDERED_PATH);
         registry.add("storeganise.destinations.crm-signed.url", () -> CRM.baseUrl() + CRM_SIGNED_PATH);
         registry.add("storeganise.destinations.zap.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
         registry.add("storeganise.api.base-url", () -> STOREGANISE.baseUrl() + "/api");
