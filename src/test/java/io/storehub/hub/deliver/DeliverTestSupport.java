@@ -117,7 +117,7 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.subscriptions[2].to[2]=move-in-charge",
                 "storeganise.subscriptions[3].events[0]=user.*",
                 "storeganise.subscriptions[3].to=slack-bot,crm-mapped",
-                "storeganise.subscriptions[4].events[0]=site.*",
+                "storeganise.subscriptions[4].events[0]=unit.*",
                 "storeganise.subscriptions[4].to[0]=flaky",
                 "storeganise.subscriptions[5].events[0]=job.valetOrder.*",
                 "storeganise.subscriptions[5].to[0]=ordered-crm",

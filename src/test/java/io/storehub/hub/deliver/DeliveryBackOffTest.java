@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Deliveries are tried at once by the dispatch consumer; a destination that keeps failing backs off, so
  * its new deliveries are queued for later instead of holding the consumer, and the first success ends it.
- * (Destination "flaky": subscribed to site.*, back-off after 3 failures in a row, 1 s then 2 s here.)
+ * (Destination "flaky": subscribed to unit.*, back-off after 3 failures in a row, 1 s then 2 s here.)
  */
 class DeliveryBackOffTest extends DeliverTestSupport {
 
@@ -63,6 +63,6 @@ class DeliveryBackOffTest extends DeliverTestSupport {
     }
 
     private static Map<String, Object> siteEvent(String id) {
-        return enriched(id, "site.availability.updated", Map.of("siteId", id), Map.of());
+        return enriched(id, "unit.blocked", Map.of("unitId", id), Map.of());
     }
 }
