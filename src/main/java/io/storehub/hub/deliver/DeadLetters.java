@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.EntityKey;
 import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
@@ -62,6 +63,7 @@ public class DeadLetters implements CamelContextAware {
     private EventHistory history;
     private TextScrub scrub;
     private ConnectionFactory connectionFactory;
+    private EntityLanes lanes;
     private String queue = "storeganise.deliveries";
     private String deadLetterQueue = "storeganise.deliveries.DLQ";
 
@@ -101,6 +103,10 @@ public class DeadLetters implements CamelContextAware {
             try (JMSConsumer consumer = context.createConsumer(source, selector)) {
                 Message parked;
                 while ((parked = consumer.receive(300)) != null) {
+                    if (lanes != null) { // an ordered delivery waits again at its place in its entity's lane
+                        lanes.unpark(parked.getStringProperty(DestinationRegistry.DESTINATION),
+                                parked.getStringProperty(EntityKey.HEADER), parked.getStringProperty(Headers.EVENT_ID));
+                    }
                     producer.send(target, copyForReplay(context, parked));
                     moved.add(new String[] {parked.getStringProperty(Headers.EVENT_ID), parked.getStringProperty(Headers.EVENT_TYPE),
                             parked.getStringProperty(DestinationRegistry.DESTINATION),
@@ -393,6 +399,10 @@ public class DeadLetters implements CamelContextAware {
     @Override
     public CamelContext getCamelContext() {
         return camelContext;
+    }
+
+    public void setLanes(EntityLanes lanes) {
+        this.lanes = lanes;
     }
 
     public void setConnectionFactory(ConnectionFactory connectionFactory) {

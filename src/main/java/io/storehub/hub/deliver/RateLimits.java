@@ -80,6 +80,11 @@ public class RateLimits implements Processor {
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
+        reserve(exchange, maxWait);
+    }
+
+    /** As {@link #process}, waiting at most {@code wait} on this thread (a delivery tried at once waits for no slot). */
+    public void reserve(Exchange exchange, Duration wait) throws InterruptedException {
         exchange.removeProperty(DEFER_UNTIL);
         Long slot = exchange.getIn().getHeader(SLOT, Long.class);
         exchange.getIn().removeHeader(SLOT);
@@ -87,7 +92,7 @@ public class RateLimits implements Processor {
         if (slot != null && System.currentTimeMillis() - slot < STALE_SLOT_MILLIS) {
             long early = slot - System.currentTimeMillis();
             if (early > 0) { // delivered a little before its slot (clock granularity): wait for it
-                Thread.sleep(Math.min(early, maxWait.toMillis()));
+                Thread.sleep(Math.min(early, wait.toMillis()));
             }
             return;
         }
@@ -99,7 +104,7 @@ public class RateLimits implements Processor {
         if (waitNanos <= 0) {
             return;
         }
-        if (waitNanos <= maxWait.toNanos()) {
+        if (waitNanos <= wait.toNanos()) {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
             return;
         }

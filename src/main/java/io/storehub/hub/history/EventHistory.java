@@ -291,9 +291,12 @@ public class EventHistory implements CamelContextAware {
         Long next = "deferred".equals(outcome) ? exchange.getProperty("SgDeferUntil", Long.class) : null;
         Object received = exchange.getProperty(Headers.RECEIVED_AT);
         long receivedAt = received instanceof Number n ? n.longValue() : now;
+        String actor = value(exchange, MANUAL);
+        String detail = "deferred".equals(outcome) ? deferReason(exchange.getProperty("SgDeferReason", String.class))
+                : "skipped".equals(outcome) ? "the destination's route had nothing to send" : actor != null ? "manual" : null;
         offerOrWait(new HistoryRecord.Attempt(id, value(exchange, Headers.EVENT_TYPE), receivedAt, destination, started,
                 Math.max(0, now - started), attempt, outcome, "delivered".equals(outcome) ? status(exchange) : null, null, null, next,
-                value(exchange, MANUAL)));
+                actor, detail));
     }
 
     /**
@@ -321,8 +324,10 @@ public class EventHistory implements CamelContextAware {
         String destination = in.getHeader("SgDestination", String.class);
         if (destination != null) {
             long started = exchange.getClock().getCreated();
+            String actor = in.getHeader(MANUAL, String.class);
             offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
-                    Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, in.getHeader(MANUAL, String.class)));
+                    Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
+                    actor != null ? "manual" : null));
         } else {
             offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
                     errorClass, error, next));
@@ -446,6 +451,18 @@ public class EventHistory implements CamelContextAware {
             scrub = s;
         }
         return s;
+    }
+
+    private static String deferReason(String reason) {
+        if (reason == null) {
+            return "deferred";
+        }
+        return switch (reason) {
+            case "rate-limit" -> "waits for its rate-limit slot";
+            case "ordered" -> "waits behind an earlier delivery of the same entity (ordered destination)";
+            case "backing-off" -> "the destination is backing off after failures";
+            default -> "deferred: " + reason;
+        };
     }
 
     /** An exchange property, else the header of that name. */

@@ -29,12 +29,14 @@ sealed interface HistoryRecord {
     }
 
     /**
-     * One pass of a delivery through deliver-to-destination: {@code delivered}, {@code retry}, {@code parked},
-     * {@code duplicate-skipped} (already delivered) or {@code deferred} (rate limit).
+     * One pass of a delivery (tried at once by the dispatch consumer, or taken from the delivery queue):
+     * {@code delivered}, {@code retry}, {@code parked}, {@code duplicate-skipped} (already delivered),
+     * {@code skipped} (the destination's route had nothing to do) or {@code deferred} (rate limit, back-off,
+     * or an earlier delivery of the same entity; {@code detail} says which).
      */
     record Attempt(String eventId, String type, long receivedAt, String destination, long startedAt, long durationMs,
                    Integer attempt, String outcome, Integer httpStatus, String errorClass, String error, Long nextRetryAt,
-                   String actor) implements HistoryRecord {
+                   String actor, String detail) implements HistoryRecord {
     }
 
     /** Processing of the event itself failed: {@code retry} from the events queue or {@code parked} in its DLQ. */

@@ -303,6 +303,11 @@ final class HistoryWriter {
                 d.setNextRetry = true;
                 d.nextRetryAt = a.nextRetryAt();
             }
+            case "skipped" -> {
+                d.status = "skipped";
+                d.setNextRetry = true;
+                d.nextRetryAt = null;
+            }
             default -> { // duplicate-skipped: already delivered
                 if (d.status == null) {
                     d.statusIfNew = "delivered";
@@ -317,7 +322,7 @@ final class HistoryWriter {
         }
         f.steps.add(new Step(a.eventId(), a.startedAt(), "attempt", a.destination(), a.attempt(), a.outcome(), a.httpStatus(),
                 Texts.cap(a.errorClass(), 200), Texts.cap(a.error(), 1000), a.durationMs(), a.nextRetryAt(), Texts.cap(a.actor(), 100),
-                a.actor() != null ? "manual" : null));
+                Texts.cap(a.detail(), 1000)));
     }
 
     // ------------------------------------------------------------------ writing

@@ -1,5 +1,6 @@
 package io.storehub.hub.ops;
 
+import io.storehub.hub.support.Received;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -51,10 +52,10 @@ import static org.awaitility.Awaitility.await;
  *   <li>every acknowledged event reaches the CRM destination (signed; each signature verifies);</li>
  *   <li>duplicates are no more than the deliveries the killed instance had in flight: only deliveries it had
  *       started (all those still awaiting the CRM's answer among them), at most one per sender;</li>
- *   <li>the Slack destination's 2/s held across both instances (no message before its slot of the shared bucket).</li>
+ *   <li>the Slack destination's 2/s held across both instances (no message before its slot of the shared bucket);</li>
+ *   <li>the order per job: each job's completion reaches the CRM after its creation, although the creation went to
+ *       one instance and the completion to the other, and the creation's instance died.</li>
  * </ul>
- * {@link #receivedInOrder} keeps the order each event reached a destination, for assertions about
- * the order per entity.
  */
 @Timeout(300)
 class ClusterFailoverTest {
@@ -81,12 +82,6 @@ class ClusterFailoverTest {
     }
 
     /** One request a destination received, in the order received (Slack: no event id, the job id from the text). */
-    record Received(String eventId, String type, String jobId, String instance, Instant at, LoggedRequest request) {
-        /** The event (CRM), or the job (Slack, which gets one event per job here). */
-        String key() {
-            return eventId != null ? eventId : jobId;
-        }
-    }
 
     @AfterEach
     void stop() throws Exception {
@@ -135,7 +130,7 @@ class ClusterFailoverTest {
         try {
             // mid-burst: three quarters of the webhooks sent, both instances delivering
             await().atMost(Duration.ofSeconds(60)).until(() -> posted.get() >= JOBS * 3 / 2
-                    && receivedInOrder(crm).stream().filter(r -> "a".equals(r.instance())).count() >= 10);
+                    && Received.inOrder(crm).stream().filter(r -> "a".equals(r.instance())).count() >= 10);
             aAlive.set(false);
             hubs.get(0).destroyForcibly().waitFor();
             killedAt = Instant.now();
@@ -152,7 +147,7 @@ class ClusterFailoverTest {
 
         assertThat(acknowledged).as("webhooks acknowledged (each sender's one to instance a as it died may have failed)")
                 .hasSizeGreaterThanOrEqualTo(2 * JOBS - 2);
-        List<Received> toCrm = receivedInOrder(crm);
+        List<Received> toCrm = Received.inOrder(crm);
         for (Received r : toCrm) {
             assertThat(StandardWebhooksReceiver.verifies(SIGNING_SECRET, r.request().getHeader("webhook-id"),
                     r.request().getHeader("webhook-timestamp"), r.request().getHeader("webhook-signature"), r.request().getBody()))
@@ -163,13 +158,15 @@ class ClusterFailoverTest {
         List<String> awaitingAnswer = toCrm.stream().filter(r -> "a".equals(r.instance())
                 && r.at().isAfter(killedAt.minusMillis(CRM_ANSWERS_AFTER_MS))).map(Received::key).toList();
         Map<String, List<Received>> crmRepeats = repeats(toCrm);
-        Map<String, List<Received>> slackRepeats = repeats(receivedInOrder(slack));
-        List<Instant> slackTimes = receivedInOrder(slack).stream().map(Received::at).toList();
+        Map<String, List<Received>> slackRepeats = repeats(Received.inOrder(slack));
+        List<Instant> slackTimes = Received.inOrder(slack).stream().map(Received::at).toList();
         System.out.printf("cluster failover: %d acknowledged; CRM %d requests (%d from a, %d awaiting the CRM's answer at the kill), "
                         + "%d repeated; Slack %d messages over %d ms, %d repeated%n", acknowledged.size(), toCrm.size(),
                 toCrm.stream().filter(r -> "a".equals(r.instance())).count(), awaitingAnswer.size(), crmRepeats.size(), slackTimes.size(),
                 Duration.between(slackTimes.get(0), slackTimes.get(slackTimes.size() - 1)).toMillis(), slackRepeats.size());
 
+        assertThat(Received.outOfOrder(toCrm, List.of("job.unit_moveIn.created", "job.unit_moveIn.completed")))
+                .as("jobs whose completion reached the CRM before their creation (first copies)").isEmpty();
         assertThat(crmRepeats.keySet()).as("deliveries awaiting the CRM's answer when a died are repeated by b")
                 .containsAll(awaitingAnswer);
         assertThat(crmRepeats.size() + slackRepeats.size()).as("all repeats (CRM %s, Slack %s): at most the killed instance's %s senders",
@@ -233,44 +230,9 @@ class ClusterFailoverTest {
         }
     }
 
-    /**
-     * What a destination received, in the order it received it (WireMock's journal, oldest first):
-     * the event, its job and (for the CRM) the instance that sent it. The basis for order-per-entity checks.
-     */
-    static List<Received> receivedInOrder(WireMockServer server) {
-        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
-        // the journal is newest first, and a request is journaled once answered: order by arrival (ms), then journal
-        Collections.reverse(events);
-        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
-        List<Received> received = new ArrayList<>();
-        for (ServeEvent e : events) {
-            LoggedRequest r = e.getRequest();
-            String eventId = r.getHeader("X-Storeganise-Event-Id");
-            String type = r.getHeader("X-Storeganise-Event-Type");
-            String jobId = null;
-            if (eventId == null) { // slack: the message text names the job (the event is not enriched here)
-                jobId = jobIdIn(r.getBodyAsString());
-            } else {
-                try {
-                    JsonNode body = JSON.readTree(r.getBody());
-                    jobId = body.path("event").path("data").path("jobId").asText(null);
-                } catch (IOException ex) {
-                    // not JSON: left without a job
-                }
-            }
-            received.add(new Received(eventId, type, jobId, r.getHeader("X-Hub-Instance"), r.getLoggedDate().toInstant(), r));
-        }
-        return received;
-    }
-
-    private static String jobIdIn(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[0-9a-f]{24}").matcher(text);
-        return m.find() ? m.group() : null;
-    }
-
     /** Requests per delivered event (events a destination received at least once). */
     private static Map<String, List<Received>> delivered(WireMockServer server) {
-        return receivedInOrder(server).stream().collect(Collectors.groupingBy(Received::key, LinkedHashMap::new, Collectors.toList()));
+        return Received.inOrder(server).stream().collect(Collectors.groupingBy(Received::key, LinkedHashMap::new, Collectors.toList()));
     }
 
     private static Map<String, List<Received>> repeats(List<Received> received) {
