@@ -70,6 +70,8 @@ public class DestinationRegistry implements CamelContextAware {
     public static final String SKIPPED_BY_FILTER = "SgSkippedByFilter";
     /** Header of an event re-dispatched by an operator for one destination: {@link #subscribers} answers only it. */
     public static final String ONLY_DESTINATION = "SgOnlyDestination";
+    /** Exchange property set by {@link #describe}: when this delivery attempt started (epoch ms), for the event history. */
+    public static final String ATTEMPT_STARTED = "SgAttemptStartedAt";
     /** Header of a delivery an operator asked for again: who asked. */
     public static final String MANUAL = "SgManual";
     /** Header of a delivery an operator asked for again: a unique id, so it is sent even if delivered before. */
@@ -263,8 +265,10 @@ public class DestinationRegistry implements CamelContextAware {
             exchange.setProperty(LOG_LEVEL, destination.level);
         }
         exchange.setProperty(FLATTEN, destination.flatten);
-        // kept for the event history: a sender replaces the headers with its request's and response's
+        // kept for the event history: a sender replaces the headers with its request's and response's;
+        // and when this attempt started (on the dispatch consumer the exchange was created before enrichment)
         exchange.setProperty(Headers.ATTEMPT, exchange.getIn().getHeader(Headers.ATTEMPT, 0, Integer.class));
+        exchange.setProperty(ATTEMPT_STARTED, System.currentTimeMillis());
         String manual = exchange.getIn().getHeader(MANUAL, String.class);
         if (manual != null) {
             exchange.setProperty(MANUAL, manual);

@@ -271,8 +271,9 @@ public class EventHistory implements CamelContextAware {
     }
 
     /**
-     * deliver-to-destination: one pass of a delivery that did not fail: {@code delivered},
-     * {@code duplicate-skipped} (already delivered) or {@code deferred} (rate limit).
+     * One pass of a delivery that did not fail (deliver-in-order, send-delivery, requeue-later): {@code delivered},
+     * {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's route had nothing to
+     * send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the same entity).
      */
     public void attempt(Exchange exchange, String outcome) {
         if (!enabled) {
@@ -285,7 +286,7 @@ public class EventHistory implements CamelContextAware {
             return;
         }
         long now = clock.millis();
-        long started = exchange.getClock().getCreated();
+        long started = started(exchange);
         Integer failures = exchange.getProperty(Headers.ATTEMPT, Integer.class);
         Integer attempt = "delivered".equals(outcome) ? (failures == null ? 0 : failures) + 1 : null;
         Long next = "deferred".equals(outcome) ? exchange.getProperty("SgDeferUntil", Long.class) : null;
@@ -323,7 +324,7 @@ public class EventHistory implements CamelContextAware {
         String type = in.getHeader(Headers.EVENT_TYPE, String.class);
         String destination = in.getHeader("SgDestination", String.class);
         if (destination != null) {
-            long started = exchange.getClock().getCreated();
+            long started = started(exchange);
             String actor = in.getHeader(MANUAL, String.class);
             offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
                     Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
@@ -463,6 +464,12 @@ public class EventHistory implements CamelContextAware {
             case "backing-off" -> "the destination is backing off after failures";
             default -> "deferred: " + reason;
         };
+    }
+
+    /** When the attempt started: as DestinationRegistry.describe noted it, else when the exchange was created. */
+    private static long started(Exchange exchange) {
+        Long at = exchange.getProperty("SgAttemptStartedAt", Long.class);
+        return at != null ? at : exchange.getClock().getCreated();
     }
 
     /** An exchange property, else the header of that name. */
