@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.storehub.hub.history.EventHistory;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +19,12 @@ class HistoryRetentionTest extends ConsoleTestSupport {
     @Test
     void thePurgeForgetsEventsOlderThanTheRetentionWithTheirWholeRecord() throws Exception {
         String old = postEvent("job.unit_moveIn.created", jobEvent(JOB));
-        awaitEvent(old, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText())
+        JsonNode oldRecord = awaitEvent(old, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText())
                 && "delivered".equals(delivery(e, "team-slack").path("status").asText()));
         assertThat(rows(old)).as("steps, entities, deliveries, body").allSatisfy(n -> assertThat(n).isPositive());
-        Instant cutoff = Instant.now();
+        // The cutoff from the record itself: the history keeps milliseconds, and an Instant.now() taken here
+        // could share its millisecond with the next event's arrival and purge it too.
+        Instant cutoff = Instant.parse(oldRecord.get("receivedAt").asText()).plusMillis(1);
         String recent = postEvent("unit.blocked", "{\"unitId\":\"" + UNIT + "\"}");
         awaitEvent(recent, e -> "delivered".equals(delivery(e, "audit").path("status").asText()));
 
