@@ -12,6 +12,8 @@ WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
+# the samples of the 37 event types go into the jar (the console's "send a test event")
+COPY samples ./samples
 RUN mvn -B -q -DskipTests package \
     && mkdir /extracted \
     && java -Djarmode=tools -jar target/storeganise-hub-*.jar extract --layers --launcher --destination /extracted

@@ -33,8 +33,11 @@ done
 #   mustache: message templates; mail: email destinations; caffeine: cache of sites, settings, units
 #   micrometer: the MeterRegistry of the hub's counters
 #   resilience4j circuitbreaker + bulkhead: storeganiseCircuitBreaker (plain library, no Camel
-#     component: camel-resilience4j has no Camel Quarkus extension); ratelimiter: RateLimits
+#     component: camel-resilience4j has no Camel Quarkus extension)
 #   flyway: the databaseSchema bean (migrations inside the processors jar)
+#   bucket4j: RateLimits (buckets in the database for all replicas); shedlock: clusterLock (timers once
+#     per cluster); standardwebhooks: signed deliveries; jackson-dataformat-properties: the destination
+#     registry's binding, at the Jackson version of Camel Quarkus 3.31 (2.20.1; Spring Boot's build has 2.19.2)
 kamel run --name storeganise-hub \
   k8s/camel-k/infrastructure.camel.yaml routes/*.camel.yaml \
   --config configmap:storeganise-hub-camel-k-config \
@@ -61,7 +64,10 @@ kamel run --name storeganise-hub \
   --dependency mvn:org.flywaydb:flyway-database-postgresql:11.7.2 \
   --dependency mvn:io.github.resilience4j:resilience4j-circuitbreaker:2.3.0 \
   --dependency mvn:io.github.resilience4j:resilience4j-bulkhead:2.3.0 \
-  --dependency mvn:io.github.resilience4j:resilience4j-ratelimiter:2.3.0 \
+  --dependency mvn:com.bucket4j:bucket4j_jdk17-core:8.14.0 \
+  --dependency mvn:net.javacrumbs.shedlock:shedlock-provider-jdbc:6.9.2 \
+  --dependency mvn:com.standardwebhooks:standardwebhooks:1.2.0 \
+  --dependency mvn:com.fasterxml.jackson.dataformat:jackson-dataformat-properties:2.20.1 \
   --dependency mvn:io.storehub:storeganise-hub-camel:0.1.0 \
   --trait container.port=8080 \
   --trait container.request-cpu=250m \

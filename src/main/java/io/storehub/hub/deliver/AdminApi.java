@@ -29,6 +29,8 @@ public class AdminApi {
             exchange.getIn().setHeader("WWW-Authenticate", "Bearer");
             throw new HttpRejection(401, "unauthorized", "Send the admin token as Authorization: Bearer <token>.");
         }
+        // who acts, for the event history (replays, redeliveries)
+        exchange.setProperty("SgActor", "admin API");
     }
 
     /** {@code storeganise.admin.token}; empty disables the admin endpoints. */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.EntityKey;
 import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
@@ -25,6 +26,10 @@ import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
+import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.TextScrub;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +47,23 @@ import org.slf4j.LoggerFactory;
  * operation, and a receive-then-send loop with Camel templates would not be transactional. A JMSContext
  * of its own is used (never a cached session), so no consumer lingers holding parked messages.
  */
-public class DeadLetters {
+public class DeadLetters implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
             Headers.FAILED_AT, RetryPolicy.LAST_STATUS, RetryPolicy.NEXT_ATTEMPT_AT, RetryPolicy.ACTION, RateLimits.SLOT);
     private static final int BATCH = 100;
 
+    private CamelContext camelContext;
+    private EventHistory history;
+    private TextScrub scrub;
     private ConnectionFactory connectionFactory;
+    private EntityLanes lanes;
     private String queue = "storeganise.deliveries";
     private String deadLetterQueue = "storeganise.deliveries.DLQ";
 
@@ -70,7 +80,22 @@ public class DeadLetters {
                     "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
         }
         String selector = selector(in);
+        int replayed = move(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
+        LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("replayed", replayed);
+        answer.put("destination", destination);
+        answer.put("selector", selector);
+        json(exchange, answer);
+    }
+
+    /**
+     * Moves the parked deliveries matching {@code selector} back to the delivery queue, each with fresh
+     * attempts, recording each in the event history with who asked; answers how many were moved.
+     */
+    int move(String selector, String actor) throws JMSException {
         int replayed = 0;
+        List<String[]> moved = new ArrayList<>();
         try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
             Queue source = context.createQueue(deadLetterQueue);
             Queue target = context.createQueue(queue);
@@ -78,20 +103,125 @@ public class DeadLetters {
             try (JMSConsumer consumer = context.createConsumer(source, selector)) {
                 Message parked;
                 while ((parked = consumer.receive(300)) != null) {
+                    if (lanes != null) { // an ordered delivery waits again at its place in its entity's lane
+                        lanes.unpark(parked.getStringProperty(DestinationRegistry.DESTINATION),
+                                parked.getStringProperty(EntityKey.HEADER), parked.getStringProperty(Headers.EVENT_ID));
+                    }
                     producer.send(target, copyForReplay(context, parked));
+                    moved.add(new String[] {parked.getStringProperty(Headers.EVENT_ID), parked.getStringProperty(Headers.EVENT_TYPE),
+                            parked.getStringProperty(DestinationRegistry.DESTINATION),
+                            parked.propertyExists(Headers.RECEIVED_AT) ? String.valueOf(parked.getObjectProperty(Headers.RECEIVED_AT)) : null});
                     if (++replayed % BATCH == 0) {
-                        context.commit();
+                        commit(context, moved, actor);
                     }
                 }
             }
-            context.commit();
+            commit(context, moved, actor);
         }
+        return replayed;
+    }
+
+    /**
+     * Records the replays in the event history, then commits them: recorded first so that the replay
+     * precedes, in the timeline, the attempt it leads to (the messages are invisible until the commit).
+     */
+    private void commit(JMSContext context, List<String[]> moved, String actor) {
+        EventHistory h = history();
+        if (h != null) {
+            for (String[] m : moved) {
+                h.replayed(m[0], m[1], m[3] == null ? null : Long.valueOf(m[3]), m[2], actor);
+            }
+        }
+        moved.clear();
+        context.commit();
+    }
+
+    /** The console: replays the parked deliveries with these JMS message ids (as {@link #parkedList} shows them). */
+    public int replayMessages(List<String> messageIds, String actor) throws JMSException {
+        List<String> quoted = new ArrayList<>();
+        for (String id : messageIds) {
+            if (!MESSAGE_ID.matcher(id).matches()) {
+                throw new HttpRejection(400, "invalid_message_id", "Select parked deliveries from the list (message ids like ID:...).");
+            }
+            quoted.add("'" + id + "'");
+        }
+        if (quoted.isEmpty()) {
+            throw new HttpRejection(400, "selection_required", "Select at least one parked delivery to replay.");
+        }
+        int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")", actor);
+        LOG.info("Replayed {} selected parked deliveries", replayed);
+        return replayed;
+    }
+
+    /** The console: replays every parked delivery of a destination, or only those of one event when eventId is given. */
+    public int replayDestination(String destination, String eventId, String actor) throws JMSException {
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("destination", destination);
+        if (eventId != null) {
+            in.put("eventId", eventId);
+        }
+        if (destination == null) {
+            throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay.");
+        }
+        String selector = selector(in);
+        int replayed = move(selector, actor);
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
+        return replayed;
+    }
+
+    /** The console: parked deliveries (of one destination, or all when null), at most {@code limit}, with the total. */
+    public Map<String, Object> parkedList(String destination, int limit) throws JMSException {
+        Map<String, String> in = new LinkedHashMap<>();
+        if (destination != null) {
+            in.put("destination", destination);
+        }
+        String selector = in.isEmpty() ? null : selector(in);
+        List<Map<String, Object>> items = new ArrayList<>();
+        int total = 0;
+        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue), selector);
+            try {
+                java.util.Enumeration<?> e = browser.getEnumeration();
+                while (e.hasMoreElements()) {
+                    Message m = (Message) e.nextElement();
+                    total++;
+                    if (items.size() < limit) {
+                        Map<String, Object> d = describe(m);
+                        d.put("parkedAt", Instant.ofEpochMilli(m.getJMSTimestamp()).toString());
+                        items.add(d);
+                    }
+                }
+            } finally {
+                browser.close();
+            }
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("replayed", replayed);
-        answer.put("destination", destination);
-        answer.put("selector", selector);
-        json(exchange, answer);
+        answer.put("count", total);
+        answer.put("deadLetters", items);
+        return answer;
+    }
+
+    /** How many deliveries are parked, per destination. */
+    public Map<String, Integer> parkedCounts() throws JMSException {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Map<String, Object> d : parked()) {
+            counts.merge(String.valueOf(d.get("destination")), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private TextScrub scrub() {
+        if (scrub == null) {
+            scrub = TextScrub.from(camelContext);
+        }
+        return scrub;
+    }
+
+    private EventHistory history() {
+        if (history == null && camelContext != null) {
+            history = camelContext.getRegistry().findSingleByType(EventHistory.class);
+        }
+        return history;
     }
 
     /** GET /admin/dead-letters: the parked deliveries, optionally of one {@code destination}, at most {@code limit}. */
@@ -143,7 +273,7 @@ public class DeadLetters {
         return items;
     }
 
-    private static Map<String, Object> describe(Message m) throws JMSException {
+    private Map<String, Object> describe(Message m) throws JMSException {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", m.getJMSMessageID());
         d.put("destination", m.getStringProperty(DestinationRegistry.DESTINATION));
@@ -151,7 +281,8 @@ public class DeadLetters {
         d.put("eventType", m.getStringProperty(Headers.EVENT_TYPE));
         d.put("attempts", m.getObjectProperty(Headers.ATTEMPT));
         d.put("lastStatus", m.getObjectProperty(RetryPolicy.LAST_STATUS));
-        d.put("reason", m.getStringProperty(Headers.FAILURE_REASON));
+        // a destination's answer may quote a URL or a token: shown scrubbed, as the event history stores it
+        d.put("reason", scrub().clean(m.getStringProperty(Headers.FAILURE_REASON)));
         d.put("failedAt", m.getStringProperty(Headers.FAILED_AT));
         return d;
     }
@@ -253,6 +384,25 @@ public class DeadLetters {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(MAPPER.writeValueAsBytes(answer));
+    }
+
+    /** The event history replays are recorded in (default: the one in the Camel registry). */
+    public void setHistory(EventHistory history) {
+        this.history = history;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    public void setLanes(EntityLanes lanes) {
+        this.lanes = lanes;
     }
 
     public void setConnectionFactory(ConnectionFactory connectionFactory) {

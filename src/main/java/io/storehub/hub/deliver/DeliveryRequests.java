@@ -1,5 +1,7 @@
 package io.storehub.hub.deliver;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +28,11 @@ public class DeliveryRequests {
 
     private DestinationRegistry registry;
 
-    /** Body: the JSON to send (the enriched event or a rendered JSON template). */
+    /**
+     * Body: the JSON to send (the enriched event or a rendered JSON template). A destination with a
+     * {@code signing-secret} also gets the Standard Webhooks headers ({@link WebhookSigning}), signed
+     * now, at the send, so each attempt carries its own timestamp and the same {@code webhook-id}.
+     */
     public void http(Exchange exchange) {
         Destination d = registry.destination(exchange);
         Message m = clear(exchange);
@@ -41,6 +47,16 @@ public class DeliveryRequests {
         d.headers.forEach(m::setHeader);
         if (d.authorization != null) {
             m.setHeader("Authorization", d.authorization);
+        }
+        if (d.isSigned()) {
+            // the signed payload and the bytes sent are one and the same: the body goes out as these bytes
+            String payload = m.getBody(String.class);
+            String id = WebhookSigning.webhookId(exchange.getProperty(DestinationRegistry.EVENT_ID, String.class), d.name);
+            long timestamp = Instant.now().getEpochSecond();
+            m.setBody(payload.getBytes(StandardCharsets.UTF_8));
+            m.setHeader(WebhookSigning.ID, id);
+            m.setHeader(WebhookSigning.TIMESTAMP, Long.toString(timestamp));
+            m.setHeader(WebhookSigning.SIGNATURE, WebhookSigning.signature(d.signingKeys, id, timestamp, payload));
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,12 +18,12 @@ public final class Destination {
     public enum Type {
         SLACK("webhook-url", "token", "channel", "api-url", "username", "icon-emoji"),
         EMAIL("to", "cc", "bcc", "from", "reply-to", "host", "port", "security", "username", "password"),
-        HTTP("url", "method", "headers.*", "auth.bearer", "auth.username", "auth.password"),
-        ZAPIER("url", "headers.*", "flatten"),
+        HTTP("url", "method", "headers.*", "auth.bearer", "auth.username", "auth.password", "signing-secret"),
+        ZAPIER("url", "headers.*", "flatten", "signing-secret"),
         LOG("level"),
         ROUTE("endpoint");
 
-        static final List<String> COMMON = List.of("type", "template", "rate-limit");
+        static final List<String> COMMON = List.of("type", "template", "rate-limit", "ordered");
 
         final List<String> settings;
 
@@ -34,17 +35,12 @@ public final class Destination {
             return name().toLowerCase();
         }
 
-        boolean accepts(String key) {
-            if (COMMON.contains(key)) {
+        /** Whether a setting written directly under the destination (e.g. {@code url}, {@code auth}, {@code headers}) is one of this type's. */
+        boolean accepts(String name) {
+            if (COMMON.contains(name)) {
                 return true;
             }
-            for (String setting : settings) {
-                if (setting.equals(key) || (setting.endsWith(".*") && key.startsWith(setting.substring(0, setting.length() - 1))
-                        && key.length() > setting.length() - 1)) {
-                    return true;
-                }
-            }
-            return false;
+            return settings.stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "."));
         }
     }
 
@@ -60,6 +56,8 @@ public final class Destination {
     final Type type;
     final String template;
     final RateLimit rateLimit;
+    // per-entity order kept for this destination (storeganise.destinations.<name>.ordered, default true)
+    final boolean ordered;
     // slack
     final String webhookUrl;
     final String token;
@@ -72,6 +70,8 @@ public final class Destination {
     final String method;
     final Map<String, String> headers;
     final String authorization;
+    // http, zapier: Standard Webhooks signing keys (webhook-id, webhook-timestamp, webhook-signature); empty: unsigned
+    final List<byte[]> signingKeys;
     // email
     final String mailUri;
     final String to;
@@ -85,37 +85,63 @@ public final class Destination {
     final String endpoint;
     // zapier: nested keys flattened to a__b__c (routes/deliver-send.camel.yaml, zapier-payload)
     final boolean flatten;
+    // values that must never be shown (URLs with a secret path, tokens, passwords, header values)
+    private final List<String> secrets;
 
-    Destination(String name, Type type, Map<String, String> s, RateLimit rateLimit, String mailUri, String authorization) {
+    /** Built by the registry from validated settings ({@code from}: the e-mail sender, after the storeganise.mail default). */
+    Destination(String name, Type type, Settings.DestinationSettings s, RateLimit rateLimit, String mailUri, String from,
+                String authorization, List<byte[]> signingKeys) {
         this.name = name;
         this.type = type;
-        this.template = s.get("template");
+        this.template = s.template;
         this.rateLimit = rateLimit;
-        this.webhookUrl = s.get("webhook-url");
-        this.token = s.get("token");
-        this.channel = s.get("channel");
-        this.apiUrl = s.getOrDefault("api-url", "https://slack.com/api/chat.postMessage");
-        this.username = s.get("username");
-        this.iconEmoji = s.get("icon-emoji");
-        this.url = s.get("url");
-        this.method = s.getOrDefault("method", "POST").toUpperCase();
-        Map<String, String> h = new LinkedHashMap<>();
-        s.forEach((k, v) -> {
-            if (k.startsWith("headers.")) {
-                h.put(k.substring("headers.".length()), v);
-            }
-        });
-        this.headers = Map.copyOf(h);
+        this.ordered = s.ordered == null || s.ordered;
+        this.webhookUrl = s.webhookUrl;
+        this.token = s.token;
+        this.channel = s.channel;
+        this.apiUrl = s.apiUrl != null ? s.apiUrl : "https://slack.com/api/chat.postMessage";
+        this.username = s.username;
+        this.iconEmoji = s.iconEmoji;
+        this.url = s.url;
+        this.method = s.method != null ? s.method.trim().toUpperCase(Locale.ROOT) : "POST";
+        this.headers = s.headers == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(s.headers));
         this.authorization = authorization;
+        this.signingKeys = List.copyOf(signingKeys);
         this.mailUri = mailUri;
-        this.to = s.get("to");
-        this.cc = s.get("cc");
-        this.bcc = s.get("bcc");
-        this.from = s.get("from");
-        this.replyTo = s.get("reply-to");
-        this.level = s.getOrDefault("level", "INFO").toUpperCase();
-        this.endpoint = s.get("endpoint");
-        this.flatten = Boolean.parseBoolean(s.getOrDefault("flatten", "false").trim());
+        this.to = join(s.to);
+        this.cc = join(s.cc);
+        this.bcc = join(s.bcc);
+        this.from = from;
+        this.replyTo = s.replyTo;
+        this.level = s.level != null ? s.level.trim().toUpperCase(Locale.ROOT) : "INFO";
+        this.endpoint = s.endpoint;
+        this.flatten = s.flatten != null && s.flatten;
+        List<String> secret = new java.util.ArrayList<>();
+        for (String v : new String[] {s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password, authorization,
+                s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password}) {
+            if (v != null && !v.isBlank()) {
+                secret.add(v);
+            }
+        }
+        if (s.headers != null) {
+            s.headers.values().stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+        }
+        if (s.signingSecret != null) {
+            s.signingSecret.stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+        }
+        this.secrets = List.copyOf(secret);
+    }
+
+    /**
+     * The values of this destination's settings that may be secret (URLs, tokens, passwords, user names, header
+     * values, signing secrets): the history masks them in the error texts it keeps; nothing shows them.
+     */
+    public List<String> secrets() {
+        return secrets;
+    }
+
+    private static String join(List<String> items) {
+        return items == null || items.isEmpty() ? null : String.join(",", items);
     }
 
     public String getName() {
@@ -135,6 +161,19 @@ public final class Destination {
         return template;
     }
 
+    /**
+     * Whether deliveries to this destination keep the order of each entity's events
+     * ({@code ordered}, default true). Bound and validated here; the delivery path decides what it means.
+     */
+    public boolean isOrdered() {
+        return ordered;
+    }
+
+    /** Whether http/zapier deliveries are signed (Standard Webhooks), i.e. a {@code signing-secret} is configured. */
+    public boolean isSigned() {
+        return !signingKeys.isEmpty();
+    }
+
     /** Slack: posting with a bot token (chat.postMessage) rather than to an incoming webhook. */
     public boolean usesSlackApi() {
         return token != null;
@@ -149,7 +188,8 @@ public final class Destination {
             case LOG -> "log";
             case ROUTE -> endpoint;
         };
-        return name + " (" + type.id() + ", " + where + (rateLimit != null ? ", at most " + rateLimit : "") + ")";
+        return name + " (" + type.id() + ", " + where + (rateLimit != null ? ", at most " + rateLimit : "")
+                + (isSigned() ? ", signed" : "") + (ordered ? "" : ", unordered") + ")";
     }
 
     private static String host(String url) {

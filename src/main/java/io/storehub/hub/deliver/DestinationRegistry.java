@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -22,6 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
@@ -34,9 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The destinations and subscriptions configured under {@code storeganise.destinations.<name>.*}
- * and {@code storeganise.subscriptions[i].*}, read from Camel's properties (so application.yaml,
- * environment variables and a Kubernetes Secret work on Spring Boot and camel-main alike) and
+ * The destinations, subscriptions and recipes configured under {@code storeganise.destinations.<name>.*},
+ * {@code storeganise.subscriptions[i].*} and {@code storeganise.recipes.<name>.*}, listed through Camel's
+ * properties (so application.yaml, environment variables and a Kubernetes Secret work on Spring Boot,
+ * camel-main and Camel Quarkus alike), bound into typed settings by Jackson ({@link Settings}) and
  * validated once at start-up: any mistake stops the hub with a message naming the key.
  *
  * <p>At run time it answers which destinations an enriched event goes to ({@link #subscribers})
@@ -61,15 +66,24 @@ public class DestinationRegistry implements CamelContextAware {
     public static final String LOG_LEVEL = "SgLogLevel";
     /** Whether a zapier destination flattens the enriched event (setting {@code flatten}). */
     public static final String FLATTEN = "SgFlatten";
+    /** Exchange property set by {@link #subscribers}: destinations whose subscription matched the type but not the filter. */
+    public static final String SKIPPED_BY_FILTER = "SgSkippedByFilter";
+    /** Header of an event re-dispatched by an operator for one destination: {@link #subscribers} answers only it. */
+    public static final String ONLY_DESTINATION = "SgOnlyDestination";
+    /** Exchange property set by {@link #describe}: when this delivery attempt started (epoch ms), for the event history. */
+    public static final String ATTEMPT_STARTED = "SgAttemptStartedAt";
+    /** Header of a delivery an operator asked for again: who asked. */
+    public static final String MANUAL = "SgManual";
+    /** Header of a delivery an operator asked for again: a unique id, so it is sent even if delivered before. */
+    public static final String MANUAL_ID = "SgManualId";
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern EVENT_PATTERN = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
-    private static final Pattern SUBSCRIPTION_KEY = Pattern.compile("\\[(\\d+)]\\.([A-Za-z-]+)(?:\\[(\\d+)])?");
-    private static final Pattern LIST_ITEM = Pattern.compile("(.*)\\[(\\d+)]");
     private static final Pattern RATE = Pattern.compile("(\\d+)\\s*/\\s*(s|sec|second|m|min|minute|h|hour)");
+    /** Turns a recipe's destination settings (a map) into the tree its settings are bound from. */
+    private static final ObjectMapper TREES = new ObjectMapper();
     private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{([^}:]+)(?::[^}]*)?}");
-    private static final List<String> SUBSCRIPTION_FIELDS = List.of("events", "to", "filter");
 
     private CamelContext camelContext;
     private String templatesDir = "templates";
@@ -92,6 +106,8 @@ public class DestinationRegistry implements CamelContextAware {
         }
     }
 
+    private volatile List<String> enabledRecipes = List.of();
+
     /** The destination the failure-alert recipe sends to, when that recipe is enabled; else null. */
     private volatile String alertTo;
 
@@ -99,28 +115,43 @@ public class DestinationRegistry implements CamelContextAware {
         return alertTo;
     }
 
-    /** Reads and validates the configuration; declared as the bean's initMethod. */
+    /**
+     * Reads and validates the configuration; declared as the bean's initMethod. The keys under
+     * storeganise.destinations, .subscriptions and .recipes are listed through Camel's properties
+     * (application.yaml via Spring, application.properties on camel-main, the Quarkus config on Camel K),
+     * bound into typed settings ({@link Settings}) and checked here.
+     */
     public void init() {
         destinations.clear();
         subscriptions.clear();
         templateCache.clear();
-        PropertiesComponent properties = camelContext.getPropertiesComponent();
-        Properties loaded = properties.loadProperties(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS));
-        Map<String, Map<String, String>> destinationSettings = destinationSettings(loaded);
-        readSubscriptions(loaded);
         alertTo = null;
-        Map<String, Map<String, String>> recipeDestinations = readRecipes(properties);
-        // names used only by subscriptions may be configured where properties cannot be listed (environment variables)
-        for (Subscription s : subscriptions) {
-            for (String name : s.to()) {
-                destinationSettings.computeIfAbsent(name, n -> probe(properties, n));
+        PropertiesComponent properties = camelContext.getPropertiesComponent();
+        Properties loaded = properties.loadProperties(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
+                || k.startsWith(Recipes.PREFIX));
+        loaded.replaceAll((k, v) -> v instanceof String text && text.contains("{{") ? camelContext.resolvePropertyPlaceholders(text) : v);
+        // settings may also come from where properties cannot be listed (environment variables): look the known ones up by name
+        probeRecipes(properties, loaded);
+        ObjectNode tree = Settings.tree(loaded, "storeganise.");
+        readSubscriptions(tree.get("subscriptions"));
+        Map<String, Settings.DestinationSettings> recipeDestinations = readRecipes(properties, tree.get("recipes"));
+        Set<String> referenced = new LinkedHashSet<>();
+        subscriptions.forEach(s -> referenced.addAll(s.to()));
+        if (alertTo != null) {
+            referenced.add(alertTo);
+        }
+        JsonNode listed = tree.get("destinations");
+        for (String name : referenced) {
+            if (listed == null || !listed.has(name)) {
+                probeDestination(properties, name, loaded);
             }
         }
-        destinationSettings.forEach((name, settings) -> {
-            if (!settings.isEmpty()) {
-                destinations.put(name, destination(name, settings));
+        for (String key : loaded.stringPropertyNames()) {
+            if (key.startsWith(DESTINATIONS)) {
+                loaded.setProperty(key, resolve(key, loaded.getProperty(key)));
             }
-        });
+        }
+        readDestinations(Settings.tree(loaded, "storeganise.").get("destinations"));
         recipeDestinations.forEach((name, settings) -> destinations.put(name, destination(name, settings)));
         if (alertTo != null) {
             Destination alerts = destinations.get(alertTo);
@@ -154,14 +185,28 @@ public class DestinationRegistry implements CamelContextAware {
     public List<String> subscribers(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
         Set<String> to = new LinkedHashSet<>();
+        Set<String> skipped = new LinkedHashSet<>();
+        exchange.setProperty(SKIPPED_BY_FILTER, List.of());
+        // an operator's re-dispatch of one event to one destination (redeliver when the body was not kept)
+        String only = exchange.getIn().getHeader(ONLY_DESTINATION, String.class);
+        if (only != null) {
+            return destinations.containsKey(only) ? new ArrayList<>(List.of(only)) : new ArrayList<>();
+        }
         if (type == null) {
-            return List.of();
+            return new ArrayList<>();
         }
         for (Subscription s : subscriptions) {
-            if (s.matchesType(type) && passes(s, exchange)) {
-                to.addAll(s.to());
+            if (s.matchesType(type)) {
+                if (passes(s, exchange)) {
+                    to.addAll(s.to());
+                } else {
+                    skipped.addAll(s.to());
+                }
             }
         }
+        skipped.removeAll(to);
+        // for the event history: destinations the event was for by its type but a filter left out
+        exchange.setProperty(SKIPPED_BY_FILTER, new ArrayList<>(skipped));
         return new ArrayList<>(to);
     }
 
@@ -184,9 +229,9 @@ public class DestinationRegistry implements CamelContextAware {
             String message = "{}.filter '{}' could not be evaluated on a {} event, treated as not matching: {}";
             if (first) {
                 LOG.warn(message + " (further failures of this filter are logged at DEBUG)", s.key(), s.filterText(),
-                        exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+                        exchange.getIn().getHeader(Headers.EVENT_TYPE), Settings.firstLine(e.getMessage()));
             } else {
-                LOG.debug(message, s.key(), s.filterText(), exchange.getIn().getHeader(Headers.EVENT_TYPE), firstLine(e.getMessage()));
+                LOG.debug(message, s.key(), s.filterText(), exchange.getIn().getHeader(Headers.EVENT_TYPE), Settings.firstLine(e.getMessage()));
             }
             return false;
         }
@@ -207,7 +252,9 @@ public class DestinationRegistry implements CamelContextAware {
         exchange.setProperty(DESTINATION, name);
         exchange.setProperty(DESTINATION_TYPE, destination.type.id());
         exchange.setProperty(EVENT_ID, eventId);
-        exchange.setProperty(DELIVERY_KEY, eventId + ":" + name);
+        // a manual redelivery has a key of its own: sent even though the event was delivered, at most once itself
+        String manualId = exchange.getIn().getHeader(MANUAL_ID, String.class);
+        exchange.setProperty(DELIVERY_KEY, eventId + ":" + name + (manualId == null ? "" : ":manual:" + manualId));
         exchange.setProperty(RECEIVED_AT, exchange.getIn().getHeader(Headers.RECEIVED_AT, Long.class));
         exchange.setProperty(Headers.EVENT_TYPE, exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class));
         exchange.setProperty(TEMPLATED, destination.template != null);
@@ -218,6 +265,14 @@ public class DestinationRegistry implements CamelContextAware {
             exchange.setProperty(LOG_LEVEL, destination.level);
         }
         exchange.setProperty(FLATTEN, destination.flatten);
+        // kept for the event history: a sender replaces the headers with its request's and response's;
+        // and when this attempt started (on the dispatch consumer the exchange was created before enrichment)
+        exchange.setProperty(Headers.ATTEMPT, exchange.getIn().getHeader(Headers.ATTEMPT, 0, Integer.class));
+        exchange.setProperty(ATTEMPT_STARTED, System.currentTimeMillis());
+        String manual = exchange.getIn().getHeader(MANUAL, String.class);
+        if (manual != null) {
+            exchange.setProperty(MANUAL, manual);
+        }
     }
 
     public Destination destination(Exchange exchange) {
@@ -235,6 +290,11 @@ public class DestinationRegistry implements CamelContextAware {
 
     public Collection<Destination> all() {
         return destinations.values();
+    }
+
+    /** The names of the enabled recipes (storeganise.recipes.<name>.enabled=true). */
+    public List<String> enabledRecipes() {
+        return enabledRecipes;
     }
 
     /**
@@ -283,26 +343,57 @@ public class DestinationRegistry implements CamelContextAware {
 
     // ---------------------------------------------------------------- recipes
 
+    /** Recipe settings named in the catalog, looked up one by one where they were not listed (environment variables). */
+    private static void probeRecipes(PropertiesComponent properties, Properties loaded) {
+        for (Recipes.Recipe r : Recipes.CATALOG) {
+            String prefix = Recipes.PREFIX + r.name() + ".";
+            List<String> keys = new ArrayList<>(List.of("enabled", "events", "filter"));
+            keys.addAll(r.required().keySet());
+            keys.addAll(r.optional());
+            for (String key : keys) {
+                if (!loaded.containsKey(prefix + key)) {
+                    properties.resolveProperty(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
+                }
+            }
+            for (int i = 0; !loaded.containsKey(prefix + "events") && !loaded.containsKey(prefix + "events[" + i + "]"); i++) {
+                Optional<String> item = properties.resolveProperty(prefix + "events[" + i + "]");
+                if (item.isEmpty()) {
+                    break;
+                }
+                loaded.setProperty(prefix + "events[" + i + "]", item.get());
+            }
+        }
+    }
+
     /**
      * The enabled recipes (storeganise.recipes.<name>.enabled=true), checked: each missing required
      * setting stops the start-up naming its key. Adds their subscriptions; answers their destinations.
      */
-    private Map<String, Map<String, String>> readRecipes(PropertiesComponent properties) {
-        Map<String, Map<String, String>> made = new LinkedHashMap<>();
+    private Map<String, Settings.DestinationSettings> readRecipes(PropertiesComponent properties, JsonNode recipes) {
+        Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
+        if (recipes != null && recipes.isObject()) {
+            Set<String> known = Recipes.CATALOG.stream().map(Recipes.Recipe::name).collect(Collectors.toSet());
+            recipes.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name)) {
+                    LOG.warn("{}{} is not a recipe (known: {}); its settings are ignored", Recipes.PREFIX, name,
+                            Recipes.CATALOG.stream().map(Recipes.Recipe::name).collect(Collectors.joining(", ")));
+                }
+            });
+        }
         for (Recipes.Recipe r : Recipes.CATALOG) {
             String prefix = Recipes.PREFIX + r.name() + ".";
-            String flag = properties.resolveProperty(prefix + "enabled").map(v -> resolve(prefix + "enabled", v).trim()).orElse("false");
-            if (!flag.equalsIgnoreCase("true")) {
-                if (!flag.equalsIgnoreCase("false")) {
-                    throw new HubConfigurationException(prefix + "enabled '" + flag + "' must be true or false.");
-                }
+            JsonNode node = recipes == null ? null : recipes.get(r.name());
+            Settings.RecipeSettings recipe = node == null || !node.isObject() ? new Settings.RecipeSettings()
+                    : Settings.bind(node, Settings.RecipeSettings.class, Recipes.PREFIX + r.name(), (key, name) ->
+                            new HubConfigurationException(key + " is not a setting of the recipe '" + r.name() + "'."));
+            if (recipe.enabled == null || !recipe.enabled) {
                 continue;
             }
             Map<String, String> settings = new LinkedHashMap<>();
-            for (Map.Entry<String, String> required : new java.util.TreeMap<>(r.required()).entrySet()) {
+            for (Map.Entry<String, String> required : new TreeMap<>(r.required()).entrySet()) {
                 String key = prefix + required.getKey();
-                String value = properties.resolveProperty(key).map(v -> resolve(key, v)).orElse(null);
+                String value = resolve(key, recipe.settings.get(required.getKey()));
                 if (value == null || value.isBlank()) {
                     throw new HubConfigurationException(key + " is missing: the recipe '" + r.name() + "' is enabled ("
                             + prefix + "enabled=true) and needs " + required.getValue() + ".");
@@ -313,8 +404,10 @@ public class DestinationRegistry implements CamelContextAware {
                 settings.put(required.getKey(), value.trim());
             }
             for (String optional : r.optional()) {
-                properties.resolveProperty(prefix + optional).map(v -> resolve(prefix + optional, v))
-                        .filter(v -> !v.isBlank()).ifPresent(v -> settings.put(optional, v.trim()));
+                String value = resolve(prefix + optional, recipe.settings.get(optional));
+                if (value != null && !value.isBlank()) {
+                    settings.put(optional, value.trim());
+                }
             }
             if (r.writesToStoreganise() && properties.resolveProperty("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                 throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
@@ -325,10 +418,10 @@ public class DestinationRegistry implements CamelContextAware {
                 alertTo = settings.get("to");
                 String interval = settings.getOrDefault("interval", "PT15M");
                 try {
-                    if (java.time.Duration.parse(interval).compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+                    if (Duration.parse(interval).compareTo(Duration.ofMinutes(1)) < 0) {
                         throw new HubConfigurationException(prefix + "interval '" + interval + "' must be at least PT1M.");
                     }
-                } catch (java.time.format.DateTimeParseException e) {
+                } catch (DateTimeParseException e) {
                     throw new HubConfigurationException(prefix + "interval '" + interval + "' must be an ISO-8601 duration such as PT15M.");
                 }
             }
@@ -336,38 +429,13 @@ public class DestinationRegistry implements CamelContextAware {
                 continue;
             }
             String name = "recipe-" + r.name();
-            made.put(name, r.destination().apply(settings));
-            Map<String, TreeMap<Integer, String>> fields = new LinkedHashMap<>();
-            TreeMap<Integer, String> events = new TreeMap<>();
-            String listed = properties.resolveProperty(prefix + "events").orElse(null);
-            if (listed != null) {
-                String[] items = listed.split(",");
-                for (int i = 0; i < items.length; i++) {
-                    events.put(i, items[i].trim());
-                }
-            } else {
-                for (int i = 0; ; i++) {
-                    Optional<String> item = properties.resolveProperty(prefix + "events[" + i + "]");
-                    if (item.isEmpty()) {
-                        break;
-                    }
-                    events.put(i, item.get().trim());
-                }
-            }
-            if (events.isEmpty()) {
-                String[] items = r.events().split(",");
-                for (int i = 0; i < items.length; i++) {
-                    events.put(i, items[i]);
-                }
-            }
-            fields.put("events", events);
-            fields.put("to", new TreeMap<>(Map.of(0, name)));
-            String filter = properties.resolveProperty(prefix + "filter").orElse(r.filter());
-            if (filter != null) {
-                fields.put("filter", new TreeMap<>(Map.of(0, filter)));
-            }
-            subscriptions.add(subscription(Recipes.PREFIX + r.name(), fields));
+            made.put(name, Settings.bind(TREES.valueToTree(r.destination().apply(settings)), Settings.DestinationSettings.class,
+                    DESTINATIONS + name, (key, setting) -> new HubConfigurationException(key + " is not a destination setting.")));
+            List<String> events = recipe.events == null || recipe.events.isEmpty() ? List.of(r.events().split(",")) : recipe.events;
+            subscriptions.add(subscription(Recipes.PREFIX + r.name(), events, List.of(name),
+                    recipe.filter != null ? recipe.filter : r.filter()));
         }
+        enabledRecipes = List.copyOf(enabled);
         if (!enabled.isEmpty()) {
             LOG.info("Recipes enabled: {}", enabled);
         }
@@ -376,118 +444,115 @@ public class DestinationRegistry implements CamelContextAware {
 
     // ---------------------------------------------------------------- reading the configuration
 
-    private Map<String, Map<String, String>> destinationSettings(Properties loaded) {
-        Map<String, Map<String, String>> byName = new TreeMap<>();
-        Map<String, TreeMap<Integer, String>> lists = new LinkedHashMap<>();
-        for (String key : loaded.stringPropertyNames()) {
-            if (!key.startsWith(DESTINATIONS)) {
-                continue;
-            }
-            String rest = key.substring(DESTINATIONS.length());
-            int dot = rest.indexOf('.');
-            if (dot <= 0 || dot == rest.length() - 1) {
-                throw new HubConfigurationException(key + " is not a destination setting: expected "
-                        + DESTINATIONS + "<name>.<setting>, e.g. " + DESTINATIONS + "site-team.type=slack.");
-            }
-            String name = rest.substring(0, dot);
-            String setting = rest.substring(dot + 1);
+    private void readDestinations(JsonNode listed) {
+        if (listed == null) {
+            return;
+        }
+        if (!listed.isObject()) {
+            throw new HubConfigurationException("storeganise.destinations is not a destination setting: expected "
+                    + DESTINATIONS + "<name>.<setting>, e.g. " + DESTINATIONS + "site-team.type=slack.");
+        }
+        // sorted by name, as they are listed at start-up and in messages
+        Map<String, JsonNode> byName = new TreeMap<>();
+        listed.fields().forEachRemaining(e -> byName.put(e.getKey(), e.getValue()));
+        byName.forEach((name, node) -> {
             if (!NAME.matcher(name).matches()) {
-                throw new HubConfigurationException(key + ": destination name '" + name
+                throw new HubConfigurationException(DESTINATIONS + name + ": destination name '" + name
                         + "' must be 1 to 64 letters, digits, - or _.");
             }
-            String value = resolve(key, loaded.getProperty(key));
-            Matcher item = LIST_ITEM.matcher(setting);
-            if (item.matches()) { // a YAML list, e.g. to: [a@x, b@x] -> to[0], to[1]
-                lists.computeIfAbsent(name + "\u0000" + item.group(1), k -> new TreeMap<>()).put(Integer.parseInt(item.group(2)), value);
-            } else {
-                byName.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(setting, value);
+            if (!node.isObject()) {
+                throw new HubConfigurationException(DESTINATIONS + name + " is not a destination setting: expected "
+                        + DESTINATIONS + "<name>.<setting>, e.g. " + DESTINATIONS + "site-team.type=slack.");
             }
-        }
-        lists.forEach((k, items) -> {
-            String[] nameAndSetting = k.split("\u0000");
-            byName.computeIfAbsent(nameAndSetting[0], n -> new LinkedHashMap<>())
-                    .put(nameAndSetting[1], String.join(",", items.values()));
+            destinations.put(name, destination(name, bindDestination(name, node)));
         });
-        return byName;
     }
 
-    private Map<String, String> probe(PropertiesComponent properties, String name) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        Optional<String> type = properties.resolveProperty(DESTINATIONS + name + ".type");
-        if (type.isEmpty()) {
-            return settings;
+    private static Settings.DestinationSettings bindDestination(String name, JsonNode node) {
+        String prefix = DESTINATIONS + name + ".";
+        JsonNode typeNode = node.get("type");
+        if (typeNode == null || !typeNode.isValueNode() || typeNode.asText().isBlank()) {
+            throw new HubConfigurationException(prefix + "type is missing: one of " + typeNames() + ".");
         }
-        settings.put("type", type.get());
-        Destination.Type t = typeOf(DESTINATIONS + name + ".type", type.get());
+        Destination.Type type = typeOf(prefix + "type", typeNode.asText());
+        node.fieldNames().forEachRemaining(setting -> {
+            if (!type.accepts(setting)) {
+                throw notASetting(prefix + setting + Settings.firstLeaf(node.get(setting)), type);
+            }
+        });
+        return Settings.bind(node, Settings.DestinationSettings.class, DESTINATIONS + name, (key, setting) -> notASetting(key, type));
+    }
+
+    private static HubConfigurationException notASetting(String key, Destination.Type type) {
+        return new HubConfigurationException(key + " is not a setting of a " + type.id() + " destination; it knows "
+                + String.join(", ", Destination.Type.COMMON) + ", " + String.join(", ", type.settings) + ".");
+    }
+
+    /** A destination named only in a subscription, set where properties cannot be listed (environment variables). */
+    private void probeDestination(PropertiesComponent properties, String name, Properties loaded) {
+        String prefix = DESTINATIONS + name + ".";
+        Optional<String> type = properties.resolveProperty(prefix + "type");
+        if (type.isEmpty()) {
+            return;
+        }
+        loaded.setProperty(prefix + "type", type.get());
+        Destination.Type t = typeOf(prefix + "type", type.get());
         List<String> keys = new ArrayList<>(Destination.Type.COMMON);
         keys.addAll(t.settings);
         for (String setting : keys) {
             if (!setting.endsWith(".*") && !setting.equals("type")) {
-                properties.resolveProperty(DESTINATIONS + name + "." + setting)
-                        .ifPresent(v -> settings.put(setting, resolve(DESTINATIONS + name + "." + setting, v)));
+                properties.resolveProperty(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
             }
         }
-        return settings;
     }
 
-    private void readSubscriptions(Properties loaded) {
-        Map<Integer, Map<String, TreeMap<Integer, String>>> byIndex = new TreeMap<>();
-        for (String key : loaded.stringPropertyNames()) {
-            if (!key.startsWith(SUBSCRIPTIONS)) {
-                continue;
-            }
-            Matcher m = SUBSCRIPTION_KEY.matcher(key.substring(SUBSCRIPTIONS.length()));
-            if (!m.matches()) {
+    private void readSubscriptions(JsonNode listed) {
+        if (listed == null) {
+            return;
+        }
+        if (!listed.isArray()) {
+            String first = listed.isObject() && listed.fieldNames().hasNext() ? "." + listed.fieldNames().next() : "";
+            throw new HubConfigurationException(SUBSCRIPTIONS + first + " is not a subscription setting: expected "
+                    + SUBSCRIPTIONS + "[i].events, .to or .filter.");
+        }
+        for (int i = 0; i < listed.size(); i++) {
+            String key = SUBSCRIPTIONS + "[" + i + "]";
+            JsonNode node = listed.get(i);
+            if (!node.isObject()) {
                 throw new HubConfigurationException(key + " is not a subscription setting: expected "
                         + SUBSCRIPTIONS + "[i].events, .to or .filter.");
             }
-            String field = m.group(2);
-            if (!SUBSCRIPTION_FIELDS.contains(field)) {
-                throw new HubConfigurationException(key + ": '" + field + "' is not a subscription setting; use events, to or filter.");
-            }
-            Map<String, TreeMap<Integer, String>> fields = byIndex.computeIfAbsent(Integer.parseInt(m.group(1)), i -> new LinkedHashMap<>());
-            TreeMap<Integer, String> values = fields.computeIfAbsent(field, f -> new TreeMap<>());
-            String value = loaded.getProperty(key);
-            if (m.group(3) != null) {
-                values.put(Integer.parseInt(m.group(3)), value);
-            } else if (field.equals("filter")) {
-                values.put(0, value);
-            } else { // a comma-separated list, as in a .properties file
-                String[] items = value.split(",");
-                for (int i = 0; i < items.length; i++) {
-                    values.put(i, items[i].trim());
-                }
-            }
+            Settings.SubscriptionSettings s = Settings.bind(node, Settings.SubscriptionSettings.class, key, (at, field) ->
+                    new HubConfigurationException(at + ": '" + field + "' is not a subscription setting; use events, to or filter."));
+            subscriptions.add(subscription(key, s.events, s.to, s.filter));
         }
-        byIndex.forEach((index, fields) -> subscriptions.add(subscription(SUBSCRIPTIONS + "[" + index + "]", fields)));
     }
 
-    private Subscription subscription(String key, Map<String, TreeMap<Integer, String>> fields) {
-        TreeMap<Integer, String> events = fields.get("events");
+    private Subscription subscription(String key, List<String> events, List<String> to, String filterText) {
         if (events == null || events.isEmpty()) {
             throw new HubConfigurationException(key + ".events is missing: list the event types this subscription "
                     + "delivers, e.g. [\"job.unit_moveIn.*\"] (\"*\" for all).");
         }
         List<Pattern> globs = new ArrayList<>();
-        events.forEach((i, pattern) -> {
+        for (int i = 0; i < events.size(); i++) {
+            String pattern = events.get(i);
             String p = pattern == null ? "" : pattern.trim();
             if (!EVENT_PATTERN.matcher(p).matches()) {
                 throw new HubConfigurationException(key + ".events[" + i + "] '" + pattern + "' is not a valid event pattern: "
                         + "use an event type such as job.unit_moveIn.completed, with * matching any characters (job.*, *.created, *).");
             }
             globs.add(glob(p));
-        });
-        TreeMap<Integer, String> to = fields.get("to");
+        }
         if (to == null || to.isEmpty()) {
             throw new HubConfigurationException(key + ".to is missing: list the destinations (names under "
                     + DESTINATIONS + "...) this subscription delivers to.");
         }
-        to.forEach((i, name) -> {
+        for (int i = 0; i < to.size(); i++) {
+            String name = to.get(i);
             if (name == null || !NAME.matcher(name.trim()).matches()) {
                 throw new HubConfigurationException(key + ".to[" + i + "] '" + name + "' is not a destination name.");
             }
-        });
-        String filterText = fields.containsKey("filter") ? fields.get("filter").get(0) : null;
+        }
         Predicate filter = null;
         if (filterText != null && !filterText.isBlank()) {
             try {
@@ -495,13 +560,13 @@ public class DestinationRegistry implements CamelContextAware {
                 filter.init(camelContext);
             } catch (RuntimeException e) {
                 throw new HubConfigurationException(key + ".filter '" + filterText + "' is not a valid Camel simple predicate: "
-                        + firstLine(e.getMessage()));
+                        + Settings.firstLine(e.getMessage()));
             }
         } else {
             filterText = null;
         }
-        return new Subscription(key, List.copyOf(events.values()), List.copyOf(globs), filterText, filter,
-                to.values().stream().map(String::trim).toList());
+        return new Subscription(key, events.stream().map(String::trim).toList(), List.copyOf(globs), filterText, filter,
+                to.stream().map(String::trim).toList());
     }
 
     /** {@code *} matches any run of characters (dots included); everything else is literal. */
@@ -511,61 +576,59 @@ public class DestinationRegistry implements CamelContextAware {
         return Pattern.compile(Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
     }
 
-    private Destination destination(String name, Map<String, String> s) {
+    private Destination destination(String name, Settings.DestinationSettings s) {
         String prefix = DESTINATIONS + name + ".";
-        if (!s.containsKey("type")) {
-            throw new HubConfigurationException(prefix + "type is missing: one of " + typeNames() + ".");
-        }
-        Destination.Type type = typeOf(prefix + "type", s.get("type"));
-        for (String key : s.keySet()) {
-            if (!type.accepts(key)) {
-                throw new HubConfigurationException(prefix + key + " is not a setting of a " + type.id() + " destination; it knows "
-                        + String.join(", ", Destination.Type.COMMON) + ", " + String.join(", ", type.settings) + ".");
-            }
-        }
+        Destination.Type type = typeOf(prefix + "type", s.type);
         String mailUri = null;
+        String from = null;
         String authorization = null;
+        List<byte[]> signingKeys = List.of();
         switch (type) {
             case SLACK -> {
-                if (s.containsKey("token")) {
-                    required(s, prefix, "channel", "a slack destination with a bot token needs the channel to post to, e.g. #site-team");
-                    url(s, prefix, "api-url", false);
+                if (s.token != null) {
+                    required(s.channel, prefix + "channel", "a slack destination with a bot token needs the channel to post to, e.g. #site-team");
+                    url(s.apiUrl, prefix + "api-url", false);
                 } else {
-                    required(s, prefix, "webhook-url", "a slack destination needs its incoming-webhook URL "
+                    required(s.webhookUrl, prefix + "webhook-url", "a slack destination needs its incoming-webhook URL "
                             + "(https://hooks.slack.com/services/...), or a bot token and a channel");
-                    url(s, prefix, "webhook-url", true);
+                    url(s.webhookUrl, prefix + "webhook-url", true);
                 }
             }
             case HTTP, ZAPIER -> {
-                required(s, prefix, "url", (type == Destination.Type.HTTP ? "an http" : "a zapier") + " destination needs the URL to " + (type == Destination.Type.ZAPIER
-                        ? "POST to (the Zap's catch hook, https://hooks.zapier.com/hooks/catch/...)" : "send the event to"));
-                url(s, prefix, "url", true);
-                String method = s.getOrDefault("method", "POST").toUpperCase(Locale.ROOT);
+                required(s.url, prefix + "url", (type == Destination.Type.HTTP ? "an http" : "a zapier") + " destination needs the URL to "
+                        + (type == Destination.Type.ZAPIER ? "POST to (the Zap's catch hook, https://hooks.zapier.com/hooks/catch/...)"
+                        : "send the event to"));
+                url(s.url, prefix + "url", true);
+                String method = s.method == null ? "POST" : s.method.trim().toUpperCase(Locale.ROOT);
                 if (!List.of("POST", "PUT", "PATCH").contains(method)) {
-                    throw new HubConfigurationException(prefix + "method '" + s.get("method") + "' must be POST, PUT or PATCH.");
+                    throw new HubConfigurationException(prefix + "method '" + s.method + "' must be POST, PUT or PATCH.");
                 }
-                authorization = authorization(s, prefix);
+                authorization = authorization(s.auth, prefix);
+                signingKeys = WebhookSigning.keys(s.signingSecret, prefix + "signing-secret");
             }
-            case EMAIL -> mailUri = mailUri(s, prefix);
-            case ROUTE -> required(s, prefix, "endpoint", "a route destination needs the endpoint of your route, e.g. direct:add-move-in-charge");
+            case EMAIL -> {
+                from = mailFrom(s, prefix);
+                mailUri = mailUri(s, prefix);
+            }
+            case ROUTE -> required(s.endpoint, prefix + "endpoint", "a route destination needs the endpoint of your route, e.g. direct:add-move-in-charge");
             case LOG -> {
-                String level = s.getOrDefault("level", "INFO").toUpperCase(Locale.ROOT);
+                String level = s.level == null ? "INFO" : s.level.trim().toUpperCase(Locale.ROOT);
                 if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
-                    throw new HubConfigurationException(prefix + "level '" + s.get("level") + "' must be ERROR, WARN, INFO, DEBUG or TRACE.");
+                    throw new HubConfigurationException(prefix + "level '" + s.level + "' must be ERROR, WARN, INFO, DEBUG or TRACE.");
                 }
             }
         }
-        if (s.containsKey("template")) {
+        if (s.template != null) {
             if (type == Destination.Type.ROUTE) {
                 throw new HubConfigurationException(prefix + "template: a route destination receives the enriched event; "
                         + "render it in your route instead.");
             }
-            if (!s.get("template").matches("[A-Za-z0-9_.-]{1,100}") || s.get("template").contains("..")) {
-                throw new HubConfigurationException(prefix + "template '" + s.get("template")
+            if (!s.template.matches("[A-Za-z0-9_.-]{1,100}") || s.template.contains("..")) {
+                throw new HubConfigurationException(prefix + "template '" + s.template
                         + "' must be a template name (a file name under " + templatesDir + "/" + kind(type) + "/ without its endings).");
             }
         }
-        return new Destination(name, type, s, rateLimit(prefix + "rate-limit", s.get("rate-limit"), type), mailUri, authorization);
+        return new Destination(name, type, s, rateLimit(prefix + "rate-limit", s.rateLimit, type), mailUri, from, authorization, signingKeys);
     }
 
     private void checkTemplates() {
@@ -584,41 +647,50 @@ public class DestinationRegistry implements CamelContextAware {
         }
     }
 
-    private String mailUri(Map<String, String> s, String prefix) {
-        PropertiesComponent properties = camelContext.getPropertiesComponent();
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String key : List.of("host", "port", "security", "username", "password", "from")) {
-            String value = s.get(key);
-            if (value == null) {
-                value = properties.resolveProperty(MAIL + key).map(v -> resolve(MAIL + key, v)).orElse(null);
-            }
-            if (value != null && !value.isBlank()) {
-                m.put(key, value.trim());
-            }
+    /** An e-mail setting of the destination, else storeganise.mail.<key>; null when neither is set. */
+    private String mailSetting(String own, String key) {
+        String value = own;
+        if (value == null) {
+            value = camelContext.getPropertiesComponent().resolveProperty(MAIL + key).map(v -> resolve(MAIL + key, v)).orElse(null);
         }
-        required(s, prefix, "to", "an email destination needs the address(es) to send to");
-        if (!m.containsKey("from")) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private String mailFrom(Settings.DestinationSettings s, String prefix) {
+        if (s.to == null || s.to.isEmpty()) {
+            throw new HubConfigurationException(prefix + "to is missing: an email destination needs the address(es) to send to.");
+        }
+        String from = mailSetting(s.from, "from");
+        if (from == null) {
             throw new HubConfigurationException(prefix + "from is missing (and no " + MAIL + "from): the sender address of the e-mails.");
         }
-        s.put("from", m.get("from"));
-        if (!m.containsKey("host")) {
+        return from;
+    }
+
+    private String mailUri(Settings.DestinationSettings s, String prefix) {
+        String host = mailSetting(s.host, "host");
+        if (host == null) {
             throw new HubConfigurationException(prefix + "host is missing (and no " + MAIL + "host): the SMTP server to send through.");
         }
+        String portText = mailSetting(s.port, "port");
         int port;
         try {
-            port = Integer.parseInt(m.getOrDefault("port", "587"));
+            port = Integer.parseInt(portText == null ? "587" : portText);
         } catch (NumberFormatException e) {
-            throw new HubConfigurationException(prefix + "port '" + m.get("port") + "' is not a port number.");
+            throw new HubConfigurationException(prefix + "port '" + portText + "' is not a port number.");
         }
-        String security = m.getOrDefault("security", port == 465 ? "ssl" : port == 587 ? "starttls" : "none").toLowerCase(Locale.ROOT);
+        String security = mailSetting(s.security, "security");
+        security = (security != null ? security : port == 465 ? "ssl" : port == 587 ? "starttls" : "none").toLowerCase(Locale.ROOT);
         if (!List.of("none", "starttls", "ssl").contains(security)) {
             throw new HubConfigurationException(prefix + "security '" + security + "' must be none, starttls or ssl.");
         }
+        String username = mailSetting(s.username, "username");
+        String password = mailSetting(s.password, "password");
         StringBuilder uri = new StringBuilder(security.equals("ssl") ? "smtps://" : "smtp://")
-                .append(m.get("host")).append(':').append(port).append("?connectionTimeout=30000");
-        if (m.containsKey("username")) {
-            uri.append("&username=RAW(").append(m.get("username")).append(')');
-            uri.append("&password=RAW(").append(m.getOrDefault("password", "")).append(')');
+                .append(host).append(':').append(port).append("?connectionTimeout=30000");
+        if (username != null) {
+            uri.append("&username=RAW(").append(username).append(')');
+            uri.append("&password=RAW(").append(password == null ? "" : password).append(')');
         }
         if (security.equals("starttls")) {
             uri.append("&mail.smtp.starttls.enable=true&mail.smtp.starttls.required=true");
@@ -626,23 +698,24 @@ public class DestinationRegistry implements CamelContextAware {
         return uri.toString();
     }
 
-    private static String authorization(Map<String, String> s, String prefix) {
-        String bearer = s.get("auth.bearer");
-        String user = s.get("auth.username");
-        if (bearer != null && user != null) {
+    private static String authorization(Settings.Auth auth, String prefix) {
+        if (auth == null) {
+            return null;
+        }
+        if (auth.bearer != null && auth.username != null) {
             throw new HubConfigurationException(prefix + "auth: set either auth.bearer or auth.username/auth.password, not both.");
         }
-        if (bearer != null) {
-            if (bearer.isBlank()) {
+        if (auth.bearer != null) {
+            if (auth.bearer.isBlank()) {
                 throw new HubConfigurationException(prefix + "auth.bearer is empty: set the token (e.g. ${CRM_TOKEN}) or remove auth.");
             }
-            return "Bearer " + bearer.trim();
+            return "Bearer " + auth.bearer.trim();
         }
-        if (user != null) {
-            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + s.getOrDefault("auth.password", ""))
+        if (auth.username != null) {
+            return "Basic " + Base64.getEncoder().encodeToString((auth.username + ":" + (auth.password == null ? "" : auth.password))
                     .getBytes(StandardCharsets.UTF_8));
         }
-        if (s.containsKey("auth.password")) {
+        if (auth.password != null) {
             throw new HubConfigurationException(prefix + "auth.password is set without auth.username.");
         }
         return null;
@@ -686,21 +759,18 @@ public class DestinationRegistry implements CamelContextAware {
         return Arrays.stream(Destination.Type.values()).map(Destination.Type::id).collect(Collectors.joining(", "));
     }
 
-    private static void required(Map<String, String> s, String prefix, String key, String why) {
-        String value = s.get(key);
+    private static void required(String value, String key, String why) {
         if (value == null || value.isBlank()) {
-            throw new HubConfigurationException(prefix + key + " is missing: " + why + ".");
+            throw new HubConfigurationException(key + " is missing: " + why + ".");
         }
     }
 
-    private static void url(Map<String, String> s, String prefix, String key, boolean required) {
-        String value = s.get(key);
+    private static void url(String value, String key, boolean required) {
         if (value == null && !required) {
             return;
         }
         if (value == null || !value.matches("https?://[^\\s/?#]+[^\\s]*")) {
-            throw new HubConfigurationException(prefix + key + " must be an http:// or https:// URL"
-                    + (value != null && value.startsWith("${") ? "" : "") + ".");
+            throw new HubConfigurationException(key + " must be an http:// or https:// URL.");
         }
     }
 
@@ -719,14 +789,6 @@ public class DestinationRegistry implements CamelContextAware {
                     + "set the environment variable " + unresolved.group(1) + " (or give the value in application.yaml).");
         }
         return v;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "invalid";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     // ---------------------------------------------------------------- bean properties

@@ -1,27 +1,44 @@
 package io.storehub.hub.deliver;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import javax.sql.DataSource;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.storehub.hub.support.HubConfigurationException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Per-destination rate limits (a resilience4j {@link RateLimiter} each, from the destination's
- * {@code rate-limit}; Slack 1/s and Zapier 30/s by default), so a burst is smoothed rather than
+ * Per-destination rate limits: a Bucket4j token bucket each, from the destination's
+ * {@code rate-limit} (Slack 1/s and Zapier 30/s by default), so a burst is smoothed rather than
  * answered 429.
  *
- * <p>Each delivery reserves the next free slot of its destination. A slot at most {@code maxWait}
- * away is waited for on the consumer thread; a later one is not: the delivery is sent back to the
- * queue for that time (exchange property {@link #DEFER_UNTIL}, epoch ms; the route re-sends it with
- * Artemis scheduled delivery) carrying its slot in the header {@link #SLOT}, so it is sent when it comes
- * back without reserving again. A burst for a slow destination therefore never holds the consumer
- * threads the other destinations need, and no message is dropped or counted as a failed attempt.
- * Limits are per hub process: with several replicas, divide the rate by the replica count.
+ * <p>Each delivery reserves the next free slot of its destination ({@link Bucket#consumeIgnoringRateLimits}:
+ * the bucket may run into debt, so a burst of 3,600 Slack messages is spread over the next hour). A
+ * slot at most {@code maxWait} away is waited for on the consumer thread; a later one is not: the
+ * delivery is sent back to the queue for that time (exchange property {@link #DEFER_UNTIL}, epoch ms;
+ * the route re-sends it with Artemis scheduled delivery) carrying its slot in the header {@link #SLOT},
+ * so it is sent when it comes back, by whichever replica takes it, without reserving again. A burst for
+ * a slow destination therefore never holds the consumer threads the other destinations need, and no
+ * message is dropped or counted as a failed attempt.
+ *
+ * <p>Scope ({@code storeganise.delivery.rate-limit-scope}): {@code cluster} keeps the buckets in the
+ * shared database ({@link DatabaseBuckets}), so a limit holds for all replicas together; {@code instance}
+ * keeps them in memory, per process; {@code auto} (default) is {@code cluster} on any database but H2,
+ * whose embedded file database belongs to one hub (the single-instance default), and {@code instance} on H2.
  */
 public class RateLimits implements Processor {
 
@@ -30,14 +47,44 @@ public class RateLimits implements Processor {
     /** Header on a re-queued delivery: the epoch ms of the slot it holds. */
     public static final String SLOT = "SgRateSlotAt";
 
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
     private static final long STALE_SLOT_MILLIS = 5_000;
 
     private DestinationRegistry registry;
     private Duration maxWait = Duration.ofSeconds(2);
-    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private DataSource dataSource;
+    private String scope = "auto";
+    private TimeMeter clock = TimeMeter.SYSTEM_MILLISECONDS;
+    private DatabaseBuckets shared;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /** Decides where the buckets live; declared as the bean's initMethod. */
+    public void init() {
+        String s = scope == null ? "auto" : scope.trim().toLowerCase(Locale.ROOT);
+        boolean cluster = switch (s) {
+            case "cluster" -> true;
+            case "instance" -> false;
+            case "auto" -> dataSource != null && !isH2(dataSource);
+            default -> throw new HubConfigurationException("storeganise.delivery.rate-limit-scope '" + scope
+                    + "' must be auto, cluster or instance.");
+        };
+        if (cluster && dataSource == null) {
+            throw new HubConfigurationException("storeganise.delivery.rate-limit-scope is cluster but the hub has no data source.");
+        }
+        // wall-clock milliseconds: the replicas compare times through the database
+        shared = cluster ? new DatabaseBuckets(dataSource, ClientSideConfig.getDefault().withClientClock(clock)) : null;
+        buckets.clear();
+        LOG.info("Destination rate limits are held {}", cluster ? "for the cluster, in the database (table hub_rate_limit)"
+                : "per hub instance, in memory");
+    }
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
+        reserve(exchange, maxWait);
+    }
+
+    /** As {@link #process}, waiting at most {@code wait} on this thread (a delivery tried at once waits for no slot). */
+    public void reserve(Exchange exchange, Duration wait) throws InterruptedException {
         exchange.removeProperty(DEFER_UNTIL);
         Long slot = exchange.getIn().getHeader(SLOT, Long.class);
         exchange.getIn().removeHeader(SLOT);
@@ -45,7 +92,7 @@ public class RateLimits implements Processor {
         if (slot != null && System.currentTimeMillis() - slot < STALE_SLOT_MILLIS) {
             long early = slot - System.currentTimeMillis();
             if (early > 0) { // delivered a little before its slot (clock granularity): wait for it
-                Thread.sleep(Math.min(early, maxWait.toMillis()));
+                Thread.sleep(Math.min(early, wait.toMillis()));
             }
             return;
         }
@@ -53,12 +100,11 @@ public class RateLimits implements Processor {
         if (destination.getRateLimit() == null) {
             return;
         }
-        RateLimiter limiter = limiters.computeIfAbsent(destination.getName(), n -> limiter(n, destination.getRateLimit()));
-        long waitNanos = limiter.reservePermission();
+        long waitNanos = reserve(destination.getName(), destination.getRateLimit());
         if (waitNanos <= 0) {
             return;
         }
-        if (waitNanos <= maxWait.toNanos()) {
+        if (waitNanos <= wait.toNanos()) {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
             return;
         }
@@ -67,13 +113,31 @@ public class RateLimits implements Processor {
         exchange.getIn().setHeader(SLOT, at);
     }
 
-    private static RateLimiter limiter(String name, Destination.RateLimit limit) {
-        return RateLimiter.of("destination-" + name, RateLimiterConfig.custom()
-                .limitForPeriod(limit.permits())
-                .limitRefreshPeriod(limit.period())
-                // reservations may run far ahead: a burst of 3600 Slack messages is spread over the next hour
-                .timeoutDuration(Duration.ofDays(7))
-                .build());
+    /** Takes the next slot of the destination's bucket: nanoseconds until it comes (0: now). */
+    long reserve(String destination, Destination.RateLimit limit) {
+        // the limit is part of the key: a changed rate-limit starts a bucket of its own
+        String key = destination + "@" + limit.permits() + "/" + limit.period();
+        Bucket bucket = buckets.computeIfAbsent(key, k -> shared != null
+                ? shared.builder().build(k, () -> configuration(limit))
+                : Bucket.builder().addLimit(bandwidth(limit)).withCustomTimePrecision(clock).build());
+        return bucket.consumeIgnoringRateLimits(1);
+    }
+
+    private static BucketConfiguration configuration(Destination.RateLimit limit) {
+        return BucketConfiguration.builder().addLimit(bandwidth(limit)).build();
+    }
+
+    /** {@code permits} at once, refilled evenly over {@code period} (1/s: one a second; 30/s: a burst of 30, then one every 33 ms). */
+    private static Bandwidth bandwidth(Destination.RateLimit limit) {
+        return Bandwidth.builder().capacity(limit.permits()).refillGreedy(limit.permits(), limit.period()).build();
+    }
+
+    private static boolean isH2(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database could not be reached to choose where rate limits are held: " + e.getMessage(), e);
+        }
     }
 
     public void setRegistry(DestinationRegistry registry) {
@@ -83,5 +147,20 @@ public class RateLimits implements Processor {
     /** ISO-8601 duration: the longest a consumer thread waits for a slot before re-queuing the delivery. */
     public void setMaxWait(String maxWait) {
         this.maxWait = Duration.parse(maxWait);
+    }
+
+    /** The hub's data source, where {@code cluster} buckets are kept. */
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** {@code auto} (default), {@code cluster} or {@code instance}: see the class comment. */
+    public void setScope(String scope) {
+        this.scope = scope;
+    }
+
+    /** The clock the buckets count time with (tests). */
+    void setClock(TimeMeter clock) {
+        this.clock = clock;
     }
 }

@@ -63,6 +63,9 @@ public class EventValidator implements Processor {
         if (data != null && !data.isObject()) {
             throw invalid("'data', when present, must be a JSON object.");
         }
+        if (data != null) {
+            exchange.setProperty(EntityKey.DATA, data);
+        }
         // only the hub's own headers travel with the stored event (not the HTTP request's)
         exchange.getIn().getHeaders().keySet().removeIf(name -> !name.startsWith("Sg"));
         exchange.getIn().setHeader(Headers.EVENT_ID, id);

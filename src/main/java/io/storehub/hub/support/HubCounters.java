@@ -14,7 +14,7 @@ import org.apache.camel.Exchange;
  * The hub's counters, one method per counter, called from the routes as {@code bean} steps:
  * <ul>
  * <li>{@code storeganise.events.unknown{type}}, {@code storeganise.events.processed{family,type}},
- * {@code storeganise.events.unsubscribed{type}}</li>
+ * {@code storeganise.events.unsubscribed{type}}, {@code storeganise.events.deferred{type}}</li>
  * <li>{@code storeganise.deliveries.queued{destination}}, {@code storeganise.deliveries{destination,outcome}}</li>
  * <li>{@code storeganise.processing.failures{queue,action}}, {@code storeganise.enrich.lookups{resource,outcome}}</li>
  * </ul>
@@ -50,6 +50,16 @@ public class HubCounters implements CamelContextAware {
     public void delivery(Exchange exchange, String outcome) {
         count("storeganise.deliveries", "Deliveries by destination and outcome",
                 "destination", property(exchange, "SgDestination"), "outcome", outcome);
+    }
+
+    /** Queued again for later, not as a failed attempt: a delivery (outcome deferred) or an event waiting behind its entity. */
+    public void deferred(Exchange exchange) {
+        if (exchange.getProperty("SgDestination") != null) {
+            delivery(exchange, "deferred");
+        } else {
+            count("storeganise.events.deferred", "Events queued again to wait behind an earlier event of their entity",
+                    "type", header(exchange, Headers.EVENT_TYPE));
+        }
     }
 
     /** After the retry policy decided: tag action = retry or park. */

@@ -1,5 +1,6 @@
 package io.storehub.hub.deliver;
 
+import io.storehub.hub.support.DeliveryNotifications;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -67,6 +68,8 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.delivery.initial-delay=PT0.2S",
                 "storeganise.delivery.max-delay=PT0.5S",
                 "storeganise.delivery.rate-limit-max-wait=PT0.3S",
+                "storeganise.delivery.back-off.initial=PT1S",
+                "storeganise.delivery.back-off.max=PT2S",
                 "storeganise.admin.token=" + DeliverTestSupport.ADMIN_TOKEN,
                 "storeganise.destinations.site-team.type=slack",
                 "storeganise.destinations.slack-bot.type=slack",
@@ -86,7 +89,15 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.crm-mapped.type=http",
                 "storeganise.destinations.crm-mapped.template=crm-example",
                 "storeganise.destinations.zap.type=zapier",
+                // signed deliveries (Standard Webhooks), with two secrets as during a rotation: the spec's form and plain text
+                "storeganise.destinations.crm-signed.type=http",
+                "storeganise.destinations.crm-signed.signing-secret[0]=" + DeliverTestSupport.SIGNING_SECRET,
+                "storeganise.destinations.crm-signed.signing-secret[1]=" + DeliverTestSupport.OLD_SIGNING_SECRET,
                 "storeganise.destinations.audit.type=log",
+                "storeganise.destinations.flaky.type=http",
+                "storeganise.destinations.ordered-crm.type=http",
+                "storeganise.destinations.unordered-crm.type=http",
+                "storeganise.destinations.unordered-crm.ordered=false",
                 "storeganise.destinations.move-in-charge.type=route",
                 "storeganise.destinations.move-in-charge.endpoint=direct:add-move-in-charge",
                 // the example custom route (routes/examples/) is loaded too, with the Storeganise API stand-in
@@ -105,7 +116,12 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.subscriptions[2].to[1]=audit",
                 "storeganise.subscriptions[2].to[2]=move-in-charge",
                 "storeganise.subscriptions[3].events[0]=user.*",
-                "storeganise.subscriptions[3].to=slack-bot,crm-mapped"
+                "storeganise.subscriptions[3].to=slack-bot,crm-mapped",
+                "storeganise.subscriptions[4].events[0]=unit.*",
+                "storeganise.subscriptions[4].to[0]=flaky",
+                "storeganise.subscriptions[5].events[0]=job.valetOrder.*",
+                "storeganise.subscriptions[5].to[0]=ordered-crm",
+                "storeganise.subscriptions[5].to[1]=unordered-crm"
         })
 public abstract class DeliverTestSupport {
 
@@ -115,7 +131,15 @@ public abstract class DeliverTestSupport {
     public static final String UNLIMITED_WEBHOOK_PATH = "/services/T0000/B0000/UNLIMITED";
     public static final String CRM_PATH = "/hooks/storage";
     public static final String CRM_MAPPED_PATH = "/hooks/mapped";
+    public static final String FLAKY_PATH = "/hooks/flaky";
+    public static final String ORDERED_PATH = "/hooks/ordered";
+    public static final String UNORDERED_PATH = "/hooks/unordered";
     public static final String ZAPIER_PATH = "/hooks/catch/123456/abcdef/";
+    public static final String CRM_SIGNED_PATH = "/hooks/signed";
+    /** whsec_ and the base64 of 32 random bytes, as a Standard Webhooks sender hands it to a receiver. */
+    public static final String SIGNING_SECRET = "whsec_2Rk3fUVtq0dW3b1m6D9oZg8yX4cJpQ7sL5nHvE1aTuM=";
+    /** A secret in another form: its UTF-8 bytes are the key. */
+    public static final String OLD_SIGNING_SECRET = "previous-crm-signing-secret-0123456789";
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final WireMockServer SLACK = new WireMockServer(options().dynamicPort().containerThreads(20)
@@ -171,6 +195,10 @@ public abstract class DeliverTestSupport {
         registry.add("storeganise.destinations.slack-bot.api-url", () -> SLACK.baseUrl() + "/api/chat.postMessage");
         registry.add("storeganise.destinations.crm.url", () -> CRM.baseUrl() + CRM_PATH);
         registry.add("storeganise.destinations.crm-mapped.url", () -> CRM.baseUrl() + CRM_MAPPED_PATH);
+        registry.add("storeganise.destinations.flaky.url", () -> CRM.baseUrl() + FLAKY_PATH);
+        registry.add("storeganise.destinations.ordered-crm.url", () -> CRM.baseUrl() + ORDERED_PATH);
+        registry.add("storeganise.destinations.unordered-crm.url", () -> CRM.baseUrl() + UNORDERED_PATH);
+        registry.add("storeganise.destinations.crm-signed.url", () -> CRM.baseUrl() + CRM_SIGNED_PATH);
         registry.add("storeganise.destinations.zap.url", () -> ZAPIER.baseUrl() + ZAPIER_PATH);
         registry.add("storeganise.api.base-url", () -> STOREGANISE.baseUrl() + "/api");
         registry.add("storeganise.destinations.accounts.port", () -> SMTP.getSmtp().getPort());
@@ -244,11 +272,9 @@ public abstract class DeliverTestSupport {
                         "SgReceivedAt", System.currentTimeMillis(), "SgDestination", destination));
     }
 
-    /** Completes when deliveries of this event to this destination have been handled {@code times} times. */
+    /** See {@link DeliveryNotifications#whenDeliveryHandled}. */
     protected NotifyBuilder whenDeliveryHandled(String eventId, String destination, int times) {
-        return new NotifyBuilder(camelContext).fromRoute("deliver-to-destination")
-                .filter(header("SgEventId").isEqualTo(eventId)).filter(header("SgDestination").isEqualTo(destination))
-                .whenDone(times).create();
+        return DeliveryNotifications.whenDeliveryHandled(camelContext, eventId, destination, times);
     }
 
     protected double deliveries(String destination, String outcome) {

@@ -109,7 +109,7 @@ class DeliveryConfigurationTest {
     @Test
     void aMisspelledSettingIsRefusedWithTheKnownOnes() {
         assertRefused("storeganise.destinations.site-team.webhok-url is not a setting of a slack destination; it knows type, template, "
-                        + "rate-limit, webhook-url, token, channel, api-url, username, icon-emoji.",
+                        + "rate-limit, ordered, webhook-url, token, channel, api-url, username, icon-emoji.",
                 "storeganise.destinations.site-team.type=slack", "storeganise.destinations.site-team.webhok-url=https://hooks.slack.com/x");
     }
 
@@ -135,6 +135,89 @@ class DeliveryConfigurationTest {
         assertThatThrownBy(() -> HubProcess.start(dataDir, "storeganise.subscriptions[0].to[0]=nowhere"))
                 .rootCause().isInstanceOf(HubConfigurationException.class)
                 .hasMessageStartingWith("storeganise.subscriptions[0].to[0] names destination 'nowhere', which is not configured");
+    }
+
+    @Test
+    void orderedIsTrueUnlessSetAndMustBeABoolean() {
+        DestinationRegistry registry = registry(SLACK, "storeganise.destinations.crm.type=http",
+                "storeganise.destinations.crm.url=https://crm.example.com/hooks", "storeganise.destinations.crm.ordered=false");
+
+        assertThat(registry.get("site-team").isOrdered()).isTrue();
+        assertThat(registry.get("crm").isOrdered()).isFalse();
+        assertRefused("storeganise.destinations.site-team.ordered 'yes' must be true or false.",
+                SLACK, "storeganise.destinations.site-team.ordered=yes");
+    }
+
+    @Test
+    void signingSecretsAreReadAsAListOrCommaSeparatedOnHttpAndZapierOnly() {
+        String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        DestinationRegistry registry = registry(
+                "storeganise.destinations.crm.type=http", "storeganise.destinations.crm.url=https://crm.example.com/hooks",
+                "storeganise.destinations.crm.signing-secret=" + secret + ", a-plain-text-secret-of-24+bytes",
+                "storeganise.destinations.zap.type=zapier", "storeganise.destinations.zap.url=https://hooks.zapier.com/hooks/catch/1/a/",
+                "storeganise.destinations.zap.signing-secret[0]=" + secret);
+
+        assertThat(registry.get("crm").signingKeys).hasSize(2);
+        assertThat(registry.get("zap").signingKeys).hasSize(1);
+        assertThat(registry.get("crm").toString()).contains("signed").doesNotContain(secret, "plain-text");
+        assertRefused("storeganise.destinations.site-team.signing-secret is not a setting of a slack destination; it knows type, template, "
+                        + "rate-limit, ordered, webhook-url, token, channel, api-url, username, icon-emoji.",
+                SLACK, "storeganise.destinations.site-team.signing-secret=" + secret);
+        assertThatThrownBy(() -> registry("storeganise.destinations.crm.type=http", "storeganise.destinations.crm.url=https://crm.example.com/h",
+                "storeganise.destinations.crm.signing-secret=too-short"))
+                .isInstanceOf(HubConfigurationException.class)
+                .hasMessageStartingWith("storeganise.destinations.crm.signing-secret gives a key of 9 bytes");
+    }
+
+    @Test
+    void nestedAndGroupedSettingsAreCheckedWithTheirKeys() {
+        assertRefused("storeganise.destinations.crm.auth.tokn is not a setting of a http destination; it knows type, template, rate-limit, "
+                        + "ordered, url, method, headers.*, auth.bearer, auth.username, auth.password, signing-secret.",
+                "storeganise.destinations.crm.type=http", "storeganise.destinations.crm.url=https://crm.example.com/h",
+                "storeganise.destinations.crm.auth.tokn=x");
+        assertRefused("storeganise.destinations.accounts.headers.X-Source is not a setting of a email destination; it knows type, template, "
+                        + "rate-limit, ordered, to, cc, bcc, from, reply-to, host, port, security, username, password.",
+                "storeganise.destinations.accounts.type=email", "storeganise.destinations.accounts.to=a@example.com",
+                "storeganise.destinations.accounts.headers.X-Source=hub");
+        assertRefused("storeganise.subscriptions[0].event: 'event' is not a subscription setting; use events, to or filter.",
+                SLACK, "storeganise.subscriptions[0].event=*", "storeganise.subscriptions[0].to=site-team");
+    }
+
+    @Test
+    void aListOfEmailAddressesIsJoinedAndADestinationMayBeNamedWithDigits() {
+        DestinationRegistry registry = registry("storeganise.destinations.2.type=email",
+                "storeganise.destinations.2.to[0]=a@example.com", "storeganise.destinations.2.to[1]=b@example.com",
+                "storeganise.destinations.2.from=hub@example.com", "storeganise.destinations.2.host=smtp.example.com",
+                "storeganise.subscriptions[0].events=*", "storeganise.subscriptions[0].to=2");
+
+        assertThat(registry.get("2").to).isEqualTo("a@example.com,b@example.com");
+        assertThat(registry.subscribers(event("user.created", Map.of()))).containsExactly("2");
+    }
+
+    @Test
+    void destinationsAndRecipesSetOnlyInEnvironmentVariablesAreReadOnSpringBoot(@TempDir Path dataDir) {
+        // the form a Kubernetes Secret or a shell gives them: Spring maps each key to such a variable
+        Map<String, Object> environment = Map.of(
+                "STOREGANISE_DESTINATIONS_CRM_TYPE", "http",
+                "STOREGANISE_DESTINATIONS_CRM_URL", "https://crm.example.com/hooks",
+                "STOREGANISE_DESTINATIONS_CRM_SIGNINGSECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "STOREGANISE_DESTINATIONS_CRM_ORDERED", "false",
+                "STOREGANISE_RECIPES_ZAPIER_ENABLED", "true",
+                "STOREGANISE_RECIPES_ZAPIER_URL", "https://hooks.zapier.com/hooks/catch/1/a/");
+        List<String> args = HubProcess.baseProperties(dataDir);
+        args.add("storeganise.subscriptions[0].events[0]=*");
+        args.add("storeganise.subscriptions[0].to[0]=crm");
+        try (var hub = new org.springframework.boot.builder.SpringApplicationBuilder(io.storehub.hub.boot.HubApplication.class)
+                .initializers(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new org.springframework.core.env.SystemEnvironmentPropertySource("test-systemEnvironment", environment)))
+                .run(args.stream().map(a -> "--" + a).toArray(String[]::new))) {
+            DestinationRegistry registry = HubProcess.camel(hub).getRegistry().lookupByNameAndType("destinationRegistry", DestinationRegistry.class);
+
+            assertThat(registry.get("crm").isSigned()).isTrue();
+            assertThat(registry.get("crm").isOrdered()).isFalse();
+            assertThat(registry.get("recipe-zapier")).isNotNull();
+            assertThat(registry.subscribers(event("user.created", Map.of()))).containsExactly("crm", "recipe-zapier");
+        }
     }
 
     private static void assertRefused(String message, String... properties) {

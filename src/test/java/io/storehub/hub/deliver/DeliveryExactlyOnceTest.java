@@ -38,21 +38,16 @@ class DeliveryExactlyOnceTest extends DeliverTestSupport {
     }
 
     @Test
-    void aRepeatedFanOutOfTheSameEventQueuesEachDeliveryOnce() throws Exception {
+    void anEventProcessedAgainIsDeliveredToEachDestinationOnce() throws Exception {
         String id = Webhooks.newId();
         Map<String, Object> event = enriched(id, "job.unit_moveIn.completed", Map.of("jobId", id), Map.of());
-        camelContext.getRouteController().stopRoute("deliver-to-destination");
-        try {
-            deliver(event);
-            // the event processed again, e.g. retried after a later failure in its processing
-            deliver(event);
+        double duplicates = deliveries("crm", "duplicate");
+        deliver(event);
+        // the event processed again, e.g. redelivered by the broker after the hub died before acknowledging it
+        deliver(event);
 
-            assertThat(queued("storeganise.deliveries", "SgEventId = '" + id + "'"))
-                    .as("site-team, crm, audit and move-in-charge, once each").isEqualTo(4);
-        } finally {
-            camelContext.getRouteController().startRoute("deliver-to-destination");
-        }
-        await().atMost(Duration.ofSeconds(15)).until(() -> requestsMentioning(CRM, id).size() == 1
-                && queued("storeganise.deliveries", "SgEventId = '" + id + "'") == 0);
+        assertThat(requestsMentioning(CRM, id)).as("one POST to the CRM").hasSize(1);
+        assertThat(deliveries("crm", "duplicate")).as("the second time found delivered").isEqualTo(duplicates + 1);
+        assertThat(queued("storeganise.deliveries", "SgEventId = '" + id + "'")).as("nothing queued").isZero();
     }
 }

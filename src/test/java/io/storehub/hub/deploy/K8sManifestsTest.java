@@ -394,6 +394,39 @@ class K8sManifestsTest {
         assertThat(maps(map(service.get("spec")).get("ports")).get(0)).containsEntry("targetPort", "http");
     }
 
+    /**
+     * Every Ingress under k8s/ publishes the webhook path and nothing else: the
+     * console (/console) and the admin API (/admin) hold customers' data and replay deliveries, so
+     * they are reached inside the cluster only (kubectl port-forward), never through the Ingress.
+     */
+    @Test
+    void noIngressPublishesTheConsoleOrTheAdminApi() throws IOException {
+        Map<String, Object> app = flatten(load(Path.of("application.yaml")));
+        String webhook = (String) app.get("storeganise.webhook.path");
+        int ingresses = 0;
+        for (Path file : yamlFiles(K8S)) {
+            for (Object doc : loadAll(file)) {
+                if (!(doc instanceof Map<?, ?> manifest) || !"Ingress".equals(manifest.get("kind"))) {
+                    continue;
+                }
+                ingresses++;
+                Map<String, Object> spec = map(manifest.get("spec"));
+                assertThat(spec).as(file + ": no default backend (it would publish every path)").doesNotContainKey("defaultBackend");
+                for (Map<String, Object> rule : maps(spec.get("rules"))) {
+                    for (Map<String, Object> path : maps(map(rule.get("http")).get("paths"))) {
+                        String p = (String) path.get("path");
+                        assertThat(p).as(file + " publishes only the webhook").isEqualTo(webhook);
+                        assertThat(path.get("pathType")).as(file + " " + p + " matched exactly, not as a prefix").isEqualTo("Exact");
+                        for (String internal : List.of("/console", "/admin", "/actuator")) {
+                            assertThat(internal.startsWith(p)).as(file + " path " + p + " would publish " + internal).isFalse();
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(ingresses).as("the Ingress manifests were found").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void podsAreNonRootWithAReadOnlyRootFilesystemAndBoundedResources() throws IOException {
         for (Map<String, Object> pod : List.of(podSpec(load(K8S.resolve("base/deployment.yaml"))),

@@ -1,5 +1,11 @@
 package io.storehub.hub.enrich;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+
+import io.storehub.hub.support.StoreganiseStub;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +28,38 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EnrichConcurrencyAndCacheTest extends EnrichTestSupport {
 
+    static final String INVOICE = "6b017fe73e7c1d9a421c04a0";
+
     static final String SITE_PATH = "/api/v1/admin/sites/" + SITE;
 
     @Test
     void aBurstNeverHasMoreThanTwoRequestsInFlightAndEveryEventIsEnriched() throws Exception {
         storeganise.latency(50);
-        List<String> ids = new ArrayList<>();
+        // a billing run: 40 new invoices (40 entities, so the consumers work on them in parallel)
+        Map<String, String> invoiceOfEvent = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
-            List<Future<String>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                sent.add(senders.submit(() -> send("unitRental.invoice.created")));
+                sent.add(senders.submit(() -> {
+                    String invoice = Webhooks.newId();
+                    storeganise.server().stubFor(get(urlPathEqualTo("/api/v1/admin/invoices/" + invoice)).atPriority(1)
+                            .willReturn(okJson(StoreganiseStub.fixture("invoices/" + INVOICE).replace(INVOICE, invoice))
+                                    .withFixedDelay(50)));
+                    String id = Webhooks.newId();
+                    sendBody(sample("unitRental.invoice.created", id).replace(INVOICE, invoice), id);
+                    invoiceOfEvent.put(id, invoice);
+                }));
             }
-            for (Future<String> f : sent) {
-                ids.add(f.get());
+            for (Future<?> f : sent) {
+                f.get();
             }
         } finally {
             senders.shutdown();
         }
 
-        for (String id : ids) {
-            assertThat(at(delivered(id, java.time.Duration.ofSeconds(30)), "invoice.id")).isEqualTo("6b017fe73e7c1d9a421c04a0");
-        }
+        invoiceOfEvent.forEach((id, invoice) ->
+                assertThat(at(delivered(id, java.time.Duration.ofSeconds(30)), "invoice.id")).isEqualTo(invoice));
         // 4 consumers would make up to 4 calls at once: the cap is reached, never passed
         assertThat(storeganise.maxInFlight()).isEqualTo(2);
         assertThat(storeganise.server().getAllServeEvents()).hasSizeGreaterThanOrEqualTo(80);

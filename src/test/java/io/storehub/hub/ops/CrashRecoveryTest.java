@@ -14,6 +14,7 @@ import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,8 @@ class CrashRecoveryTest {
                 public void notify(CamelEvent event) {
                     if (event instanceof CamelEvent.ExchangeCompletedEvent done
                             && "dispatch-events".equals(done.getExchange().getFromRouteId())
+                            // the event's own exchange, not the copies made for its destinations
+                            && done.getExchange().getProperty(Exchange.CORRELATION_ID) == null
                             && done.getExchange().getException() == null) {
                         String id = done.getExchange().getMessage().getHeader("SgEventId", String.class);
                         processed.add(id);

@@ -1,20 +1,21 @@
 package io.storehub.hub.ops;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
+import io.storehub.hub.support.SharedInfrastructure;
 import io.storehub.hub.support.Webhooks;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,54 +25,38 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.apache.camel.builder.Builder.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Production wiring by configuration alone: the same build against a separate Artemis broker over
- * TCP and a real PostgreSQL server for the dedupe store, both started by the test.
+ * TCP and a real PostgreSQL server for the dedupe store and the event history, both started by the test.
  */
 class ExternalBrokerAndPostgresTest {
+
+    private static final String ADMIN_TOKEN = "pg-admin-token-31c9";
 
     @TempDir
     static Path brokerDir;
 
-    static EmbeddedActiveMQ broker;
-    static EmbeddedPostgres postgres;
-    static int brokerPort;
+    static SharedInfrastructure servers;
 
     @BeforeAll
     static void startServers() throws Exception {
-        brokerPort = freePort();
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        config.setJournalDirectory(brokerDir.resolve("journal").toString());
-        config.setBindingsDirectory(brokerDir.resolve("bindings").toString());
-        config.setLargeMessagesDirectory(brokerDir.resolve("large").toString());
-        config.setPagingDirectory(brokerDir.resolve("paging").toString());
-        config.setSecurityEnabled(false);
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort);
-        broker = new EmbeddedActiveMQ().setConfiguration(config).start();
-        postgres = EmbeddedPostgres.builder().start();
+        servers = SharedInfrastructure.start(brokerDir);
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (broker != null) {
-            broker.stop();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @Test
     void runsAgainstAnExternalArtemisBrokerAndPostgresByConfigurationOnly(@TempDir Path dataDir) throws Exception {
-        ConfigurableApplicationContext hub = HubProcess.start(dataDir,
-                "spring.artemis.mode=native",
-                "spring.artemis.embedded.enabled=false",
-                "spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort,
-                "spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "spring.datasource.username=postgres",
-                "spring.datasource.password=");
+        java.util.List<String> properties = new java.util.ArrayList<>(servers.hubProperties());
+        properties.add("storeganise.admin.token=" + ADMIN_TOKEN);
+        ConfigurableApplicationContext hub = HubProcess.start(dataDir, properties.toArray(String[]::new));
         try {
             String id = Webhooks.newId();
             NotifyBuilder dispatched = new NotifyBuilder(HubProcess.camel(hub)).fromCurrentRoute("family-unit-rental")
@@ -86,30 +71,41 @@ class ExternalBrokerAndPostgresTest {
             assertThat(retry.body()).contains("\"status\":\"duplicate\"");
             assertThat(dispatched.matches(15, TimeUnit.SECONDS)).isTrue();
 
-            Queue events = broker.getActiveMQServer().locateQueue("storeganise.events");
+            Queue events = servers.broker().getActiveMQServer().locateQueue("storeganise.events");
             assertThat(events).as("the queue lives on the external broker").isNotNull();
             assertThat(events.getMessagesAdded()).isGreaterThanOrEqualTo(1);
             assertThat(dedupeRows(id)).as("the id is recorded in PostgreSQL").isEqualTo(1);
             assertThat(dataDir.resolve("artemis")).as("no embedded broker was started").doesNotExist();
+
+            // the event history in PostgreSQL, the queue backlog asked of the external broker
+            String admin = HubProcess.webhookUrl(hub).replace("/webhooks/storeganise", "/admin");
+            JsonNode event = await().atMost(Duration.ofSeconds(20)).until(() -> adminGet(admin + "/events/" + id),
+                    e -> e != null && e.get("duplicates").asInt() == 1 && e.toString().contains("\"status\":\"delivered\""));
+            assertThat(event.get("type").asText()).isEqualTo("unitRental.markOverdue");
+            assertThat(adminGet(admin + "/events?type=unitRental.*&outcome=delivered").get("events").get(0).get("id").asText()).isEqualTo(id);
+            JsonNode log = adminGet(admin + "/destinations").get("destinations").get(0);
+            assertThat(log.at("/lastHour/delivered").asLong()).isEqualTo(1);
+            assertThat(log.at("/latencyLastHour/p50Ms").isNumber()).as("PERCENTILE_CONT on PostgreSQL").isTrue();
+            assertThat(adminGet(admin + "/overview").get("queues")).allSatisfy(q -> assertThat(q.get("source").asText()).isEqualTo("management"));
         } finally {
             hub.close();
         }
     }
 
+    private static JsonNode adminGet(String url) throws Exception {
+        HttpResponse<String> response = Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+        return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()) : null;
+    }
+
     private static int dedupeRows(String id) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
+        try (Connection c = servers.postgres().getPostgresDatabase().getConnection();
              PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?")) {
             q.setString(1, id);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

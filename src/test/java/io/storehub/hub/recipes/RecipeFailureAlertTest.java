@@ -21,8 +21,6 @@ import static org.awaitility.Awaitility.await;
  */
 class RecipeFailureAlertTest extends RecipeTestSupport {
 
-    private static final String SITE = "641029803e7c1d9a420a1101";
-
     /** The texts of the alerts about legacy-crm posted to the ops Slack stand-in. */
     private static List<String> alertsAboutLegacyCrm() {
         return SLACK.findAll(postRequestedFor(urlPathEqualTo(ALERTS_PATH))).stream()
@@ -31,7 +29,9 @@ class RecipeFailureAlertTest extends RecipeTestSupport {
     }
 
     private String parkOne() {
-        String event = postSigned("site.updated", "{\"siteId\":\"" + SITE + "\"}");
+        // a different site each time: deliveries about one site are kept in order, and a second one would be
+        // parked behind the first (held, not refused by the CRM)
+        String event = postSigned("site.updated", "{\"siteId\":\"" + newId() + "\"}");
         await().atMost(20, TimeUnit.SECONDS).until(() -> parked(event, "legacy-crm") != null);
         return event;
     }

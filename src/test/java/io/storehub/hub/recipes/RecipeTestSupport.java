@@ -1,5 +1,6 @@
 package io.storehub.hub.recipes;
 
+import io.storehub.hub.support.DeliveryNotifications;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,11 +154,9 @@ public abstract class RecipeTestSupport {
         return id;
     }
 
-    /** Completes when this event's delivery to this destination has been handled (delivered, skipped or failed) {@code times} times. */
+    /** See {@link DeliveryNotifications#whenDeliveryHandled}. */
     protected NotifyBuilder whenDeliveryHandled(String eventId, String destination, int times) {
-        return new NotifyBuilder(camelContext).fromRoute("deliver-to-destination")
-                .filter(header("SgEventId").isEqualTo(eventId)).filter(header("SgDestination").isEqualTo(destination))
-                .whenDone(times).create();
+        return DeliveryNotifications.whenDeliveryHandled(camelContext, eventId, destination, times);
     }
 
     /** A fixture of the Storeganise stub under another id, answered to GETs with the hub's key (a resource of this test only). */

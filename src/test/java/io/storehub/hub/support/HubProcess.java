@@ -25,10 +25,17 @@ public final class HubProcess {
     }
 
     public static ConfigurableApplicationContext start(Path dataDir, String... extra) {
+        return start(List.of(), dataDir, extra);
+    }
+
+    /** A hub with more Spring configuration classes (e.g. a test's event notifier, which Camel picks up as a bean). */
+    public static ConfigurableApplicationContext start(List<Class<?>> sources, Path dataDir, String... extra) {
         List<String> props = baseProperties(dataDir);
         props.addAll(List.of(extra));
+        List<Class<?>> all = new ArrayList<>(List.of(HubApplication.class));
+        all.addAll(sources);
         // command-line arguments: they outrank application.yaml (builder "properties" are only defaults)
-        return new SpringApplicationBuilder(HubApplication.class).run(props.stream().map(p -> "--" + p).toArray(String[]::new));
+        return new SpringApplicationBuilder(all.toArray(Class<?>[]::new)).run(props.stream().map(p -> "--" + p).toArray(String[]::new));
     }
 
     public static String webhookUrl(ConfigurableApplicationContext hub) {

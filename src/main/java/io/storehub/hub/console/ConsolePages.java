@@ -1,0 +1,386 @@
+package io.storehub.hub.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.deliver.Destination;
+import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.HistoryApi;
+import io.storehub.hub.history.HistoryQueries;
+import io.storehub.hub.support.HttpRejection;
+import org.apache.camel.Exchange;
+
+/**
+ * The console's pages and form actions (routes/console.camel.yaml): each builds a model from the
+ * history API's maps (the same ones the admin JSON API answers) and renders its template. Pages that
+ * refresh while open answer a fragment of themselves when asked {@code ?fragment=...}.
+ */
+public class ConsolePages {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> ASSETS = Set.of("console.css", "console.js");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+
+    private HistoryApi api;
+    private ConsoleView view = new ConsoleView();
+    private int refreshSeconds = 5;
+
+    // ------------------------------------------------------------------ pages
+
+    /** GET /console: events per minute, queue backlog, parked per destination, Storeganise API health, recipes. */
+    public void overview(Exchange exchange) throws Exception {
+        Map<String, Object> model = base(exchange, "Overview", "overview");
+        Map<String, Object> overview = api.overview();
+        model.putAll(overview);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> events = (Map<String, Object>) overview.get("events");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> perMinute = (List<Map<String, Object>>) events.get("perMinute");
+        model.put("chart", chart(perMinute));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> queues = (List<Map<String, Object>>) overview.get("queues");
+        for (Map<String, Object> q : queues) {
+            q.put("messagesText", q.get("messages") == null ? "unknown" : q.get("messages"));
+        }
+        List<Map<String, Object>> parked = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> counts = (Map<String, Integer>) overview.get("parked");
+        counts.forEach((destination, n) -> parked.add(Map.of("destination", destination, "count", n)));
+        model.put("parkedRows", parked);
+        model.put("noParked", parked.isEmpty());
+        @SuppressWarnings("unchecked")
+        List<String> recipes = (List<String>) overview.get("recipes");
+        model.put("noRecipes", recipes.isEmpty());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> apiHealth = (Map<String, Object>) overview.get("storeganiseApi");
+        model.put("apiUp", "UP".equals(apiHealth.get("state")));
+        apiHealth.put("lastAnswerText", when(apiHealth.get("lastAnswerAt")));
+        model.put("refresh", "/console?fragment=overview");
+        respond(exchange, model, "overview", "overview-body");
+    }
+
+    /** GET /console/events: the searchable list, newest first, refreshing while open (first page). */
+    public void events(Exchange exchange) throws Exception {
+        Map<String, Object> model = base(exchange, "Events", "events");
+        Map<String, String> parameters = HistoryApi.parameters(exchange);
+        Map<String, Object> result = api.search(parameters);
+        @SuppressWarnings("unchecked")
+        Map<String, String> filter = (Map<String, String>) result.get("filter");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) result.get("events");
+        for (Map<String, Object> e : events) {
+            e.put("receivedText", when(e.get("receivedAt")));
+            e.put("hasDuplicates", ((Integer) e.get("duplicates")) > 0);
+        }
+        model.put("events", events);
+        model.put("none", events.isEmpty());
+        model.put("filter", filter);
+        model.put("filtered", !filter.isEmpty());
+        String query = query(filter);
+        if (result.get("next") != null) {
+            model.put("older", "/console/events?" + query + (query.isEmpty() ? "" : "&") + "cursor=" + enc((String) result.get("next")));
+        }
+        boolean firstPage = parameters.get("cursor") == null;
+        model.put("paged", !firstPage);
+        model.put("newest", "/console/events" + (query.isEmpty() ? "" : "?" + query));
+        if (firstPage) {
+            model.put("refresh", "/console/events?" + query + (query.isEmpty() ? "" : "&") + "fragment=results");
+        }
+        List<Map<String, Object>> outcomes = new ArrayList<>();
+        for (String o : HistoryQueries.OUTCOMES) {
+            outcomes.add(Map.of("value", o, "selected", o.equals(filter.get("outcome"))));
+        }
+        model.put("outcomes", outcomes);
+        model.put("destinations", destinationOptions(filter.get("destination")));
+        if ("sent".equals(header(exchange, "notice"))) {
+            String id = header(exchange, "event");
+            String status = header(exchange, "status");
+            if (id != null && EVENT_ID.matcher(id).matches()) {
+                model.put("notice", "Test event " + id + " sent to the webhook: HTTP " + (status == null ? "?" : status.replaceAll("[^0-9]", ""))
+                        + ("200".equals(status) ? " (accepted)." : "."));
+                model.put("sentId", id);
+            }
+        }
+        respond(exchange, model, "events", "events-results");
+    }
+
+    /** GET /console/events/{id}: the timeline, deliveries (with redeliver / replay), enriched body and webhook. */
+    public void event(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("id", String.class);
+        Map<String, Object> event = api.detail(id);
+        Map<String, Object> model = base(exchange, "Event " + id, "events");
+        model.put("event", event);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> deliveries = (List<Map<String, Object>>) event.get("deliveries");
+        for (Map<String, Object> d : deliveries) {
+            d.put("parked", "parked".equals(d.get("status")));
+            d.put("updatedText", when(d.get("updatedAt")));
+            d.put("nextRetryText", when(d.get("nextRetryAt")));
+        }
+        model.put("noDeliveries", deliveries.isEmpty());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> timeline = (List<Map<String, Object>>) event.get("timeline");
+        for (Map<String, Object> s : timeline) {
+            s.put("atText", when(s.get("at")));
+            s.put("nextRetryText", when(s.get("nextRetryAt")));
+            s.put("failed", "retry".equals(s.get("outcome")) || "parked".equals(s.get("outcome")));
+        }
+        model.put("receivedText", when(event.get("receivedAt")));
+        event.put("hasDuplicates", ((Integer) event.get("duplicates")) > 0);
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> enrichment = (Map<String, List<String>>) event.get("enrichment");
+        event.put("enrichmentText", "fetched: " + (enrichment.get("fetched").isEmpty() ? "nothing" : String.join(", ", enrichment.get("fetched")))
+                + (enrichment.get("missing").isEmpty() ? "" : "; missing: " + String.join(", ", enrichment.get("missing"))));
+        model.put("createdText", when(event.get("createdAt")));
+        model.put("bodyPretty", pretty(event.get("body")));
+        model.put("webhookPretty", pretty(event.get("webhook")));
+        model.put("destinations", destinationOptions(null));
+        model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
+        String notice = header(exchange, "notice");
+        String destination = header(exchange, "destination");
+        if ("redelivered".equals(notice) && destination != null && NAME.matcher(destination).matches()) {
+            model.put("notice", "Queued for delivery to " + destination + " again.");
+        } else if ("replayed".equals(notice)) {
+            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+        }
+        respond(exchange, model, "event", "event-live");
+    }
+
+    /** GET /console/destinations: the health table and the "send a test event" form. */
+    public void destinations(Exchange exchange) throws Exception {
+        Map<String, Object> model = base(exchange, "Destinations", "destinations");
+        List<Map<String, Object>> rows = api.destinations();
+        for (Map<String, Object> r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> backoff = (Map<String, Object>) r.get("backoff");
+            backoff.put("nextRetryText", when(backoff.get("nextRetryAt")));
+            backoff.put("hasDeferred", ((Long) backoff.get("deferredByRateLimit")) > 0);
+            r.put("hasParked", ((Integer) r.get("parkedNow")) > 0);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> latency = (Map<String, Object>) r.get("latencyLastHour");
+            r.put("latencyText", latency.get("p50Ms") == null ? "–" : latency.get("p50Ms") + " / " + latency.get("p99Ms"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = (Map<String, Object>) r.get("lastError");
+            if (last != null) {
+                last.put("atText", when(last.get("at")));
+            }
+        }
+        model.put("rows", rows);
+        model.put("none", rows.isEmpty());
+        model.put("types", TestEvents.types());
+        model.put("refresh", "/console/destinations?fragment=table");
+        respond(exchange, model, "destinations", "destinations-table");
+    }
+
+    /** GET /console/dead-letters: parked deliveries to select and replay, or replay all of a destination. */
+    public void deadLetters(Exchange exchange) throws Exception {
+        Map<String, Object> model = base(exchange, "Dead letters", "deadLetters");
+        String destination = header(exchange, "destination");
+        if (destination != null && !NAME.matcher(destination).matches()) {
+            throw new HttpRejection(400, "invalid_destination", "destination must be a destination name.");
+        }
+        Map<String, Object> list = api.deadLetters().parkedList(destination, 500);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("deadLetters");
+        for (Map<String, Object> d : items) {
+            d.put("parkedText", when(d.get("parkedAt")));
+        }
+        model.put("items", items);
+        model.put("count", list.get("count"));
+        model.put("none", items.isEmpty());
+        model.put("more", ((Integer) list.get("count")) > items.size());
+        model.put("shown", items.size());
+        List<Map<String, Object>> byDestination = new ArrayList<>();
+        api.deadLetters().parkedCounts().forEach((name, n) -> byDestination.add(Map.of("destination", name, "count", n,
+                "selected", name.equals(destination))));
+        model.put("byDestination", byDestination);
+        model.put("destination", destination);
+        if ("replayed".equals(header(exchange, "notice"))) {
+            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+        }
+        respond(exchange, model, "dead-letters", null);
+    }
+
+    // ------------------------------------------------------------------ actions (POST, after consoleSecurity.action)
+
+    /** POST /console/events/{id}/redeliver: destination */
+    public void redeliver(Exchange exchange) throws Exception {
+        String id = exchange.getIn().getHeader("id", String.class);
+        String destination = Forms.read(exchange).get("destination");
+        api.redeliver(id, destination, exchange.getProperty(EventHistory.ACTOR, String.class));
+        ConsoleView.redirect(exchange, "/console/events/" + enc(id) + "?notice=redelivered&destination=" + enc(destination));
+    }
+
+    /** POST /console/dead-letters/replay: the selected ids, or all of a destination (optionally of one event). */
+    public void replay(Exchange exchange) throws Exception {
+        Map<String, List<String>> form = Forms.all(exchange);
+        Map<String, String> first = Forms.read(exchange);
+        String actor = exchange.getProperty(EventHistory.ACTOR, String.class);
+        String eventId = first.get("eventId");
+        if (eventId != null && !EVENT_ID.matcher(eventId).matches()) {
+            throw new HttpRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
+        }
+        int replayed;
+        List<String> ids = form.getOrDefault("id", List.of());
+        if (!ids.isEmpty()) {
+            replayed = api.deadLetters().replayMessages(ids, actor);
+        } else if ("true".equals(first.get("all")) || eventId != null) {
+            replayed = api.deadLetters().replayDestination(first.get("destination"), eventId, actor);
+        } else {
+            throw new HttpRejection(400, "selection_required", "Select parked deliveries to replay, or replay all of a destination.");
+        }
+        if (eventId != null) {
+            ConsoleView.redirect(exchange, "/console/events/" + enc(eventId) + "?notice=replayed&count=" + replayed);
+        } else {
+            ConsoleView.redirect(exchange, "/console/dead-letters?notice=replayed&count=" + replayed);
+        }
+    }
+
+    /** GET /console/static/{file}: the console's own CSS and JavaScript, from the jar. */
+    public void asset(Exchange exchange) throws IOException {
+        String file = exchange.getIn().getHeader("file", String.class);
+        if (file == null || !ASSETS.contains(file)) {
+            throw new HttpRejection(404, "not_found", "No such file.");
+        }
+        try (InputStream in = ConsolePages.class.getClassLoader().getResourceAsStream("console/static/" + file)) {
+            if (in == null) {
+                throw new HttpRejection(404, "not_found", "No such file.");
+            }
+            ConsoleView.text(exchange, 200, file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
+                    in.readAllBytes());
+            exchange.getMessage().setHeader("Cache-Control", "private, max-age=300");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The page, or only its live part when the refresh script asks for {@code ?fragment=...}. */
+    private void respond(Exchange exchange, Map<String, Object> model, String page, String fragment) {
+        if (fragment != null && header(exchange, "fragment") != null) {
+            view.page(exchange, 200, fragment, model);
+        } else {
+            view.page(exchange, 200, page, model);
+        }
+    }
+
+    private Map<String, Object> base(Exchange exchange, String title, String nav) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", title);
+        model.put("signedIn", true);
+        model.put("user", exchange.getProperty(ConsoleSecurity.USER));
+        model.put("csrf", exchange.getProperty(ConsoleSecurity.CSRF));
+        model.put("nav_" + nav, true);
+        model.put("refreshMillis", refreshSeconds * 1000);
+        return model;
+    }
+
+    private List<Map<String, Object>> destinationOptions(String selected) {
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (Destination d : api.destinationRegistry().all()) {
+            options.add(Map.of("name", d.getName(), "selected", d.getName().equals(selected)));
+        }
+        return options;
+    }
+
+    /** The events-per-minute chart as SVG geometry: 60 bars in a 600 x 120 box (rendered by the template, no script). */
+    static Map<String, Object> chart(List<Map<String, Object>> perMinute) {
+        long max = 1;
+        for (Map<String, Object> p : perMinute) {
+            max = Math.max(max, (Long) p.get("count"));
+        }
+        List<Map<String, Object>> bars = new ArrayList<>();
+        int i = 0;
+        for (Map<String, Object> p : perMinute) {
+            long count = (Long) p.get("count");
+            long height = count == 0 ? 0 : Math.max(1, Math.round(100.0 * count / max));
+            Map<String, Object> bar = new LinkedHashMap<>();
+            bar.put("x", i * 10);
+            bar.put("y", 105 - height);
+            bar.put("height", height);
+            bar.put("count", count);
+            bar.put("label", ((String) p.get("minute")).substring(11, 16) + " UTC");
+            bars.add(bar);
+            i++;
+        }
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("bars", bars);
+        chart.put("max", max);
+        chart.put("first", bars.isEmpty() ? "" : bars.get(0).get("label"));
+        chart.put("last", bars.isEmpty() ? "" : bars.get(bars.size() - 1).get("label"));
+        return chart;
+    }
+
+    private static String pretty(Object json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+        } catch (Exception e) {
+            return String.valueOf(json);
+        }
+    }
+
+    /** 2026-11-21T10:02:30.046Z as 2026-11-21 10:02:30 UTC. */
+    static String when(Object iso) {
+        if (iso == null) {
+            return null;
+        }
+        String s = iso.toString();
+        if (s.length() < 19) {
+            return s;
+        }
+        return s.substring(0, 10) + " " + s.substring(11, 19) + " UTC";
+    }
+
+    private static String query(Map<String, String> parameters) {
+        List<String> parts = new ArrayList<>();
+        parameters.forEach((k, v) -> parts.add(enc(k) + "=" + enc(v)));
+        return String.join("&", parts);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
+    }
+
+    private static String header(Exchange exchange, String name) {
+        Object value = exchange.getIn().getHeader(name);
+        if (value instanceof List<?> list) {
+            value = list.isEmpty() ? null : list.get(0);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    private static int count(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    public void setApi(HistoryApi api) {
+        this.api = api;
+    }
+
+    public void setView(ConsoleView view) {
+        this.view = view;
+    }
+
+    /** {@code storeganise.console.refresh-seconds}: how often open pages refresh their live part. */
+    public void setRefreshSeconds(int refreshSeconds) {
+        this.refreshSeconds = refreshSeconds;
+    }
+}

@@ -1,0 +1,426 @@
+package io.storehub.hub.console;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.support.HttpRejection;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may use the console, and how:
+ * <ul>
+ *   <li>The console exists only when the admin token is configured (storeganise.admin.token); otherwise
+ *   every /console path answers 404, as the admin API does.</li>
+ *   <li>Sign-in with the admin token, or with the user and password of storeganise.console.username /
+ *   password (form fields or an HTTP Basic header on the sign-in request). Failed attempts are limited
+ *   per client address and in total, per hub instance (Bucket4j buckets): over the limit, 429 with a
+ *   clear message, before any credential is checked.</li>
+ *   <li>A session is a random id in a cookie (HttpOnly, SameSite=Strict, Path=/console, Secure when the
+ *   request came over HTTPS or X-Forwarded-Proto says so); the database keeps only its SHA-256, the
+ *   user, a CSRF token and the expiry, so every replica knows every session and signing out deletes it.</li>
+ *   <li>Every state-changing request (POST) must carry the session's CSRF token (form field {@code _csrf}
+ *   or header {@code X-CSRF-Token}), compared in constant time; the sign-in form carries a token bound
+ *   to a cookie of its own (double submit), since there is no session yet.</li>
+ * </ul>
+ * Tokens, passwords and session ids are never logged nor rendered.
+ */
+public class ConsoleSecurity {
+
+    public static final String SESSION_COOKIE = "hub_session";
+    public static final String LOGIN_COOKIE = "hub_login";
+    /** Exchange property: the Set-Cookie value the response carries. */
+    public static final String SET_COOKIE_PROPERTY = "SgSetCookie";
+    /** Exchange properties set for a signed-in request. */
+    public static final String USER = "SgConsoleUser";
+    public static final String CSRF = "SgCsrfToken";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurity.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private DataSource dataSource;
+    private byte[] adminToken = new byte[0];
+    private String username = "";
+    private byte[] password = new byte[0];
+    private Duration sessionTimeout = Duration.ofHours(8);
+    private int attemptsPerAddress = 10;
+    private int attemptsTotal = 60;
+    private Clock clock = Clock.systemUTC();
+    private ConsoleView view = new ConsoleView();
+
+    private Bucket total;
+    private Cache<String, Bucket> perAddress;
+
+    // ------------------------------------------------------------------ every console request
+
+    /** First step of every console route: 404 unless the admin token is configured. */
+    public void enabled(Exchange exchange) {
+        if (adminToken.length == 0) {
+            throw new HttpRejection(404, "console_disabled",
+                    "The console is disabled: set STOREGANISE_ADMIN_TOKEN (storeganise.admin.token) to enable it.");
+        }
+    }
+
+    /** A page (GET): requires a session; without one the browser is sent to the sign-in page. */
+    public void page(Exchange exchange) throws SQLException {
+        enabled(exchange);
+        Map<String, String> session = session(exchange);
+        if (session == null) {
+            throw new HttpRejection(401, "signin_required", "Sign in to use the console.");
+        }
+        exchange.setProperty(USER, session.get("user"));
+        exchange.setProperty(CSRF, session.get("csrf"));
+        exchange.setProperty(EventHistory.ACTOR, "console: " + session.get("user"));
+    }
+
+    /** A state-changing request (POST): requires a session and its CSRF token. */
+    public void action(Exchange exchange) throws SQLException {
+        page(exchange);
+        Map<String, String> form = Forms.read(exchange);
+        String presented = form.get("_csrf");
+        if (presented == null) {
+            presented = exchange.getIn().getHeader("X-CSRF-Token", String.class);
+        }
+        if (!equal(presented, exchange.getProperty(CSRF, String.class))) {
+            throw new HttpRejection(403, "csrf_token_invalid",
+                    "This form has expired or did not come from the console: reload the page and try again.");
+        }
+    }
+
+    // ------------------------------------------------------------------ sign-in and sign-out
+
+    /** /console/login: GET shows the form, POST signs in. */
+    public void signIn(Exchange exchange) throws SQLException {
+        if ("POST".equals(exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            login(exchange);
+        } else {
+            loginPage(exchange);
+        }
+    }
+
+    /** GET /console/login: the form, with a fresh CSRF token bound to a cookie of its own. */
+    public void loginPage(Exchange exchange) {
+        enabled(exchange);
+        loginForm(exchange, 200, null);
+    }
+
+    /** POST /console/login: the admin token, or user and password (form or HTTP Basic). */
+    public void login(Exchange exchange) throws SQLException {
+        enabled(exchange);
+        Map<String, String> form = Forms.read(exchange);
+        String cookie = cookies(exchange).get(LOGIN_COOKIE);
+        if (cookie == null || !equal(form.get("_csrf"), cookie)) {
+            throw new HttpRejection(403, "csrf_token_invalid", "The sign-in form has expired: reload the page and try again.");
+        }
+        String address = ClientAddress.of(exchange);
+        Bucket forAddress = perAddress().get(address, a -> limiter(attemptsPerAddress));
+        if (forAddress.getAvailableTokens() <= 0 || total().getAvailableTokens() <= 0) {
+            LOG.warn("Console sign-in refused: too many failed attempts ({} per address, {} in all, per minute)", attemptsPerAddress, attemptsTotal);
+            loginForm(exchange, 429, "Too many failed sign-in attempts. Wait a minute, then try again.");
+            exchange.getMessage().setHeader("Retry-After", "60");
+            return;
+        }
+        String user = authenticate(exchange, form);
+        if (user == null) {
+            forAddress.tryConsume(1);
+            total().tryConsume(1);
+            LOG.info("Console sign-in failed");
+            loginForm(exchange, 401, "That token, or user and password, is not right.");
+            return;
+        }
+        String id = token(32);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO hub_console_session (id_hash, csrf_token, username, created_at, expires_at)"
+                     + " VALUES (?,?,?,?,?)")) {
+            Instant now = clock.instant();
+            ps.setString(1, sha256(id));
+            ps.setString(2, token(24));
+            ps.setString(3, user);
+            ps.setObject(4, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
+            ps.setObject(5, LocalDateTime.ofInstant(now.plus(sessionTimeout), ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+        LOG.info("Console: {} signed in", user);
+        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, SESSION_COOKIE, id, "/console", sessionTimeout.toSeconds()));
+        ConsoleView.redirect(exchange, "/console");
+    }
+
+    /** POST /console/logout: deletes the session and its cookie. */
+    public void logout(Exchange exchange) throws SQLException {
+        action(exchange);
+        String id = cookies(exchange).get(SESSION_COOKIE);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM hub_console_session WHERE id_hash = ?")) {
+            ps.setString(1, sha256(id));
+            ps.executeUpdate();
+        }
+        LOG.info("Console: {} signed out", exchange.getProperty(USER));
+        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, SESSION_COOKIE, "", "/console", 0));
+        ConsoleView.redirect(exchange, "/console/login?signed-out=1");
+    }
+
+    /** The purge timer: forgets expired sessions. */
+    public int purgeSessions() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM hub_console_session WHERE expires_at < ?")) {
+            ps.setObject(1, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Forgets the failed sign-in counts (for tests that prove the limit and must not lock out the next one). */
+    public void resetLoginLimits() {
+        total = null;
+        perAddress = null;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /**
+     * The console's error responder: a page that needs a sign-in sends the browser there (a refresh
+     * request gets the 401 itself); a disabled console is a bare 404; anything else an error page.
+     */
+    public void error(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause instanceof HttpRejection r) {
+            if (r.getStatus() == 404 && "console_disabled".equals(r.getCode())) {
+                ConsoleView.text(exchange, 404, "text/plain; charset=utf-8", "Not Found".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            boolean fetch = exchange.getIn().getHeader("X-Requested-With") != null;
+            if (r.getStatus() == 401 && !fetch && "GET".equals(exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class))) {
+                ConsoleView.redirect(exchange, "/console/login");
+                return;
+            }
+            LOG.info("Console request refused: {} {}", r.getStatus(), r.getCode());
+            errorPage(exchange, r.getStatus(), r.getDetail());
+            return;
+        }
+        LOG.error("Console request failed: {}", cause == null ? "unknown" : cause.toString(), cause);
+        errorPage(exchange, 500, "The console could not do that; the hub's log says why.");
+    }
+
+    private void errorPage(Exchange exchange, int status, String detail) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Error " + status);
+        model.put("status", status);
+        model.put("detail", detail);
+        model.put("csrf", exchange.getProperty(CSRF));
+        model.put("signedIn", exchange.getProperty(USER) != null);
+        model.put("user", exchange.getProperty(USER));
+        view.page(exchange, status, "error", model);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void loginForm(Exchange exchange, int status, String error) {
+        String csrf = token(24);
+        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, LOGIN_COOKIE, csrf, "/console/login", 3600));
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Sign in");
+        model.put("csrf", csrf);
+        model.put("error", error);
+        model.put("basic", !username.isEmpty() && password.length > 0);
+        model.put("signedOut", exchange.getIn().getHeader("signed-out") != null);
+        view.page(exchange, status, "login", model);
+    }
+
+    /** The user signing in, or null: the admin token (user "admin") or the configured user and password. */
+    private String authenticate(Exchange exchange, Map<String, String> form) {
+        String token = form.get("token");
+        if (token != null && !token.isBlank() && equal(token.trim(), new String(adminToken, StandardCharsets.UTF_8))) {
+            return "admin";
+        }
+        String user = form.get("username");
+        String pass = form.get("password");
+        String header = exchange.getIn().getHeader("Authorization", String.class);
+        if ((user == null || user.isBlank()) && header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    user = decoded.substring(0, colon);
+                    pass = decoded.substring(colon + 1);
+                }
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+        }
+        if (!username.isEmpty() && password.length > 0 && user != null && pass != null
+                && MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8), username.getBytes(StandardCharsets.UTF_8))
+                & MessageDigest.isEqual(pass.getBytes(StandardCharsets.UTF_8), password)) {
+            return username;
+        }
+        return null;
+    }
+
+    private Map<String, String> session(Exchange exchange) throws SQLException {
+        String id = cookies(exchange).get(SESSION_COOKIE);
+        if (id == null || id.isEmpty() || id.length() > 100) {
+            return null;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT csrf_token, username, expires_at FROM hub_console_session WHERE id_hash = ?")) {
+            ps.setString(1, sha256(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                LocalDateTime expires = rs.getObject("expires_at", LocalDateTime.class);
+                if (expires.toInstant(ZoneOffset.UTC).isBefore(clock.instant())) {
+                    return null;
+                }
+                Map<String, String> session = new LinkedHashMap<>();
+                session.put("csrf", rs.getString("csrf_token"));
+                session.put("user", rs.getString("username"));
+                return session;
+            }
+        }
+    }
+
+    static Map<String, String> cookies(Exchange exchange) {
+        Map<String, String> cookies = new LinkedHashMap<>();
+        Object header = exchange.getIn().getHeader("Cookie");
+        if (header == null) {
+            return cookies;
+        }
+        Iterable<?> values = header instanceof Iterable<?> it ? it : java.util.List.of(header);
+        for (Object value : values) {
+            for (String part : value.toString().split(";")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    String v = part.substring(eq + 1).trim();
+                    // RFC 6265 allows the value in double quotes (Java's own cookie handler sends it so)
+                    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                        v = v.substring(1, v.length() - 1);
+                    }
+                    cookies.putIfAbsent(part.substring(0, eq).trim(), v);
+                }
+            }
+        }
+        return cookies;
+    }
+
+    /** A cookie for the console only: HttpOnly, SameSite=Strict, Secure over HTTPS (no Expires: it holds a comma). */
+    static String cookie(Exchange exchange, String name, String value, String path, long maxAgeSeconds) {
+        return name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+                + (secure(exchange) ? "; Secure" : "");
+    }
+
+    static boolean secure(Exchange exchange) {
+        String forwarded = exchange.getIn().getHeader("X-Forwarded-Proto", String.class);
+        if (forwarded != null) {
+            return forwarded.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https");
+        }
+        String url = exchange.getIn().getHeader(Exchange.HTTP_URL, String.class);
+        return url != null && url.toLowerCase(java.util.Locale.ROOT).startsWith("https:");
+    }
+
+    private static boolean equal(String presented, String expected) {
+        return presented != null && expected != null
+                && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String token(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized Bucket total() {
+        if (total == null) {
+            total = limiter(attemptsTotal);
+        }
+        return total;
+    }
+
+    private synchronized Cache<String, Bucket> perAddress() {
+        if (perAddress == null) {
+            perAddress = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+        }
+        return perAddress;
+    }
+
+    /** {@code perMinute} failed attempts at once, refilled evenly over a minute (Bucket4j, as the destinations' limits). */
+    private static Bucket limiter(int perMinute) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** {@code storeganise.admin.token}: signs in as "admin"; empty disables the console (404). */
+    public void setAdminToken(String adminToken) {
+        this.adminToken = adminToken == null ? new byte[0] : adminToken.trim().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code storeganise.console.username}: a user who may sign in with a password instead of the token. */
+    public void setUsername(String username) {
+        this.username = username == null ? "" : username.trim();
+    }
+
+    /** {@code storeganise.console.password}; both it and the user must be set for password sign-in. */
+    public void setPassword(String password) {
+        this.password = password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code storeganise.console.session-timeout}, ISO-8601 (default PT8H): a session ends this long after sign-in. */
+    public void setSessionTimeout(String sessionTimeout) {
+        this.sessionTimeout = Duration.parse(sessionTimeout);
+    }
+
+    /** Failed sign-ins allowed per client address and minute (default 10). */
+    public void setAttemptsPerAddress(int attemptsPerAddress) {
+        this.attemptsPerAddress = attemptsPerAddress;
+        this.perAddress = null;
+    }
+
+    /** Failed sign-ins allowed in all per minute (default 60). */
+    public void setAttemptsTotal(int attemptsTotal) {
+        this.attemptsTotal = attemptsTotal;
+        this.total = null;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void setView(ConsoleView view) {
+        this.view = view;
+    }
+}

@@ -1,0 +1,78 @@
+package io.storehub.hub.console;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.MustacheFactory;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Renders the console's pages from the Mustache templates in the jar ({@code console/*.mustache}) with
+ * mustache.java, whose {@code {{value}}} escapes HTML: every value that came from an event is written
+ * with it (the templates never use the unescaped {@code {{{value}}}}). Also writes the responses, each
+ * with the headers that keep the pages private and inert: a Content-Security-Policy that allows only
+ * the console's own script and style files (no inline script runs, even if escaping were ever missed),
+ * no framing, no caching, no referrer.
+ */
+public final class ConsoleView {
+
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
+            + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final MustacheFactory mustache = new DefaultMustacheFactory("console");
+
+    /** The template {@code console/<name>.mustache} rendered with {@code model}. */
+    public String render(String name, Map<String, Object> model) {
+        StringWriter out = new StringWriter();
+        mustache.compile(name + ".mustache").execute(out, model);
+        return out.toString();
+    }
+
+    /** Answers the rendered template as an HTML page. */
+    public void page(Exchange exchange, int status, String template, Map<String, Object> model) {
+        html(exchange, status, render(template, model));
+    }
+
+    static void html(Exchange exchange, int status, String html) {
+        Message out = clear(exchange, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+        out.setBody(html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** 303 See Other to a console path (after a POST, or to the sign-in page). */
+    static void redirect(Exchange exchange, String location) {
+        if (!location.startsWith("/console")) {
+            throw new IllegalArgumentException("console redirects stay in the console: " + location);
+        }
+        Message out = clear(exchange, 303);
+        out.setHeader("Location", location);
+        out.setBody(new byte[0]);
+    }
+
+    static void text(Exchange exchange, int status, String contentType, byte[] body) {
+        Message out = clear(exchange, status);
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
+        out.setBody(body);
+    }
+
+    /** The response starts from no headers (request headers must not echo back), plus the security headers. */
+    static Message clear(Exchange exchange, int status) {
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        // a cookie the sign-in or sign-out decided on (an exchange property: never a request header echoed)
+        Object cookie = exchange.getProperty(ConsoleSecurity.SET_COOKIE_PROPERTY);
+        if (cookie != null) {
+            out.setHeader("Set-Cookie", cookie);
+        }
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader("Content-Security-Policy", CSP);
+        out.setHeader("X-Content-Type-Options", "nosniff");
+        out.setHeader("X-Frame-Options", "DENY");
+        out.setHeader("Referrer-Policy", "no-referrer");
+        out.setHeader("Cache-Control", "no-store");
+        return out;
+    }
+}

@@ -1,0 +1,33 @@
+package io.storehub.hub.deliver;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+/**
+ * How direct:send-delivery takes back what the destination's own route did (it runs on a copy):
+ * the hub's {@code Sg*} properties (last status, Retry-After, ...) and the failure if it failed; and
+ * {@link #SKIPPED} when the route stopped on purpose (a recipe with nothing to do for this event),
+ * which otherwise would stop the whole delivery before it is counted and its lane moved on.
+ */
+public class DeliveryResult implements AggregationStrategy {
+
+    public static final String SKIPPED = "SgSkipped";
+
+    @Override
+    public Exchange aggregate(Exchange original, Exchange sent) {
+        if (sent == null) {
+            return original;
+        }
+        sent.getProperties().forEach((name, value) -> {
+            if (name.startsWith("Sg")) {
+                original.setProperty(name, value);
+            }
+        });
+        if (sent.getException() != null) {
+            original.setException(sent.getException());
+        } else if (sent.isRouteStop()) {
+            original.setProperty(SKIPPED, true);
+        }
+        return original;
+    }
+}

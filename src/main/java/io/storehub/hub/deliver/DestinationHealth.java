@@ -1,0 +1,129 @@
+package io.storehub.hub.deliver;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.camel.Exchange;
+
+/**
+ * How each destination has been answering lately, as this hub instance saw it: after
+ * {@code failuresToBackOff} failures in a row a destination "backs off" for a while (doubling per
+ * further failure, capped), during which new deliveries for it are queued for that time instead of
+ * being tried at once on the dispatch consumers. So a destination that is down or slow (up to its
+ * response timeout) holds no dispatch consumer for long and delays no other destination; its queued
+ * deliveries are retried from the queue with their own backoff, and the first success ends the back-off.
+ *
+ * <p>In memory and per instance on purpose: it only decides where an attempt is made (at once or
+ * from the queue), never whether a delivery happens.
+ */
+public class DestinationHealth {
+
+    private int failuresToBackOff = 3;
+    private Duration initialBackOff = Duration.ofSeconds(5);
+    private Duration maxBackOff = Duration.ofMinutes(5);
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    static final class State {
+        int failuresInARow;
+        long backingOffUntil;
+        long lastSuccessAt;
+        long lastFailureAt;
+        String lastError;
+    }
+
+    /** After a successful send to the destination in exchange property SgDestination. */
+    public void succeeded(Exchange exchange) {
+        State s = state(exchange.getProperty(DestinationRegistry.DESTINATION, String.class));
+        synchronized (s) {
+            s.failuresInARow = 0;
+            s.backingOffUntil = 0;
+            s.lastSuccessAt = System.currentTimeMillis();
+        }
+    }
+
+    /** After a failed send (retried or parked), with the failure's reason. */
+    public void failed(Exchange exchange) {
+        String name = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
+        if (name == null) {
+            return;
+        }
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        State s = state(name);
+        synchronized (s) {
+            long now = System.currentTimeMillis();
+            s.failuresInARow++;
+            s.lastFailureAt = now;
+            s.lastError = cause == null ? null : cause.getMessage();
+            int over = s.failuresInARow - failuresToBackOff;
+            if (over >= 0) {
+                long wait = Math.min(maxBackOff.toMillis(), initialBackOff.toMillis() << Math.min(over, 20));
+                s.backingOffUntil = now + wait;
+            }
+        }
+    }
+
+    /** Epoch ms until which new deliveries to this destination go to the queue (with a little jitter), or 0. */
+    public long backingOffUntil(String destination) {
+        State s = states.get(destination);
+        if (s == null) {
+            return 0;
+        }
+        long until;
+        synchronized (s) {
+            until = s.backingOffUntil;
+        }
+        if (until <= System.currentTimeMillis()) {
+            return 0;
+        }
+        // spread the queued deliveries a little, so they do not all come back in the same millisecond
+        return until + ThreadLocalRandom.current().nextLong(0, 1 + initialBackOff.toMillis() / 5);
+    }
+
+    /** For the admin API and console: state per destination seen so far. */
+    public Map<String, Object> describe(String destination) {
+        State s = states.get(destination);
+        Map<String, Object> d = new LinkedHashMap<>();
+        if (s == null) {
+            d.put("state", "unknown");
+            return d;
+        }
+        synchronized (s) {
+            boolean backingOff = s.backingOffUntil > System.currentTimeMillis();
+            d.put("state", backingOff ? "backing-off" : s.failuresInARow > 0 ? "failing" : "ok");
+            d.put("failuresInARow", s.failuresInARow);
+            if (backingOff) {
+                d.put("backingOffUntil", Instant.ofEpochMilli(s.backingOffUntil).toString());
+            }
+            if (s.lastSuccessAt > 0) {
+                d.put("lastSuccessAt", Instant.ofEpochMilli(s.lastSuccessAt).toString());
+            }
+            if (s.lastFailureAt > 0) {
+                d.put("lastFailureAt", Instant.ofEpochMilli(s.lastFailureAt).toString());
+                d.put("lastError", s.lastError);
+            }
+        }
+        return d;
+    }
+
+    private State state(String destination) {
+        return states.computeIfAbsent(destination == null ? "?" : destination, d -> new State());
+    }
+
+    public void setFailuresToBackOff(int failuresToBackOff) {
+        this.failuresToBackOff = Math.max(1, failuresToBackOff);
+    }
+
+    /** ISO-8601 duration of the first back-off (default PT5S); doubles per further failure. */
+    public void setInitialBackOff(String initialBackOff) {
+        this.initialBackOff = Duration.parse(initialBackOff);
+    }
+
+    /** ISO-8601 duration, the longest back-off (default PT5M). */
+    public void setMaxBackOff(String maxBackOff) {
+        this.maxBackOff = Duration.parse(maxBackOff);
+    }
+}

@@ -1,0 +1,264 @@
+package io.storehub.hub.deliver;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+import javax.sql.DataSource;
+
+import io.storehub.hub.ingest.EntityKey;
+import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.JdbcGroupCommit;
+import io.storehub.hub.support.RetryPolicy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-entity ordering across retries, restarts and instances (docs/ordering.md). The broker keeps the
+ * events of one entity in order on the way to dispatch (JMSXGroupID = the entity key); what breaks
+ * order is a retry, which goes back to a queue for later while the next event of the entity would go
+ * ahead. So whatever of an entity has to wait is written into its lane (table {@code hub_lane}), and
+ * anything of the same entity that comes later queues up behind it:
+ * <ul>
+ * <li>lane {@code events|<key>}: an event whose dispatch failed and is retried; later events of the
+ * entity wait for it. If it is parked, the lane lets the later ones pass (a dispatch failure is about
+ * the Storeganise API, not about a destination).</li>
+ * <li>lane {@code <destination>|<key>}, for destinations with {@code ordered: true} (the default): a
+ * delivery that failed and is retried, or was deferred (rate limit, back-off); later deliveries of the
+ * entity to that destination wait behind it, and are parked with it when it is parked, so replaying
+ * the destination's parked deliveries sends them again in order. Other entities and other
+ * destinations are not held.</li>
+ * </ul>
+ * An item that is not at the head of its lane is queued again for a little after the head's next
+ * attempt ({@code SgLaneAction = defer}); the head's own success or parking moves the lane on.
+ *
+ * <p>Nothing is written while nothing fails: a delivery or dispatch reads its lane (one index range)
+ * and goes ahead. Writes go through the group commit, so they are on disk before the queue
+ * transaction that relies on them commits.
+ */
+public class EntityLanes implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EntityLanes.class);
+
+    /** Exchange properties set by {@link #dispatch} / {@link #delivery}. */
+    public static final String LANE = "SgLane";
+    public static final String IN_LANE = "SgInLane";
+    public static final String ACTION = "SgLaneAction";
+    public static final String HELD_BEHIND = "SgHeldBehind";
+    /** Header of a delivery an operator asked for again (who): sent whatever its lane holds. */
+    public static final String MANUAL = "SgManualBy";
+
+    static final String WAITING = "waiting";
+    static final String PARKED = "parked";
+
+    private static final String HEAD = "SELECT event_id, state, next_attempt_at, seq FROM hub_lane WHERE lane = ? ORDER BY seq LIMIT 1";
+    private static final String MINE = "SELECT seq FROM hub_lane WHERE lane = ? AND event_id = ?";
+    private static final String UPDATE = "UPDATE hub_lane SET state = ?, next_attempt_at = ? WHERE lane = ? AND event_id = ?";
+    private static final String INSERT = "INSERT INTO hub_lane (lane, event_id, seq, state, next_attempt_at, created_at) "
+            + "SELECT CAST(? AS VARCHAR(400)), CAST(? AS VARCHAR(100)), COALESCE(MAX(seq), 0) + 1, CAST(? AS VARCHAR(16)), "
+            + "CAST(? AS BIGINT), CAST(? AS TIMESTAMP) FROM hub_lane WHERE lane = ?";
+    private static final String DELETE = "DELETE FROM hub_lane WHERE lane = ? AND event_id = ?";
+
+    private CamelContext camelContext;
+    private DataSource dataSource;
+    private volatile JdbcGroupCommit groupCommit;
+    private DestinationRegistry registry;
+    /** How long after the head's next attempt the items behind it come back, per place behind it. */
+    private long spacingMillis = 1000;
+    /** A head whose next attempt is this long past is taken as lost: the items behind it go ahead. */
+    private long staleAfterMillis = 15 * 60_000;
+
+    record Head(String eventId, String state, long nextAttemptAt, long seq) {
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    /** Dispatch consumer, before enriching: go, or wait behind an earlier event of the entity. */
+    public void dispatch(Exchange exchange) {
+        String key = exchange.getIn().getHeader(EntityKey.HEADER, String.class);
+        clear(exchange);
+        if (key != null) {
+            decide(exchange, "events|" + key, false);
+        }
+    }
+
+    /** Before a delivery to an ordered destination: go, wait behind an earlier delivery of the entity, or be parked with it. */
+    public void delivery(Exchange exchange) {
+        clear(exchange);
+        String key = exchange.getIn().getHeader(EntityKey.HEADER, String.class);
+        if (key == null || exchange.getIn().getHeader(MANUAL, String.class) != null) {
+            return; // not ordered, or redelivered on purpose by an operator
+        }
+        Destination destination = registry.destination(exchange);
+        if (!destination.isOrdered()) {
+            return;
+        }
+        decide(exchange, destination.getName() + "|" + key, true);
+    }
+
+    private void decide(Exchange exchange, String lane, boolean parkWithHead) {
+        exchange.setProperty(LANE, lane);
+        exchange.setProperty(ACTION, "go");
+        String eventId = exchange.getIn().getHeader(Headers.EVENT_ID, String.class);
+        Head head = head(lane);
+        if (head == null) {
+            return;
+        }
+        if (head.eventId().equals(eventId)) {
+            exchange.setProperty(IN_LANE, true);
+            return;
+        }
+        exchange.setProperty(HELD_BEHIND, head.eventId());
+        Long mySeq = seq(lane, eventId);
+        exchange.setProperty(IN_LANE, mySeq != null);
+        if (parkWithHead && PARKED.equals(head.state())) {
+            exchange.setProperty(ACTION, "park");
+            return;
+        }
+        if (head.nextAttemptAt() < System.currentTimeMillis() - staleAfterMillis) {
+            LOG.warn("Lane {}: its head (event {}) was due at {} and has not come back; {} goes ahead of it", lane, head.eventId(),
+                    Instant.ofEpochMilli(head.nextAttemptAt()), eventId);
+            return;
+        }
+        long behind = mySeq == null ? 1 : Math.max(1, mySeq - head.seq());
+        long at = Math.max(head.nextAttemptAt(), System.currentTimeMillis()) + spacingMillis * behind;
+        exchange.setProperty(ACTION, "defer");
+        exchange.setProperty(RateLimits.DEFER_UNTIL, at);
+    }
+
+    private static void clear(Exchange exchange) {
+        exchange.removeProperty(LANE);
+        exchange.removeProperty(IN_LANE);
+        exchange.removeProperty(ACTION);
+        exchange.removeProperty(HELD_BEHIND);
+    }
+
+    // ------------------------------------------------------------------ outcomes
+
+    /** The item goes to its queue for later (a retry, or deferred): it waits in its lane until then. */
+    public void waiting(Exchange exchange) {
+        String lane = exchange.getProperty(LANE, String.class);
+        if (lane == null) {
+            return;
+        }
+        Long at = exchange.getMessage().getHeader(RetryPolicy.SCHEDULED_DELIVERY, Long.class);
+        put(lane, exchange, WAITING, at == null ? System.currentTimeMillis() : at);
+    }
+
+    /**
+     * After the retry policy decided (header SgRetryAction): a retry waits in the lane; a parked delivery
+     * stays parked at its place (the later ones are parked with it); a parked event leaves its lane.
+     */
+    public void failed(Exchange exchange) {
+        String lane = exchange.getProperty(LANE, String.class);
+        if (lane == null) {
+            return;
+        }
+        if ("retry".equals(exchange.getMessage().getHeader(RetryPolicy.ACTION, String.class))) {
+            waiting(exchange);
+        } else if (lane.startsWith("events|")) {
+            done(exchange);
+        } else {
+            put(lane, exchange, PARKED, Long.MAX_VALUE);
+        }
+    }
+
+    /** Delivered, already delivered, dispatched, or skipped: the lane moves on. */
+    public void done(Exchange exchange) {
+        String lane = exchange.getProperty(LANE, String.class);
+        if (lane != null && Boolean.TRUE.equals(exchange.getProperty(IN_LANE, Boolean.class))) {
+            write(DELETE, lane, exchange.getIn().getHeader(Headers.EVENT_ID, String.class));
+            exchange.setProperty(IN_LANE, false);
+        }
+    }
+
+    /** A parked delivery replayed by an operator waits again at its place (DeadLetters). */
+    public void unpark(String destination, String entityKey, String eventId) {
+        if (entityKey != null) {
+            write(UPDATE, WAITING, System.currentTimeMillis(), destination + "|" + entityKey, eventId);
+        }
+    }
+
+    private void put(String lane, Exchange exchange, String state, long nextAttemptAt) {
+        String eventId = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
+        if (write(UPDATE, state, nextAttemptAt, lane, eventId) == 0) {
+            write(INSERT, lane, eventId, state, nextAttemptAt, Timestamp.from(Instant.now()), lane);
+        }
+        exchange.setProperty(IN_LANE, true);
+    }
+
+    // ------------------------------------------------------------------ storage
+
+    Head head(String lane) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HEAD)) {
+            s.setString(1, lane);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new Head(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)) : null;
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not read lane " + lane, e);
+        }
+    }
+
+    private Long seq(String lane, String eventId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MINE)) {
+            s.setString(1, lane);
+            s.setString(2, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not read lane " + lane, e);
+        }
+    }
+
+    private int write(String sql, Object... params) {
+        try {
+            return groupCommit().execute(sql, params);
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not write lane " + params[params.length - 1], e);
+        }
+    }
+
+    private JdbcGroupCommit groupCommit() {
+        JdbcGroupCommit gc = groupCommit;
+        if (gc == null) {
+            gc = camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
+            groupCommit = gc;
+        }
+        return gc;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void setRegistry(DestinationRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void setSpacingMillis(long spacingMillis) {
+        this.spacingMillis = spacingMillis;
+    }
+
+    public void setStaleAfterMillis(long staleAfterMillis) {
+        this.staleAfterMillis = staleAfterMillis;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

@@ -1,0 +1,120 @@
+package io.storehub.hub.history;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backlog of the hub's queues, asked of the broker itself with Artemis management messages (a
+ * request to {@code activemq.management}, the answer on a temporary queue), so it works the same with
+ * the embedded broker and an external one: {@code messageCount} (waiting, including scheduled retries)
+ * and {@code scheduledCount} (retries waiting for their time); a queue the broker does not have yet (an
+ * external broker creates queues on first use) is empty. A broker that refuses management to the hub's
+ * user (no {@code manage} permission) is answered by browsing the queue instead, counting at most
+ * {@value #BROWSE_CAP} messages (scheduled messages cannot be browsed).
+ */
+public class BrokerQueues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerQueues.class);
+    private static final int BROWSE_CAP = 10_000;
+    private static final long ANSWER_WAIT_MS = 2_000;
+
+    private final ConnectionFactory connectionFactory;
+    private final String managementAddress;
+
+    public BrokerQueues(ConnectionFactory connectionFactory, String managementAddress) {
+        this.connectionFactory = connectionFactory;
+        this.managementAddress = managementAddress;
+    }
+
+    /** One entry per queue: {@code name}, {@code messages}, {@code scheduled}, {@code source} (management or browse). */
+    public List<Map<String, Object>> backlog(List<String> queues) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            Queue management = context.createQueue(managementAddress);
+            Queue replies = context.createTemporaryQueue();
+            try (JMSConsumer answers = context.createConsumer(replies)) {
+                for (String queue : queues) {
+                    Map<String, Object> q = new LinkedHashMap<>();
+                    q.put("name", queue);
+                    Long messages = attribute(context, management, replies, answers, queue, "messageCount");
+                    if (messages != null) {
+                        q.put("messages", messages);
+                        q.put("scheduled", attribute(context, management, replies, answers, queue, "scheduledCount"));
+                        q.put("source", "management");
+                    } else {
+                        q.put("messages", browse(context, queue));
+                        q.put("scheduled", null);
+                        q.put("source", "browse");
+                    }
+                    out.add(q);
+                }
+            }
+        } catch (Exception e) {
+            LOG.debug("Queue backlog not available: {}", e.toString());
+            for (String queue : queues) {
+                Map<String, Object> q = new LinkedHashMap<>();
+                q.put("name", queue);
+                q.put("messages", null);
+                q.put("scheduled", null);
+                q.put("source", "unavailable");
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    private static Long attribute(JMSContext context, Queue management, Queue replies, JMSConsumer answers, String queue, String attribute) {
+        try {
+            Message request = context.createMessage();
+            JMSManagementHelper.putAttribute(request, ResourceNames.QUEUE + queue, attribute);
+            request.setJMSReplyTo(replies);
+            context.createProducer().send(management, request);
+            Message answer = answers.receive(ANSWER_WAIT_MS);
+            if (answer == null) {
+                return null;
+            }
+            Object result = JMSManagementHelper.getResult(answer);
+            if (!JMSManagementHelper.hasOperationSucceeded(answer)) {
+                // refused (no manage permission): browse instead; otherwise the queue does not exist yet, so it is empty
+                String error = String.valueOf(result);
+                return error.contains("permission") || error.contains("AMQ229213") ? null : 0L;
+            }
+            return result instanceof Number n ? n.longValue() : result == null ? null : Long.parseLong(result.toString());
+        } catch (Exception e) {
+            LOG.debug("Management request {} of {} refused: {}", attribute, queue, e.toString());
+            return null;
+        }
+    }
+
+    private static Long browse(JMSContext context, String queue) {
+        try {
+            QueueBrowser browser = context.createBrowser(context.createQueue(queue));
+            try {
+                long n = 0;
+                java.util.Enumeration<?> messages = browser.getEnumeration();
+                while (n < BROWSE_CAP && messages.hasMoreElements()) {
+                    messages.nextElement();
+                    n++;
+                }
+                return n;
+            } finally {
+                browser.close();
+            }
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,579 @@
+package io.storehub.hub.history;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.RetryPolicy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event history's entry point: the routes call its small methods as single steps (received,
+ * dispatched, attempt, failed; DeadLetters and the redeliver endpoint call replayed and manual), each
+ * of which only builds a small record and queues it. One background thread writes the queue in
+ * batches, one transaction per batch ({@link HistoryWriter}), at least every {@code flushInterval},
+ * after giving way, like the queue consumers, while webhooks wait to be answered (backgroundGate).
+ *
+ * <p>Nothing here may slow the webhook's acknowledgement: {@link #received} never blocks (a full queue
+ * drops the record and counts {@code storeganise.history.dropped}); the consumer-side methods wait at
+ * most {@code maxBlock} for room (back-pressure on background work), then drop. A crash loses at most
+ * the records of the last flush interval, never an event: the history is a record, not the source of truth.
+ *
+ * <p>Plain class with setters (routes/history-beans.camel.yaml): same on Spring Boot, camel-main, Camel K.
+ */
+public class EventHistory implements CamelContextAware {
+
+    /** Exchange property: who acts through the admin API or the console (set by their authorization). */
+    public static final String ACTOR = "SgActor";
+    /** Header of a delivery an operator asked for (redeliver): who; such a delivery is sent even if delivered before. */
+    public static final String MANUAL = "SgManual";
+    /** Header: a unique id of that manual request (part of its delivery key and duplicate id). */
+    public static final String MANUAL_ID = "SgManualId";
+    /** Exchange property set by DestinationRegistry.subscribers: destinations a subscription filter left out. */
+    public static final String SKIPPED_BY_FILTER = "SgSkippedByFilter";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventHistory.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> RESOURCE_KEYS = List.of("job", "valetOrder", "unitRental", "previousUnitRental", "unit",
+            "customer", "site", "invoice", "addon", "settings");
+
+    private CamelContext camelContext;
+    private DataSource dataSource;
+    private boolean enabled = true;
+    private boolean storeBodies = true;
+    private int maxBodyBytes = 65536;
+    private Duration retention = Duration.ofDays(30);
+    private String retentionText = "P30D";
+    private long maxEvents = 50_000;
+    private int queueCapacity = 20_000;
+    private final int batchSize = 2_000;
+    private Duration flushInterval = Duration.ofMillis(500);
+    private Duration maxBlock = Duration.ofMillis(200);
+    private Clock clock = Clock.systemUTC();
+
+    private BlockingQueue<HistoryRecord> queue = new LinkedBlockingQueue<>(queueCapacity);
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+    private HistoryWriter writer;
+    private TextScrub scrub;
+    private volatile Counter droppedCounter;
+    private volatile boolean metersLooked;
+    /** The bean the writer waits on while webhooks are pressed (none found: no wait). */
+    private static final String GATE_BEAN = "backgroundGate";
+    private Processor gate;
+    private Exchange gateExchange;
+    private boolean gateLooked;
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Starts the writer thread (the bean's initMethod). */
+    public void start() {
+        queue = new LinkedBlockingQueue<>(queueCapacity);
+        if (!enabled) {
+            LOG.info("Event history is off (storeganise.history.enabled=false)");
+            return;
+        }
+        writer = new HistoryWriter(dataSource, maxBodyBytes);
+        running = true;
+        thread = new Thread(this::run, "event-history-writer");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("Event history on: bodies {}, retention {}, at most {} events", storeBodies ? "kept up to " + maxBodyBytes + " bytes" : "not kept",
+                retention, maxEvents);
+    }
+
+    /** Writes what is queued and stops the writer (the bean's destroyMethod). */
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        List<HistoryRecord> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                HistoryRecord first = queue.poll(250, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                // gather for at most one flush interval: one commit (one fsync) for many records
+                long deadline = System.nanoTime() + flushInterval.toNanos();
+                while (batch.size() < batchSize) {
+                    queue.drainTo(batch, batchSize - batch.size());
+                    long wait = deadline - System.nanoTime();
+                    if (batch.size() >= batchSize || wait <= 0 || !running) {
+                        break;
+                    }
+                    HistoryRecord next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                giveWay();
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Event history writer: {}", e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Waits, like the queue consumers do, while the webhook endpoint is pressed (the backgroundGate bean,
+     * bounded at half a second): the records wait in memory and are then written in fewer, larger batches.
+     */
+    private void giveWay() throws InterruptedException {
+        if (gate == null && camelContext != null && !gateLooked) {
+            gateLooked = true;
+            gate = camelContext.getRegistry().lookupByNameAndType(GATE_BEAN, Processor.class);
+            gateExchange = gate == null ? null : new DefaultExchange(camelContext);
+        }
+        if (gate != null) {
+            try {
+                gate.process(gateExchange);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.debug("Event history: the gate failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void write(List<HistoryRecord> batch) {
+        try {
+            writer.write(batch);
+            written.addAndGet(batch.size());
+        } catch (Exception first) {
+            // another replica may have inserted the same event or delivery row in between: read again, once
+            LOG.debug("Event history batch failed, retrying once: {}", first.toString());
+            try {
+                writer.write(batch);
+                written.addAndGet(batch.size());
+            } catch (Exception again) {
+                LOG.warn("Event history: {} records not written: {}", batch.size(), again.toString());
+                drop(batch.size());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the route steps
+
+    /**
+     * Ingest: the webhook was stored ({@code SgOutcome} accepted) or was a duplicate. Never blocks: this
+     * runs before the 200 is sent.
+     */
+    public void received(Exchange exchange) {
+        if (!enabled) {
+            return;
+        }
+        Message in = exchange.getIn();
+        String id = in.getHeader(Headers.EVENT_ID, String.class);
+        if (id == null) {
+            return;
+        }
+        boolean duplicate = "duplicate".equals(exchange.getProperty("SgOutcome", String.class));
+        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        Object body = in.getBody();
+        HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class),
+                receivedAt != null ? receivedAt : clock.millis(), duplicate, clock.millis(),
+                duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
+        if (!metersLooked) {
+            droppedCounter();
+        }
+        if (!queue.offer(r)) {
+            drop(1);
+        }
+    }
+
+    /**
+     * Fan-out (direct:deliver, after the subscriptions were evaluated): the enrichment result, the entity
+     * ids, the destinations queued and those skipped by a filter, the enriched body as it will be delivered.
+     */
+    public void dispatched(Exchange exchange) {
+        if (!enabled) {
+            return;
+        }
+        Message in = exchange.getIn();
+        String id = in.getHeader(Headers.EVENT_ID, String.class);
+        Map<?, ?> body = in.getBody(Map.class);
+        if (id == null || body == null) {
+            return;
+        }
+        List<String> queued = strings(exchange.getProperty("SgSubscribers", List.class));
+        List<String> skipped = strings(exchange.getProperty(SKIPPED_BY_FILTER, List.class));
+        List<String> fetched = new ArrayList<>();
+        for (String key : RESOURCE_KEYS) {
+            if (body.get(key) instanceof Map<?, ?>) {
+                fetched.add(key);
+            }
+        }
+        List<String> missing = strings(body.get("missing") instanceof List<?> m ? m : null);
+        Map<?, ?> summary = body.get("summary") instanceof Map<?, ?> s ? s : Map.of();
+        String json = null;
+        boolean truncated = false;
+        int bytes = 0;
+        if (storeBodies) {
+            try {
+                byte[] serialized = MAPPER.writeValueAsBytes(body);
+                bytes = serialized.length;
+                truncated = bytes > maxBodyBytes;
+                json = truncated ? Texts.utf8Prefix(serialized, maxBodyBytes) : new String(serialized, StandardCharsets.UTF_8);
+            } catch (Exception e) {
+                LOG.debug("Enriched body of {} not serializable for the history: {}", id, e.toString());
+            }
+        }
+        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        offerOrWait(new HistoryRecord.Dispatched(id, in.getHeader(Headers.EVENT_TYPE, String.class),
+                in.getHeader(Headers.FAMILY, String.class), receivedAt != null ? receivedAt : clock.millis(), clock.millis(),
+                queued, skipped, fetched, missing, EntityIds.email(body), text(summary.get("customerName"), 200),
+                text(summary.get("headline"), 500), EntityIds.fromEnriched(body), json, truncated, bytes,
+                in.getHeader(MANUAL, String.class)));
+    }
+
+    /**
+     * One pass of a delivery that did not fail (deliver-in-order, send-delivery, requeue-later): {@code delivered},
+     * {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's route had nothing to
+     * send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the same entity).
+     */
+    public void attempt(Exchange exchange, String outcome) {
+        if (!enabled) {
+            return;
+        }
+        // what DestinationRegistry.describe kept as exchange properties: a sender has replaced the headers by now
+        String id = value(exchange, Headers.EVENT_ID);
+        String destination = value(exchange, "SgDestination");
+        if (id == null || destination == null) {
+            return;
+        }
+        long now = clock.millis();
+        long started = started(exchange);
+        Integer failures = exchange.getProperty(Headers.ATTEMPT, Integer.class);
+        Integer attempt = "delivered".equals(outcome) ? (failures == null ? 0 : failures) + 1 : null;
+        Long next = "deferred".equals(outcome) ? exchange.getProperty("SgDeferUntil", Long.class) : null;
+        Object received = exchange.getProperty(Headers.RECEIVED_AT);
+        long receivedAt = received instanceof Number n ? n.longValue() : now;
+        String actor = value(exchange, MANUAL);
+        String detail = "deferred".equals(outcome) ? deferReason(exchange.getProperty("SgDeferReason", String.class))
+                : "skipped".equals(outcome) ? "the destination's route had nothing to send" : actor != null ? "manual" : null;
+        offerOrWait(new HistoryRecord.Attempt(id, value(exchange, Headers.EVENT_TYPE), receivedAt, destination, started,
+                Math.max(0, now - started), attempt, outcome, "delivered".equals(outcome) ? status(exchange) : null, null, null, next,
+                actor, detail));
+    }
+
+    /**
+     * The retry-from-queue error handler, after RetryPolicy decided: a delivery attempt failed (retry or
+     * parked), or the processing of the event itself failed.
+     */
+    public void failed(Exchange exchange) {
+        if (!enabled) {
+            return;
+        }
+        Message in = exchange.getMessage();
+        String id = in.getHeader(Headers.EVENT_ID, String.class);
+        if (id == null) {
+            return;
+        }
+        long now = clock.millis();
+        String outcome = "retry".equals(in.getHeader(RetryPolicy.ACTION, String.class)) ? "retry" : "parked";
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String errorClass = cause == null ? null : cause.getClass().getSimpleName();
+        String error = scrub().clean(in.getHeader(Headers.FAILURE_REASON, String.class));
+        Long next = "retry".equals(outcome) ? in.getHeader(RetryPolicy.SCHEDULED_DELIVERY, Long.class) : null;
+        Integer attempt = in.getHeader(Headers.ATTEMPT, Integer.class);
+        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        String type = in.getHeader(Headers.EVENT_TYPE, String.class);
+        String destination = in.getHeader("SgDestination", String.class);
+        if (destination != null) {
+            long started = started(exchange);
+            String actor = in.getHeader(MANUAL, String.class);
+            offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
+                    Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
+                    actor != null ? "manual" : null));
+        } else {
+            offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
+                    errorClass, error, next));
+        }
+    }
+
+    /** DeadLetters moved a parked delivery back to the delivery queue. */
+    public void replayed(String eventId, String type, Long receivedAt, String destination, String actor) {
+        if (enabled && eventId != null && destination != null) {
+            long now = clock.millis();
+            offerOrWait(new HistoryRecord.Replayed(eventId, type, receivedAt != null ? receivedAt : now, destination, now, actor));
+        }
+    }
+
+    /** An operator asked for a delivery again; {@code mode} says how it was queued. */
+    public void manual(String eventId, String destination, String actor, String mode) {
+        if (enabled) {
+            offerOrWait(new HistoryRecord.Manual(eventId, destination, clock.millis(), actor, mode));
+        }
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    /** The purge timer: forgets events older than the retention and the oldest beyond max-events. */
+    public int purge() throws Exception {
+        return purge(clock.instant().minus(retention), maxEvents);
+    }
+
+    /** Forgets events received before {@code olderThan} and all but the newest {@code keep}; answers how many. */
+    public int purge(Instant olderThan, long keep) throws Exception {
+        if (!enabled) {
+            return 0;
+        }
+        int purged = new HistoryPurge(dataSource).purge(olderThan, keep);
+        if (purged > 0) {
+            LOG.info("Event history: purged {} events (older than {} or beyond the newest {})", purged, olderThan, keep);
+        }
+        return purged;
+    }
+
+    /** Records queued but not yet written. */
+    public int pending() {
+        return queue.size();
+    }
+
+    /** Records dropped since start (queue full or not writable). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records written since start. */
+    public long written() {
+        return written.get();
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public boolean isStoreBodies() {
+        return storeBodies;
+    }
+
+    public int getMaxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** The retention as configured (P30D reads better than Duration's PT720H). */
+    public String getRetentionText() {
+        return retentionText;
+    }
+
+    public long getMaxEvents() {
+        return maxEvents;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void offerOrWait(HistoryRecord r) {
+        if (!metersLooked) {
+            droppedCounter();
+        }
+        try {
+            if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
+                drop(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drop(1);
+        }
+    }
+
+    private void drop(int n) {
+        dropped.addAndGet(n);
+        Counter c = droppedCounter();
+        if (c != null) {
+            c.increment(n);
+        }
+    }
+
+    /** The dropped counter and the pending gauge, registered with the first record (the registry exists by then). */
+    private synchronized Counter droppedCounter() {
+        if (!metersLooked && camelContext != null) {
+            metersLooked = true;
+            MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+            if (registry != null) {
+                droppedCounter = Counter.builder("storeganise.history.dropped")
+                        .description("History records not written (queue full or database unavailable); events are unaffected")
+                        .register(registry);
+                Gauge.builder("storeganise.history.pending", queue, Collection::size)
+                        .description("History records waiting for the writer").register(registry);
+            }
+        }
+        return droppedCounter;
+    }
+
+    private TextScrub scrub() {
+        TextScrub s = scrub;
+        if (s == null) {
+            s = TextScrub.from(camelContext);
+            scrub = s;
+        }
+        return s;
+    }
+
+    private static String deferReason(String reason) {
+        if (reason == null) {
+            return "deferred";
+        }
+        return switch (reason) {
+            case "rate-limit" -> "waits for its rate-limit slot";
+            case "ordered" -> "waits behind an earlier delivery of the same entity (ordered destination)";
+            case "backing-off" -> "the destination is backing off after failures";
+            default -> "deferred: " + reason;
+        };
+    }
+
+    /** When the attempt started: as DestinationRegistry.describe noted it, else when the exchange was created. */
+    private static long started(Exchange exchange) {
+        Long at = exchange.getProperty("SgAttemptStartedAt", Long.class);
+        return at != null ? at : exchange.getClock().getCreated();
+    }
+
+    /** An exchange property, else the header of that name. */
+    private static String value(Exchange exchange, String name) {
+        String v = exchange.getProperty(name, String.class);
+        return v != null ? v : exchange.getIn().getHeader(name, String.class);
+    }
+
+    private static Integer status(Exchange exchange) {
+        Object status = exchange.getProperty(RetryPolicy.LAST_STATUS);
+        if (status == null) {
+            status = exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS);
+        }
+        return status instanceof Number n ? n.intValue() : null;
+    }
+
+    private static List<String> strings(Collection<?> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            values.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+
+    private static String text(Object value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String s = value.toString();
+        return s.length() > max ? s.substring(0, max) : s;
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    /** {@code storeganise.history.enabled}: false records nothing (the API and console then show no events). */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** {@code storeganise.history.store-bodies}: keep the enriched event as delivered. */
+    public void setStoreBodies(boolean storeBodies) {
+        this.storeBodies = storeBodies;
+    }
+
+    /** {@code storeganise.history.max-body-bytes}: a longer body is kept truncated (at most 1,000,000). */
+    public void setMaxBodyBytes(int maxBodyBytes) {
+        if (maxBodyBytes < 1024 || maxBodyBytes > 1_000_000) {
+            throw new IllegalArgumentException("storeganise.history.max-body-bytes must be between 1024 and 1000000, not " + maxBodyBytes);
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** {@code storeganise.history.retention}, ISO-8601 (default P30D). */
+    public void setRetention(String retention) {
+        this.retention = Duration.parse(retention);
+        this.retentionText = retention.trim();
+    }
+
+    /** {@code storeganise.history.max-events}: the newest this many are kept (the size bound). */
+    public void setMaxEvents(long maxEvents) {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("storeganise.history.max-events must be positive");
+        }
+        this.maxEvents = maxEvents;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+    }
+
+    /** ISO-8601, at most PT1S: the longest a record waits before it is written. */
+    public void setFlushInterval(String flushInterval) {
+        Duration d = Duration.parse(flushInterval);
+        if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("storeganise.history.flush-interval must be positive and at most PT1S, not " + flushInterval);
+        }
+        this.flushInterval = d;
+    }
+
+    /** ISO-8601: how long a consumer thread waits for room in a full queue before dropping its record. */
+    public void setMaxBlock(String maxBlock) {
+        this.maxBlock = Duration.parse(maxBlock);
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

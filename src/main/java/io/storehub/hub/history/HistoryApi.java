@@ -1,0 +1,338 @@
+package io.storehub.hub.history;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.deliver.DeadLetters;
+import io.storehub.hub.deliver.Destination;
+import io.storehub.hub.deliver.DestinationRegistry;
+import io.storehub.hub.enrich.StoreganiseApiHealth;
+import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.HttpRejection;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheck;
+
+/**
+ * The operator's view of the hub, for the admin JSON API (routes/admin.camel.yaml, behind
+ * {@code adminApi.authorize}) and the console (which renders the same maps): event search and
+ * timeline, manual redelivery, per-destination health and the overview (events per minute, queue
+ * backlog, parked deliveries, Storeganise API health, recipes). Nothing it answers holds a secret:
+ * destinations are shown by name, type and rate limit only, error texts were scrubbed when stored.
+ */
+public class HistoryApi implements CamelContextAware {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+    private static final List<String> QUERY = List.of("type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor", "limit");
+
+    private CamelContext camelContext;
+    private EventHistory history;
+    private HistoryQueries queries;
+    private ConnectionFactory connectionFactory;
+    private BrokerQueues brokerQueues;
+    private ProducerTemplate producer;
+    private String eventsQueue = "storeganise.events";
+    private String eventsDeadLetterQueue = "storeganise.events.DLQ";
+    private String deliveriesQueue = "storeganise.deliveries";
+    private String deliveriesDeadLetterQueue = "storeganise.deliveries.DLQ";
+    private String managementAddress = "activemq.management";
+    private Clock clock = Clock.systemUTC();
+
+    // ------------------------------------------------------------------ admin endpoints
+
+    /** GET /admin/events */
+    public void search(Exchange exchange) throws Exception {
+        json(exchange, 200, search(parameters(exchange)));
+    }
+
+    /** GET /admin/events/{id} */
+    public void detail(Exchange exchange) throws Exception {
+        json(exchange, 200, detail(exchange.getIn().getHeader("id", String.class)));
+    }
+
+    /** POST /admin/events/{id}/redeliver?destination=NAME */
+    public void redeliver(Exchange exchange) throws Exception {
+        Map<String, String> in = parameters(exchange);
+        json(exchange, 202, redeliver(exchange.getIn().getHeader("id", String.class), in.get("destination"),
+                exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
+    }
+
+    /** GET /admin/destinations */
+    public void destinations(Exchange exchange) throws Exception {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("destinations", destinations());
+        json(exchange, 200, answer);
+    }
+
+    /** GET /admin/overview */
+    public void overview(Exchange exchange) throws Exception {
+        json(exchange, 200, overview());
+    }
+
+    // ------------------------------------------------------------------ the models
+
+    public Map<String, Object> search(Map<String, String> parameters) throws Exception {
+        HistoryQueries.Filter filter = HistoryQueries.Filter.parse(parameters);
+        Map<String, Object> answer = queries().search(filter);
+        answer.put("filter", filter.asParameters());
+        return answer;
+    }
+
+    public Map<String, Object> detail(String id) throws Exception {
+        if (id == null || !EVENT_ID.matcher(id).matches()) {
+            throw new HttpRejection(400, "invalid_event_id", "The event id must be a Storeganise event id.");
+        }
+        Map<String, Object> event = queries().detail(id);
+        if (event == null) {
+            throw new HttpRejection(404, "event_not_found", "No event " + id + " in the history (unknown, purged, or history off).");
+        }
+        return event;
+    }
+
+    /**
+     * Delivers an event to one destination again, on purpose (even if it was delivered): a new message on
+     * the delivery queue built from the stored enriched body, marked manual (its own delivery key, so the
+     * "already delivered" check lets it through once). When the body was not kept (off or truncated) the
+     * original webhook is dispatched again for that destination only (enriched afresh).
+     */
+    public Map<String, Object> redeliver(String id, String destination, String actor) throws Exception {
+        if (destination == null || destination.isBlank()) {
+            throw new HttpRejection(400, "destination_required", "Name the destination to deliver to again: destination=<name>.");
+        }
+        Map<String, Object> event = detail(id);
+        DestinationRegistry registry = registry();
+        Destination target = registry.get(destination.trim());
+        if (target == null) {
+            List<String> names = new ArrayList<>();
+            registry.all().forEach(d -> names.add(d.getName()));
+            throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
+                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+        }
+        HistoryQueries.Bodies bodies = queries().bodies(id);
+        String manualId = UUID.randomUUID().toString();
+        String mode;
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(Headers.EVENT_ID, id);
+        headers.put(Headers.EVENT_TYPE, event.get("type"));
+        if (event.get("family") != null) {
+            headers.put(Headers.FAMILY, event.get("family"));
+        }
+        headers.put(Headers.RECEIVED_AT, Instant.parse((String) event.get("receivedAt")).toEpochMilli());
+        headers.put(EventHistory.MANUAL, actor);
+        headers.put(EventHistory.MANUAL_ID, manualId);
+        // recorded before it is queued, so that the request precedes the attempt it leads to in the timeline
+        if (bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated()) {
+            headers.put(DestinationRegistry.DESTINATION, target.getName());
+            mode = "stored enriched body queued for delivery";
+            history.manual(id, target.getName(), actor, mode);
+            producer().sendBodyAndHeaders("jms:queue:" + deliveriesQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
+                    bodies.enriched(), headers);
+        } else if (bodies != null && bodies.webhook() != null && !bodies.webhookTruncated()) {
+            headers.put(DestinationRegistry.ONLY_DESTINATION, target.getName());
+            mode = "webhook dispatched again for this destination (the enriched body was not kept)";
+            history.manual(id, target.getName(), actor, mode);
+            producer().sendBodyAndHeaders("jms:queue:" + eventsQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
+                    bodies.webhook().getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+        } else {
+            throw new HttpRejection(409, "body_not_kept", "The history kept neither the enriched body nor the webhook of " + id
+                    + " (storeganise.history.store-bodies or max-body-bytes); it cannot be delivered again from here.");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "queued");
+        answer.put("eventId", id);
+        answer.put("destination", target.getName());
+        answer.put("mode", mode);
+        answer.put("requestedBy", actor);
+        return answer;
+    }
+
+    /** Per destination: counts over the last hour and day, latency, last error, rate limit, backoff, parked now. */
+    public List<Map<String, Object>> destinations() throws Exception {
+        Map<String, Integer> parked = deadLetters().parkedCounts();
+        Instant now = clock.instant();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Destination d : registry().all()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", d.getName());
+            row.put("type", d.getType().id());
+            row.put("rateLimit", rate(d.getRateLimit()));
+            row.put("parkedNow", parked.getOrDefault(d.getName(), 0));
+            row.putAll(queries().destinationStats(d.getName(), now));
+            out.add(row);
+        }
+        return out;
+    }
+
+    public Map<String, Object> overview() throws Exception {
+        Instant now = clock.instant();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        List<Map<String, Object>> perMinute = queries().perMinute(now, 60);
+        long lastHour = perMinute.stream().mapToLong(p -> (Long) p.get("count")).sum();
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put("lastHour", lastHour);
+        events.put("stored", queries().count());
+        events.put("perMinute", perMinute);
+        answer.put("events", events);
+        answer.put("queues", brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue, deliveriesDeadLetterQueue)));
+        answer.put("parked", deadLetters().parkedCounts());
+        answer.put("storeganiseApi", storeganiseApi());
+        answer.put("recipes", registry().enabledRecipes());
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("enabled", history.isEnabled());
+        h.put("storeBodies", history.isStoreBodies());
+        h.put("maxBodyBytes", history.getMaxBodyBytes());
+        h.put("retention", history.getRetentionText());
+        h.put("maxEvents", history.getMaxEvents());
+        h.put("pending", history.pending());
+        h.put("dropped", history.dropped());
+        h.put("written", history.written());
+        answer.put("history", h);
+        return answer;
+    }
+
+    private Map<String, Object> storeganiseApi() {
+        Map<String, Object> api = new LinkedHashMap<>();
+        StoreganiseApiHealth health = camelContext.getRegistry().findSingleByType(StoreganiseApiHealth.class);
+        if (health == null) {
+            api.put("state", "UNKNOWN");
+            return api;
+        }
+        if (health.getCamelContext() == null) {
+            health.setCamelContext(camelContext);
+        }
+        HealthCheck.Result result = health.call();
+        api.put("state", result.getState().name());
+        api.put("message", result.getMessage().orElse(null));
+        Map<String, Object> details = result.getDetails();
+        api.put("configured", details.get("configured"));
+        api.put("circuitBreaker", details.get("circuitBreaker"));
+        api.put("lastAnswerAt", details.get("lastAnswerAt"));
+        api.put("failedAt", details.get("failedAt"));
+        return api;
+    }
+
+    static String rate(Destination.RateLimit limit) {
+        if (limit == null) {
+            return null;
+        }
+        Duration p = limit.period();
+        String unit = p.equals(Duration.ofSeconds(1)) ? "s" : p.equals(Duration.ofMinutes(1)) ? "min" : p.equals(Duration.ofHours(1)) ? "h" : null;
+        return unit != null ? limit.permits() + "/" + unit : limit.toString();
+    }
+
+    /** The query parameters (platform-http headers), trimmed; empty ones dropped. */
+    public static Map<String, String> parameters(Exchange exchange) {
+        Map<String, String> in = new LinkedHashMap<>();
+        for (String key : QUERY) {
+            Object value = exchange.getIn().getHeader(key);
+            if (value instanceof List<?> list) {
+                value = list.isEmpty() ? null : list.get(0);
+            }
+            if (value != null && !value.toString().isBlank()) {
+                in.put(key, value.toString().trim());
+            }
+        }
+        return in;
+    }
+
+    static void json(Exchange exchange, int status, Object answer) throws Exception {
+        org.apache.camel.Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader("Cache-Control", "no-store");
+        out.setBody(MAPPER.writeValueAsBytes(answer));
+    }
+
+    // ------------------------------------------------------------------ collaborators (looked up: declared in other files)
+
+    private HistoryQueries queries() {
+        if (queries == null) {
+            queries = new HistoryQueries(history.getDataSource());
+        }
+        return queries;
+    }
+
+    private DestinationRegistry registry() {
+        return camelContext.getRegistry().findSingleByType(DestinationRegistry.class);
+    }
+
+    public DeadLetters deadLetters() {
+        return camelContext.getRegistry().findSingleByType(DeadLetters.class);
+    }
+
+    public DestinationRegistry destinationRegistry() {
+        return registry();
+    }
+
+    private BrokerQueues brokerQueues() {
+        if (brokerQueues == null) {
+            brokerQueues = new BrokerQueues(connectionFactory, managementAddress);
+        }
+        return brokerQueues;
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            producer = camelContext.createProducerTemplate();
+        }
+        return producer;
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    public void setHistory(EventHistory history) {
+        this.history = history;
+    }
+
+    public void setConnectionFactory(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    public void setEventsQueue(String eventsQueue) {
+        this.eventsQueue = eventsQueue;
+    }
+
+    public void setEventsDeadLetterQueue(String eventsDeadLetterQueue) {
+        this.eventsDeadLetterQueue = eventsDeadLetterQueue;
+    }
+
+    public void setDeliveriesQueue(String deliveriesQueue) {
+        this.deliveriesQueue = deliveriesQueue;
+    }
+
+    public void setDeliveriesDeadLetterQueue(String deliveriesDeadLetterQueue) {
+        this.deliveriesDeadLetterQueue = deliveriesDeadLetterQueue;
+    }
+
+    /** The broker's management address ({@code activemq.management} unless the broker was configured otherwise). */
+    public void setManagementAddress(String managementAddress) {
+        this.managementAddress = managementAddress;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

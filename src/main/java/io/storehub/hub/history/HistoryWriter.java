@@ -1,0 +1,595 @@
+package io.storehub.hub.history;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Writes one batch of history records in one transaction with JDBC batch statements.
+ *
+ * <p>The records of a batch are first folded per event and per (event, destination), in the order they
+ * were queued, so each row gets one insert or one update whatever order the facts reached the queue in
+ * (the dispatch consumer may report an event before the ingest thread does; with several replicas the
+ * delivery of an event may be reported before its fan-out). Rows that exist are updated, the others
+ * inserted; the existence check is one {@code IN} query per table and batch. If another replica inserts
+ * the same row in between, the batch fails and {@link EventHistory} runs it once more.
+ *
+ * <p>Hand-written JDBC: no library maps "fold these facts, then upsert with batches" portably (MERGE
+ * differs between H2 and PostgreSQL, and camel-sql runs one statement per exchange).
+ */
+final class HistoryWriter {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int IN_CHUNK = 500;
+
+    private final DataSource dataSource;
+    private final int maxBodyBytes;
+
+    HistoryWriter(DataSource dataSource, int maxBodyBytes) {
+        this.dataSource = dataSource;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    // ------------------------------------------------------------------ folding
+
+    /** What a batch changes on one event row. */
+    static final class EventDelta {
+        final String id;
+        String type;
+        Long receivedAt;
+        boolean creatable;
+        String family;
+        Long createdAt;
+        String ack;
+        String status;
+        Long statusAt;
+        int duplicates;
+        Long lastDuplicateAt;
+        int dispatches;
+        String fetched;
+        String missing;
+        String email;
+        String name;
+        String headline;
+
+        EventDelta(String id) {
+            this.id = id;
+        }
+
+        void identify(String type, Long receivedAt) {
+            if (this.type == null && type != null) {
+                this.type = type;
+            }
+            if (this.receivedAt == null && receivedAt != null) {
+                this.receivedAt = receivedAt;
+            }
+            creatable = true;
+        }
+    }
+
+    /** What a batch changes on one (event, destination) row. */
+    static final class DeliveryDelta {
+        final String eventId;
+        final String destination;
+        /** Set whatever the row holds. */
+        String status;
+        /** Only for a new row (a fan-out must not turn a delivered row back into queued). */
+        String statusIfNew;
+        int attempts;
+        Integer httpStatus;
+        String error;
+        boolean setNextRetry;
+        Long nextRetryAt;
+        Long deliveredAt;
+        long updatedAt;
+
+        DeliveryDelta(String eventId, String destination) {
+            this.eventId = eventId;
+            this.destination = destination;
+        }
+    }
+
+    static final class BodyDelta {
+        String webhook;
+        Boolean webhookTruncated;
+        String enriched;
+        Boolean enrichedTruncated;
+        Integer enrichedBytes;
+    }
+
+    record Step(String eventId, long at, String kind, String destination, Integer attempt, String outcome, Integer httpStatus,
+                String errorClass, String error, Long durationMs, Long nextRetryAt, String actor, String detail) {
+    }
+
+    static final class Fold {
+        final Map<String, EventDelta> events = new LinkedHashMap<>();
+        final Map<String, DeliveryDelta> deliveries = new LinkedHashMap<>();
+        final Map<String, BodyDelta> bodies = new LinkedHashMap<>();
+        final Map<String, Map<String, String>> entities = new LinkedHashMap<>();
+        final List<Step> steps = new ArrayList<>();
+        /** Event rows that existed before this batch. */
+        Set<String> existingEvents = Set.of();
+
+        /** Whether the event's row exists or this batch creates it. */
+        boolean known(String eventId) {
+            EventDelta e = events.get(eventId);
+            return existingEvents.contains(eventId) || (e != null && e.creatable);
+        }
+
+        EventDelta event(String id) {
+            return events.computeIfAbsent(id, EventDelta::new);
+        }
+
+        DeliveryDelta delivery(String eventId, String destination) {
+            return deliveries.computeIfAbsent(eventId + '\u0000' + destination, k -> new DeliveryDelta(eventId, destination));
+        }
+
+        BodyDelta body(String eventId) {
+            return bodies.computeIfAbsent(eventId, k -> new BodyDelta());
+        }
+
+        void entities(String eventId, Map<String, String> ids) {
+            if (!ids.isEmpty()) {
+                entities.computeIfAbsent(eventId, k -> new LinkedHashMap<>()).putAll(ids);
+            }
+        }
+    }
+
+    Fold fold(List<HistoryRecord> batch) {
+        Fold f = new Fold();
+        for (HistoryRecord record : batch) {
+            if (record instanceof HistoryRecord.Received r) {
+                received(f, r);
+            } else if (record instanceof HistoryRecord.Dispatched d) {
+                dispatched(f, d);
+            } else if (record instanceof HistoryRecord.Attempt a) {
+                attempt(f, a);
+            } else if (record instanceof HistoryRecord.DispatchFailure x) {
+                EventDelta e = f.event(x.eventId());
+                e.identify(x.type(), x.receivedAt());
+                e.status = "retry".equals(x.outcome()) ? "retrying" : "parked";
+                e.statusAt = x.at();
+                f.steps.add(new Step(x.eventId(), x.at(), "dispatch", null, x.attempt(), x.outcome(), null, x.errorClass(),
+                        x.error(), null, x.nextRetryAt(), null, null));
+            } else if (record instanceof HistoryRecord.Replayed r) {
+                f.event(r.eventId()).identify(r.type(), r.receivedAt());
+                DeliveryDelta d = f.delivery(r.eventId(), r.destination());
+                d.status = "replayed";
+                d.setNextRetry = true;
+                d.nextRetryAt = null;
+                d.updatedAt = r.at();
+                f.steps.add(new Step(r.eventId(), r.at(), "replayed", r.destination(), null, "replayed", null, null, null, null,
+                        null, Texts.cap(r.actor(), 100), "moved from the dead letter queue back to the delivery queue"));
+            } else if (record instanceof HistoryRecord.Manual m) {
+                f.event(m.eventId());
+                DeliveryDelta d = f.delivery(m.eventId(), m.destination());
+                d.status = "queued";
+                d.updatedAt = m.at();
+                f.steps.add(new Step(m.eventId(), m.at(), "manual", m.destination(), null, "queued", null, null, null, null,
+                        null, Texts.cap(m.actor(), 100), m.mode()));
+            }
+        }
+        return f;
+    }
+
+    private void received(Fold f, HistoryRecord.Received r) {
+        EventDelta e = f.event(r.eventId());
+        e.identify(r.type(), r.receivedAt());
+        if (r.duplicate()) {
+            e.duplicates++;
+            e.lastDuplicateAt = r.at();
+            return;
+        }
+        e.ack = "accepted";
+        if (r.webhook() == null) {
+            return;
+        }
+        BodyDelta b = f.body(r.eventId());
+        b.webhookTruncated = r.webhook().length > maxBodyBytes;
+        b.webhook = b.webhookTruncated ? Texts.utf8Prefix(r.webhook(), maxBodyBytes) : new String(r.webhook(), StandardCharsets.UTF_8);
+        try {
+            JsonNode event = MAPPER.readTree(r.webhook());
+            JsonNode created = event.path("created");
+            if (created.isTextual()) {
+                e.createdAt = java.time.OffsetDateTime.parse(created.asText()).toInstant().toEpochMilli();
+            }
+            Map<String, String> ids = new LinkedHashMap<>();
+            EntityIds.fromData(event.path("data"), ids);
+            f.entities(r.eventId(), ids);
+        } catch (Exception unreadable) {
+            // validated at ingest; a body we cannot read again just has no created time or ids here
+        }
+    }
+
+    private static void dispatched(Fold f, HistoryRecord.Dispatched d) {
+        EventDelta e = f.event(d.eventId());
+        e.identify(d.type(), d.receivedAt());
+        e.family = d.family();
+        e.status = d.queued().isEmpty() ? "unsubscribed" : "dispatched";
+        e.statusAt = d.at();
+        e.dispatches++;
+        e.fetched = Texts.cap(String.join(",", d.fetched()), 500);
+        e.missing = Texts.cap(String.join(",", d.missing()), 500);
+        if (d.email() != null) {
+            e.email = d.email();
+        }
+        if (d.name() != null) {
+            e.name = d.name();
+        }
+        if (d.headline() != null) {
+            e.headline = d.headline();
+        }
+        f.entities(d.eventId(), d.entities());
+        if (d.body() != null) {
+            BodyDelta b = f.body(d.eventId());
+            b.enriched = d.body();
+            b.enrichedTruncated = d.truncated();
+            b.enrichedBytes = d.bodyBytes();
+        }
+        StringBuilder detail = new StringBuilder("fetched: ").append(d.fetched().isEmpty() ? "nothing" : String.join(", ", d.fetched()));
+        if (!d.missing().isEmpty()) {
+            detail.append("; missing: ").append(String.join(", ", d.missing()));
+        }
+        if (d.queued().isEmpty()) {
+            detail.append("; no subscription matches");
+        }
+        if (d.manualActor() != null) {
+            detail.append("; re-dispatched on request");
+        }
+        f.steps.add(new Step(d.eventId(), d.at(), "enriched", null, null, d.queued().isEmpty() ? "unsubscribed" : "dispatched", null,
+                null, null, d.at() - d.receivedAt(), null, Texts.cap(d.manualActor(), 100), Texts.cap(detail.toString(), 1000)));
+        for (String destination : d.queued()) {
+            DeliveryDelta q = f.delivery(d.eventId(), destination);
+            if (d.manualActor() != null) {
+                q.status = "queued";
+            } else if (q.status == null) {
+                q.statusIfNew = "queued";
+            }
+            q.updatedAt = d.at();
+            f.steps.add(new Step(d.eventId(), d.at(), "queued", destination, null, "queued", null, null, null, null, null,
+                    Texts.cap(d.manualActor(), 100), null));
+        }
+        for (String destination : d.skipped()) {
+            DeliveryDelta s = f.delivery(d.eventId(), destination);
+            if (s.status == null) {
+                s.statusIfNew = "skipped";
+            }
+            s.updatedAt = d.at();
+            f.steps.add(new Step(d.eventId(), d.at(), "skipped", destination, null, "skipped", null, null, null, null, null, null,
+                    "the subscription's filter did not match"));
+        }
+    }
+
+    private static void attempt(Fold f, HistoryRecord.Attempt a) {
+        f.event(a.eventId()).identify(a.type(), a.receivedAt());
+        DeliveryDelta d = f.delivery(a.eventId(), a.destination());
+        long at = a.startedAt() + a.durationMs();
+        d.updatedAt = at;
+        switch (a.outcome()) {
+            case "delivered" -> {
+                d.status = "delivered";
+                d.attempts++;
+                d.deliveredAt = at;
+                d.setNextRetry = true;
+                d.nextRetryAt = null;
+            }
+            case "retry" -> {
+                d.status = "retrying";
+                d.attempts++;
+                d.setNextRetry = true;
+                d.nextRetryAt = a.nextRetryAt();
+            }
+            case "parked" -> {
+                d.status = "parked";
+                d.attempts++;
+                d.setNextRetry = true;
+                d.nextRetryAt = null;
+            }
+            case "deferred" -> {
+                d.status = "deferred";
+                d.setNextRetry = true;
+                d.nextRetryAt = a.nextRetryAt();
+            }
+            case "skipped" -> {
+                d.status = "skipped";
+                d.setNextRetry = true;
+                d.nextRetryAt = null;
+            }
+            default -> { // duplicate-skipped: already delivered
+                if (d.status == null) {
+                    d.statusIfNew = "delivered";
+                }
+            }
+        }
+        if (a.httpStatus() != null) {
+            d.httpStatus = a.httpStatus();
+        }
+        if (a.error() != null) {
+            d.error = a.error();
+        }
+        f.steps.add(new Step(a.eventId(), a.startedAt(), "attempt", a.destination(), a.attempt(), a.outcome(), a.httpStatus(),
+                Texts.cap(a.errorClass(), 200), Texts.cap(a.error(), 1000), a.durationMs(), a.nextRetryAt(), Texts.cap(a.actor(), 100),
+                Texts.cap(a.detail(), 1000)));
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    void write(List<HistoryRecord> batch) throws SQLException {
+        Fold f = fold(batch);
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                writeEvents(c, f);
+                writeBodies(c, f);
+                writeDeliveries(c, f);
+                writeEntities(c, f);
+                writeSteps(c, f);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static void writeEvents(Connection c, Fold f) throws SQLException {
+        if (f.events.isEmpty()) {
+            return;
+        }
+        Set<String> existing = existing(c, "SELECT id FROM hub_event WHERE id IN (%s)", f.events.keySet(), 1);
+        f.existingEvents = existing;
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event (id, event_type, family, created_at, received_at,"
+                + " received_minute, ack, duplicates, last_duplicate_at, status, status_at, dispatches, fetched, missing,"
+                + " customer_email, customer_name, headline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement update = c.prepareStatement("UPDATE hub_event SET family = COALESCE(?, family),"
+                     + " created_at = COALESCE(?, created_at), ack = COALESCE(?, ack), status = COALESCE(?, status),"
+                     + " status_at = COALESCE(?, status_at), duplicates = duplicates + ?, last_duplicate_at = COALESCE(?, last_duplicate_at),"
+                     + " dispatches = dispatches + ?, fetched = COALESCE(?, fetched), missing = COALESCE(?, missing),"
+                     + " customer_email = COALESCE(?, customer_email), customer_name = COALESCE(?, customer_name),"
+                     + " headline = COALESCE(?, headline) WHERE id = ?")) {
+            int inserts = 0;
+            int updates = 0;
+            for (EventDelta e : f.events.values()) {
+                if (existing.contains(e.id)) {
+                    Texts.setText(update, 1, e.family);
+                    Texts.setTime(update, 2, e.createdAt);
+                    Texts.setText(update, 3, e.ack);
+                    Texts.setText(update, 4, e.status);
+                    Texts.setTime(update, 5, e.statusAt);
+                    update.setInt(6, e.duplicates);
+                    Texts.setTime(update, 7, e.lastDuplicateAt);
+                    update.setInt(8, e.dispatches);
+                    Texts.setText(update, 9, e.fetched);
+                    Texts.setText(update, 10, e.missing);
+                    Texts.setText(update, 11, e.email);
+                    Texts.setText(update, 12, Texts.cap(e.name, 200));
+                    Texts.setText(update, 13, Texts.cap(e.headline, 500));
+                    update.setString(14, e.id);
+                    update.addBatch();
+                    updates++;
+                } else if (e.creatable) {
+                    long received = e.receivedAt != null ? e.receivedAt : System.currentTimeMillis();
+                    insert.setString(1, e.id);
+                    insert.setString(2, Texts.cap(e.type != null ? e.type : "unknown", 255));
+                    Texts.setText(insert, 3, e.family);
+                    Texts.setTime(insert, 4, e.createdAt);
+                    Texts.setTime(insert, 5, received);
+                    insert.setLong(6, received / 60_000);
+                    insert.setString(7, e.ack != null ? e.ack : e.duplicates > 0 ? "duplicate" : "accepted");
+                    insert.setInt(8, e.duplicates);
+                    Texts.setTime(insert, 9, e.lastDuplicateAt);
+                    insert.setString(10, e.status != null ? e.status : "received");
+                    Texts.setTime(insert, 11, e.statusAt != null ? e.statusAt : received);
+                    insert.setInt(12, e.dispatches);
+                    Texts.setText(insert, 13, e.fetched);
+                    Texts.setText(insert, 14, e.missing);
+                    Texts.setText(insert, 15, e.email);
+                    Texts.setText(insert, 16, Texts.cap(e.name, 200));
+                    Texts.setText(insert, 17, Texts.cap(e.headline, 500));
+                    insert.addBatch();
+                    inserts++;
+                }
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    private static void writeBodies(Connection c, Fold f) throws SQLException {
+        if (f.bodies.isEmpty()) {
+            return;
+        }
+        Set<String> existing = existing(c, "SELECT event_id FROM hub_event_body WHERE event_id IN (%s)", f.bodies.keySet(), 1);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event_body (event_id, webhook, webhook_truncated,"
+                + " enriched, enriched_truncated, enriched_bytes) VALUES (?,?,?,?,?,?)");
+             PreparedStatement update = c.prepareStatement("UPDATE hub_event_body SET webhook = COALESCE(?, webhook),"
+                     + " webhook_truncated = COALESCE(?, webhook_truncated), enriched = COALESCE(?, enriched),"
+                     + " enriched_truncated = COALESCE(?, enriched_truncated), enriched_bytes = COALESCE(?, enriched_bytes)"
+                     + " WHERE event_id = ?")) {
+            int inserts = 0;
+            int updates = 0;
+            for (Map.Entry<String, BodyDelta> entry : f.bodies.entrySet()) {
+                BodyDelta b = entry.getValue();
+                boolean exists = existing.contains(entry.getKey());
+                if (!exists && !f.known(entry.getKey())) {
+                    continue;
+                }
+                PreparedStatement ps = exists ? update : insert;
+                int i = exists ? 0 : 1;
+                if (!exists) {
+                    insert.setString(1, entry.getKey());
+                }
+                Texts.setText(ps, i + 1, b.webhook);
+                Texts.setBool(ps, i + 2, b.webhookTruncated);
+                Texts.setText(ps, i + 3, b.enriched);
+                Texts.setBool(ps, i + 4, b.enrichedTruncated);
+                Texts.setInt(ps, i + 5, b.enrichedBytes);
+                if (exists) {
+                    update.setString(6, entry.getKey());
+                    updates++;
+                } else {
+                    inserts++;
+                }
+                ps.addBatch();
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    private static void writeDeliveries(Connection c, Fold f) throws SQLException {
+        if (f.deliveries.isEmpty()) {
+            return;
+        }
+        Set<String> eventIds = new HashSet<>();
+        f.deliveries.values().forEach(d -> eventIds.add(d.eventId));
+        Set<String> existing = existing(c, "SELECT event_id, destination FROM hub_delivery WHERE event_id IN (%s)", eventIds, 2);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_delivery (event_id, destination, status, attempts,"
+                + " last_http_status, last_error, next_retry_at, delivered_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
+             PreparedStatement update = c.prepareStatement("UPDATE hub_delivery SET status = COALESCE(?, status),"
+                     + " attempts = attempts + ?, last_http_status = COALESCE(?, last_http_status), last_error = COALESCE(?, last_error),"
+                     + " next_retry_at = CASE WHEN ? THEN ? ELSE next_retry_at END, delivered_at = COALESCE(?, delivered_at),"
+                     + " updated_at = ? WHERE event_id = ? AND destination = ?")) {
+            int inserts = 0;
+            int updates = 0;
+            for (Map.Entry<String, DeliveryDelta> entry : f.deliveries.entrySet()) {
+                DeliveryDelta d = entry.getValue();
+                long updatedAt = d.updatedAt > 0 ? d.updatedAt : System.currentTimeMillis();
+                if (existing.contains(entry.getKey())) {
+                    Texts.setText(update, 1, d.status);
+                    update.setInt(2, d.attempts);
+                    Texts.setInt(update, 3, d.httpStatus);
+                    Texts.setText(update, 4, d.error);
+                    update.setBoolean(5, d.setNextRetry);
+                    Texts.setTime(update, 6, d.nextRetryAt);
+                    Texts.setTime(update, 7, d.deliveredAt);
+                    Texts.setTime(update, 8, updatedAt);
+                    update.setString(9, d.eventId);
+                    update.setString(10, d.destination);
+                    update.addBatch();
+                    updates++;
+                } else if (f.known(d.eventId)) {
+                    insert.setString(1, d.eventId);
+                    insert.setString(2, Texts.cap(d.destination, 64));
+                    insert.setString(3, d.status != null ? d.status : d.statusIfNew != null ? d.statusIfNew : "queued");
+                    insert.setInt(4, d.attempts);
+                    Texts.setInt(insert, 5, d.httpStatus);
+                    Texts.setText(insert, 6, d.error);
+                    Texts.setTime(insert, 7, d.nextRetryAt);
+                    Texts.setTime(insert, 8, d.deliveredAt);
+                    Texts.setTime(insert, 9, updatedAt);
+                    insert.addBatch();
+                    inserts++;
+                }
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    private static void writeEntities(Connection c, Fold f) throws SQLException {
+        if (f.entities.isEmpty()) {
+            return;
+        }
+        Set<String> existing = existing(c, "SELECT entity_id, event_id FROM hub_event_entity WHERE event_id IN (%s)", f.entities.keySet(), 2);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event_entity (entity_id, event_id, kind) VALUES (?,?,?)")) {
+            int inserts = 0;
+            for (Map.Entry<String, Map<String, String>> entry : f.entities.entrySet()) {
+                for (Map.Entry<String, String> id : entry.getValue().entrySet()) {
+                    if (existing.add(id.getKey() + '\u0000' + entry.getKey())) {
+                        insert.setString(1, id.getKey());
+                        insert.setString(2, entry.getKey());
+                        insert.setString(3, Texts.cap(id.getValue(), 40));
+                        insert.addBatch();
+                        inserts++;
+                    }
+                }
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    private static void writeSteps(Connection c, Fold f) throws SQLException {
+        if (f.steps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event_step (event_id, occurred_at, kind, destination,"
+                + " attempt, outcome, http_status, error_class, error, duration_ms, next_retry_at, actor, detail)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int inserts = 0;
+            for (Step s : f.steps) {
+                if (!f.known(s.eventId())) {
+                    continue;
+                }
+                inserts++;
+                insert.setString(1, s.eventId());
+                Texts.setTime(insert, 2, s.at());
+                insert.setString(3, s.kind());
+                Texts.setText(insert, 4, Texts.cap(s.destination(), 64));
+                Texts.setInt(insert, 5, s.attempt());
+                Texts.setText(insert, 6, s.outcome());
+                Texts.setInt(insert, 7, s.httpStatus());
+                Texts.setText(insert, 8, s.errorClass());
+                Texts.setText(insert, 9, s.error());
+                Texts.setLong(insert, 10, s.durationMs());
+                Texts.setTime(insert, 11, s.nextRetryAt());
+                Texts.setText(insert, 12, s.actor());
+                Texts.setText(insert, 13, s.detail());
+                insert.addBatch();
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** Keys of the rows that exist: one column, or two joined by a NUL, for the given event ids. */
+    private static Set<String> existing(Connection c, String sql, java.util.Collection<String> ids, int columns) throws SQLException {
+        Set<String> found = new HashSet<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement(String.format(sql, Texts.marks(chunk.size())))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(columns == 1 ? rs.getString(1) : rs.getString(1) + '\u0000' + rs.getString(2));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

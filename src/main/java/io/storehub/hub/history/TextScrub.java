@@ -1,0 +1,75 @@
+package io.storehub.hub.history;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.storehub.hub.deliver.Destination;
+import io.storehub.hub.deliver.DestinationRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * Keeps secrets out of the error texts the history stores and shows. A failure's text comes from a
+ * destination's answer or an exception, which may quote a URL: the path and query of every URL are
+ * dropped (Slack and Zapier hook URLs are secrets by their path), and any configured secret value
+ * (webhook secrets, API key, admin token, console password, destination tokens, passwords, URLs and
+ * header values) is masked.
+ */
+public final class TextScrub {
+
+    private static final Pattern URL = Pattern.compile("(?i)\\b(https?|smtps?)://(?:[^/\\s@\"'<>]*@)?([^/\\s?#\"'<>]+)([^\\s\"'<>]*)");
+    private static final List<String> SECRET_PROPERTIES = List.of("storeganise.webhook.secrets", "storeganise.api.key",
+            "storeganise.admin.token", "storeganise.console.password");
+
+    private final List<String> secrets;
+
+    TextScrub(List<String> secrets) {
+        List<String> s = new ArrayList<>();
+        for (String secret : secrets) {
+            if (secret != null && secret.trim().length() >= 4) {
+                s.add(secret.trim());
+            }
+        }
+        s.sort(Comparator.comparingInt(String::length).reversed());
+        this.secrets = List.copyOf(s);
+    }
+
+    public static TextScrub from(CamelContext camel) {
+        List<String> secrets = new ArrayList<>();
+        if (camel != null) {
+            for (String key : SECRET_PROPERTIES) {
+                camel.getPropertiesComponent().resolveProperty(key).ifPresent(v -> {
+                    for (String part : v.split(",")) {
+                        secrets.add(part);
+                    }
+                });
+            }
+            DestinationRegistry registry = camel.getRegistry().findSingleByType(DestinationRegistry.class);
+            if (registry != null) {
+                for (Destination d : registry.all()) {
+                    secrets.addAll(d.secrets());
+                }
+            }
+        }
+        return new TextScrub(secrets);
+    }
+
+    public String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "***");
+        }
+        Matcher m = URL.matcher(out);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + "://" + m.group(2) + (m.group(3).isEmpty() ? "" : "/...")));
+        }
+        m.appendTail(sb);
+        return Texts.cap(sb.toString(), 1000);
+    }
+}

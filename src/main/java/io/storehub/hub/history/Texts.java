@@ -1,0 +1,112 @@
+package io.storehub.hub.history;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/** Small conversions shared by the history classes: UTC timestamps for JDBC, size caps, LIKE patterns. */
+final class Texts {
+
+    private Texts() {
+    }
+
+    /** The longest prefix of UTF-8 {@code bytes} that fits in {@code max} bytes, cut at a character boundary. */
+    static String utf8Prefix(byte[] bytes, int max) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.IGNORE).onUnmappableCharacter(CodingErrorAction.IGNORE);
+        CharBuffer out = CharBuffer.allocate(max);
+        decoder.decode(ByteBuffer.wrap(bytes, 0, Math.min(max, bytes.length)), out, true);
+        out.flip();
+        return out.toString();
+    }
+
+    static String cap(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** TIMESTAMP columns hold UTC (a portable choice: no time zone type needed on H2 or PostgreSQL). */
+    static LocalDateTime utc(long epochMillis) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    static void setTime(PreparedStatement ps, int i, Long epochMillis) throws SQLException {
+        if (epochMillis == null) {
+            ps.setNull(i, Types.TIMESTAMP);
+        } else {
+            ps.setObject(i, utc(epochMillis));
+        }
+    }
+
+    static void setText(PreparedStatement ps, int i, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, value);
+        }
+    }
+
+    static void setInt(PreparedStatement ps, int i, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, value);
+        }
+    }
+
+    static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, value);
+        }
+    }
+
+    static void setBool(PreparedStatement ps, int i, Boolean value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(i, value);
+        }
+    }
+
+    /** A LIKE pattern (escape character {@code \}) matching {@code glob}, where {@code *} is any text. */
+    static String likeGlob(String glob) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append('%');
+                case '%', '_', '\\' -> sb.append('\\').append(c);
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A LIKE pattern matching any text containing {@code text}. */
+    static String likeContains(String text) {
+        return "%" + likeGlob(text.replace("*", "")) + "%";
+    }
+
+    /** {@code ?,?,?} for an IN list of n values. */
+    static String marks(int n) {
+        return "?,".repeat(n - 1) + "?";
+    }
+}

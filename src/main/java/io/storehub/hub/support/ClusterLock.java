@@ -1,0 +1,98 @@
+package io.storehub.hub.support;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.provider.jdbc.JdbcLockProvider;
+import org.apache.camel.Exchange;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a timer route run once per cluster rather than once per replica: every replica's timer
+ * fires, the first to take the named lock (a row of {@code hub_cluster_lock} in the shared
+ * database, through ShedLock's plain-JDBC provider) does the work and the others skip that tick.
+ * The timer routes call it as a filter at their start:
+ *
+ * <pre>
+ * - filter:
+ *     method: {ref: clusterLock, method: "heldElsewhere(*, 'expire-delivery-records', '1h')"}
+ *     steps: [{stop: {}}]
+ * </pre>
+ *
+ * <p>The lock is held (ShedLock's lock-at-least) for nine tenths of {@code every}, the timer's
+ * period, and released when the tick's exchange completes; so whichever replica's timer fires next
+ * in the period finds it taken, and the next period's first tick finds it free. If the holder dies,
+ * the lock lapses after {@code every} (lock-at-most) and another replica takes over at its next tick.
+ * The replicas compare their own clocks through the database: keep them in sync (NTP) to well
+ * under a tenth of the shortest period.
+ */
+public class ClusterLock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLock.class);
+
+    private DataSource dataSource;
+    private String table = "hub_cluster_lock";
+    private LockProvider provider;
+
+    /** Declared as the bean's initMethod. */
+    public void init() {
+        provider = new JdbcLockProvider(dataSource, table);
+    }
+
+    /**
+     * Takes the lock {@code name} for this tick, released when {@code exchange} completes; answers
+     * whether another replica holds it (so this one skips the work).
+     *
+     * @param every the timer's period, in Camel's time syntax ({@code 3600000}, {@code 5m}) or ISO-8601 ({@code PT1H})
+     */
+    public boolean heldElsewhere(Exchange exchange, String name, String every) {
+        Duration period = period(every);
+        Duration atLeast = period.multipliedBy(9).dividedBy(10);
+        Optional<SimpleLock> lock = provider.lock(new LockConfiguration(Instant.now(), name, period, atLeast));
+        if (lock.isEmpty()) {
+            LOG.debug("{}: another hub instance runs it this time", name);
+            return true;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    lock.get().unlock();
+                } catch (RuntimeException e) {
+                    // the lock lapses by itself after 'every'
+                    LOG.warn("{}: the cluster lock could not be released: {}", name, e.getMessage());
+                }
+            }
+        });
+        return false;
+    }
+
+    /** Camel's time syntax ({@code 3600000}, {@code 5m}, {@code 1h30m}) or an ISO-8601 duration ({@code PT1H}). */
+    static Duration period(String every) {
+        String text = every == null ? "" : every.trim();
+        // TimeUtils reads an ISO-8601 duration as 0: parse that form here
+        Duration period = text.startsWith("P") || text.startsWith("p") ? Duration.parse(text)
+                : Duration.ofMillis(TimeUtils.toMilliSeconds(text));
+        if (period.isZero() || period.isNegative()) {
+            throw new IllegalArgumentException("'" + every + "' is not a timer period");
+        }
+        return period;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The lock table (default {@code hub_cluster_lock}, created by migration V20). */
+    public void setTable(String table) {
+        this.table = table;
+    }
+}

@@ -1,0 +1,186 @@
+package io.storehub.hub.console;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import io.storehub.hub.support.StoreganiseStub;
+import io.storehub.hub.support.Webhooks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The console in a real browser: headless Chromium (Debian packages chromium and chromium-driver,
+ * installed by bin/ensure-browser) driven by Selenium through the system chromedriver, so nothing is
+ * downloaded. Screenshots are saved under target/console-screenshots/.
+ */
+class ConsoleBrowserTest extends ConsoleTestSupport {
+
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static WebDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        assertThat(new File("/usr/bin/chromedriver")).as("chromedriver from the Debian package chromium-driver (bin/ensure-browser)").exists();
+        profile = Files.createTempDirectory("console-browser-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1440,1400", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void anOperatorSendsATestEventFindsItSeesItsDeliveryParkedReplaysItAndSeesItDelivered() throws Exception {
+        // the CRM refuses what it is sent (400: parked at once), the Slack channel takes it
+        DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).atPriority(1)
+                .willReturn(aResponse().withStatus(400).withBody("{\"error\":\"unknown custom field\"}")));
+        signIn();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
+        assertThat(browser.findElements(By.cssSelector("svg.chart rect.bar"))).hasSize(60);
+
+        screenshot("overview");
+        browser.findElement(By.linkText("Destinations")).click();
+        screenshot("destinations");
+        new Select(browser.findElement(By.id("test-event-type"))).selectByValue("job.unit_moveIn.created");
+        browser.findElement(By.id("send-test-event")).click();
+
+        wait(20).until(d -> d.getCurrentUrl().contains("/console/events?notice=sent"));
+        String notice = browser.findElement(By.id("notice")).getText();
+        assertThat(notice).contains("HTTP 200");
+        String id = browser.getCurrentUrl().replaceAll(".*[?&]event=([0-9a-f]+).*", "$1");
+        assertThat(id).matches("[0-9a-f]{24}");
+        // the list refreshes by itself until the event is there
+        WebElement row = wait(30).until(d -> d.findElements(By.cssSelector("tr[data-event-id='" + id + "']")).stream().findFirst().orElse(null));
+        assertThat(row.getText()).contains("job.unit_moveIn.created");
+        screenshot("events");
+
+        clickWhenStable(By.cssSelector("tr[data-event-id='" + id + "'] a.event-link"));
+        wait(20).until(d -> d.getCurrentUrl().endsWith("/console/events/" + id));
+        assertThat(browser.findElement(By.id("event-id")).getText()).isEqualTo(id);
+        wait(30).until(d -> "parked".equals(deliveryStatus(d, "ops-crm")));
+        assertThat(browser.findElement(By.cssSelector("#live table.timeline")).getText()).contains("parked", "400");
+        screenshot("event-parked");
+        browser.findElement(By.linkText("Dead letters")).click();
+        assertThat(browser.findElement(By.cssSelector("table.dead-letters")).getText()).contains(id);
+        browser.findElement(By.cssSelector("input[data-select-all]")).click();
+        assertThat(browser.findElements(By.cssSelector("table.dead-letters input[name=id]"))).isNotEmpty()
+                .allSatisfy(box -> assertThat(box.isSelected()).as("checked by the select-all box (console.js)").isTrue());
+        screenshot("dead-letters");
+        browser.navigate().back();
+
+        DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).atPriority(1).willReturn(okJson("{\"received\":true}")));
+        clickWhenStable(By.cssSelector("#live tr[data-destination='ops-crm'] button.replay"));
+
+        wait(20).until(d -> d.getCurrentUrl().contains("notice=replayed"));
+        wait(30).until(d -> "delivered".equals(deliveryStatus(d, "ops-crm")));
+        String timeline = browser.findElement(By.cssSelector("#live table.timeline")).getText();
+        assertThat(timeline).contains("replayed", "by console: admin", "delivered");
+        assertThat(requestsMentioning(id).stream().filter(r -> r.getUrl().startsWith(CRM_PATH))).hasSize(2);
+        screenshot("event-delivered");
+    }
+
+    @Test
+    void aCustomerNamedLikeAScriptIsShownAsTextAndNothingRuns() {
+        String user = Webhooks.newId();
+        String script = "<script>alert(1)</script>";
+        StoreganiseStub.get().server().stubFor(get(urlPathEqualTo(StoreganiseStub.API + "/v1/admin/users/" + user)).atPriority(1)
+                .withHeader("Authorization", equalTo("ApiKey " + StoreganiseStub.KEY))
+                .willReturn(StoreganiseStub.json(200, "{\"id\":\"" + user + "\",\"name\":\"" + script + "\",\"email\":\"xss@example.com\"}")));
+        String id = postEvent("user.created", "{\"userId\":\"" + user + "\"}");
+        awaitEvent(id, e -> "delivered".equals(delivery(e, "audit").path("status").asText()));
+        signIn();
+
+        browser.get(hubUrl("/console/events?entity=" + user));
+        WebElement row = wait(20).until(d -> d.findElements(By.cssSelector("tr[data-event-id='" + id + "']")).stream().findFirst().orElse(null));
+        assertThat(row.getText()).contains(script);
+        browser.get(hubUrl("/console/events/" + id));
+        assertThat(browser.findElement(By.id("customer")).getText()).contains(script);
+        assertThat(browser.findElement(By.id("enriched-body")).getText()).contains(script);
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        assertThat(browser.findElements(By.xpath("//script[not(@src)]"))).as("no inline script element in the page").isEmpty();
+    }
+
+    private void signIn() {
+        browser.manage().deleteAllCookies();
+        browser.get(hubUrl("/console"));
+        wait(10).until(d -> d.getCurrentUrl().endsWith("/console/login"));
+        browser.findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
+        browser.findElement(By.id("sign-in")).click();
+        wait(10).until(d -> d.getCurrentUrl().endsWith("/console"));
+    }
+
+    /** The status shown for a destination in the event page's deliveries table (which refreshes itself). */
+    private static String deliveryStatus(WebDriver d, String destination) {
+        try {
+            List<WebElement> cells = d.findElements(By.cssSelector("#live tr[data-destination='" + destination + "'] .delivery-status"));
+            return cells.isEmpty() ? null : cells.get(0).getText();
+        } catch (StaleElementReferenceException refreshed) {
+            return null;
+        }
+    }
+
+    /** Clicks an element of a part that refreshes itself: found again if it was replaced meanwhile. */
+    private static void clickWhenStable(By by) {
+        wait(20).until(d -> {
+            try {
+                d.findElement(by).click();
+                return true;
+            } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException replaced) {
+                return false;
+            }
+        });
+    }
+
+    private static WebDriverWait wait(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(200));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
