@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,18 +74,38 @@ public final class JvmRelaunch {
             return;
         }
         List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        Optional<String[]> commandLine = ProcessHandle.current().info().arguments();
+        Optional<List<String>> commandLine = commandLine();
         List<String> defaults = defaultOptions();
         if (reasonToStay(jvmArguments, System.getenv()).isPresent() || commandLine.isEmpty() || defaults.isEmpty()) {
             return;
         }
         List<String> options = effectiveDefaults(defaults, jvmArguments, JvmRelaunch::knownToThisJvm);
         List<String> command = childCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                options, ProcessHandle.current().pid(), Arrays.asList(commandLine.get()));
+                options, ProcessHandle.current().pid(), commandLine.get());
         System.err.println("storeganise-hub: no heap size given, so the hub runs in a child JVM with the project's JVM options: "
                 + String.join(" ", options)
                 + " (give -Xmx... or set " + OPT_OUT_ENV + "=false to run it in this JVM; README.md, \"Memory\")");
         System.exit(runChild(command));
+    }
+
+    /**
+     * This JVM's arguments as given (options, -jar or class path and main class, program arguments).
+     * /proc/self/cmdline first: ProcessHandle.Info gives nothing for a long command line (a class path
+     * of a few hundred jars, as an IDE or Maven passes it).
+     */
+    static Optional<List<String>> commandLine() {
+        Path proc = Path.of("/proc/self/cmdline");
+        if (Files.isReadable(proc)) {
+            try {
+                List<String> argv = List.of(new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).split("\0"));
+                if (argv.size() > 1) {
+                    return Optional.of(argv.subList(1, argv.size()));
+                }
+            } catch (IOException e) {
+                // fall through to what the JDK can tell
+            }
+        }
+        return ProcessHandle.current().info().arguments().map(Arrays::asList);
     }
 
     /** Why this JVM runs the hub itself, or empty when it should relaunch. */

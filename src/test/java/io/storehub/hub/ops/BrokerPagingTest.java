@@ -15,6 +15,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,8 @@ class BrokerPagingTest {
                 public void notify(CamelEvent event) {
                     if (event instanceof CamelEvent.ExchangeCompletedEvent done
                             && "dispatch-events".equals(done.getExchange().getFromRouteId())
+                            // the event's own exchange, not the copies made for its destinations
+                            && done.getExchange().getProperty(Exchange.CORRELATION_ID) == null
                             && done.getExchange().getException() == null) {
                         String id = done.getExchange().getMessage().getHeader("SgEventId", String.class);
                         processed.add(id);
