@@ -16,6 +16,11 @@ BENCH_HUB_LOG=
 BENCH_HUB_URL=
 BENCH_LAST_RSS=
 BENCH_RSS_MIB=0
+BENCH_MAX_RSS=0
+BENCH_WRK_CONNECTIONS=32
+BENCH_WRK_THREADS=2
+# more requests/s than wrk can get answered here: every measured request is a new event
+BENCH_WRK_MAX_RATE=20000
 
 # a work directory inside target/: no other run's clean-up of /tmp reaches it
 bench_workdir() { # prefix
@@ -230,3 +235,79 @@ LUA
 
 # one field of a "key=value key=value" line
 bench_field() { sed -E "s/.*(^| )$1=([^ ]+).*/\2/" <<<"$2"; }
+
+bench_calc() { python3 -c "print($1)"; }
+
+# distinct pre-signed events for a wrk warm-up and measured run, and the wrk script posting them
+bench_prepare_wrk() { # warm-up-seconds seconds
+  local count=$(( ($1 + $2) * BENCH_WRK_MAX_RATE ))
+  echo "== pre-signing $count distinct events for wrk"
+  bench_presign "$BENCH_WORK/requests.tsv" "$count"
+  bench_wrk_script "$BENCH_WORK/signed.lua" "$BENCH_WORK/requests.tsv" "$BENCH_WRK_THREADS"
+}
+
+# A warm-up on the first events, then the measured run on events the warm-up did not reach; prints
+# the measured run's BENCH line (wrk's figures) with accepted=N, the events the hub stored during it
+# by its own count (0 for a route that does not count them).
+bench_run_wrk() { # name warm-up-seconds seconds
+  local url="$BENCH_HUB_URL/webhooks/storeganise" before after
+  wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d"${2}s" -s "$BENCH_WORK/signed.lua" "$url" -- 0 > /dev/null
+  before=$(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts | cut -d' ' -f1)
+  wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d"${3}s" --timeout 5s -s "$BENCH_WORK/signed.lua" \
+    "$url" -- $(( $2 * BENCH_WRK_MAX_RATE )) > "$BENCH_WORK/wrk-$1.out"
+  after=$(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts | cut -d' ' -f1)
+  echo "$(grep '^BENCH' "$BENCH_WORK/wrk-$1.out") accepted=$(( after - before ))"
+}
+
+# bench/LoadGen.java compiled once per run (java bench/LoadGen.java would compile it on every start)
+bench_loadgen() {
+  [ -f "$BENCH_WORK/classes/LoadGen.class" ] || javac -d "$BENCH_WORK/classes" "$BENCH_ROOT/bench/LoadGen.java"
+  echo "$BENCH_WORK/classes"
+}
+
+# hub arguments for three http destinations on the WireMock of bench_start_wiremock, all subscribed to *
+bench_destinations() {
+  BENCH_DESTINATION_ARGS=()
+  local d
+  for d in a b c; do
+    BENCH_DESTINATION_ARGS+=("--storeganise.destinations.crm-$d.type=http"
+      "--storeganise.destinations.crm-$d.url=http://127.0.0.1:$BENCH_WIREMOCK_PORT/bench/$d")
+  done
+  BENCH_DESTINATION_ARGS+=("--storeganise.subscriptions[0].events[0]=*" "--storeganise.subscriptions[0].to[0]=crm-a"
+    "--storeganise.subscriptions[0].to[1]=crm-b" "--storeganise.subscriptions[0].to[2]=crm-c")
+}
+
+# one paced load against a fresh hub with the three destinations; sets LOAD_* variables
+bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
+  local name=$1 rate=$2 seconds=$3 drain_timeout=$4; shift 4
+  bench_start_hub "$name" "${BENCH_DESTINATION_ARGS[@]}" "$@"
+  local samples="$BENCH_WORK/samples-$name.txt"
+  python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" watch "$samples" & local watcher=$!
+  BENCH_PIDS+=("$watcher")
+  LOAD_GEN=$(java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
+  echo "   sender: $LOAD_GEN"
+  local start; start=$(bench_calc "$(bench_field start_ms "$LOAD_GEN") / 1000")
+  LOAD_SEND_END=$(bench_calc "$start + $(bench_field send_ms "$LOAD_GEN") / 1000")
+  echo "   waiting for the backlog to be delivered (at most ${drain_timeout}s)"
+  local drain_start; drain_start=$(date +%s.%N)
+  read -r LOAD_DRAINED LOAD_DRAIN_ELAPSED LOAD_A LOAD_P LOAD_Q LOAD_D \
+    < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout")
+  local done_at; done_at=$(bench_calc "$drain_start + $LOAD_DRAIN_ELAPSED")
+  read -r LOAD_P50 LOAD_P99 _ < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" latency)
+  bench_hub_peak_rss; LOAD_RSS=$BENCH_LAST_RSS; BENCH_MAX_RSS=$(( BENCH_RSS_MIB > BENCH_MAX_RSS ? BENCH_RSS_MIB : BENCH_MAX_RSS ))
+  bench_stop_hub
+  kill "$watcher" 2>/dev/null || true
+  wait "$watcher" 2>/dev/null || true
+  LOAD_OVERALL=$(bench_calc "round($LOAD_D / ($done_at - $start))")
+  LOAD_DRAIN=$(bench_calc "'%.0f' % max(0, $done_at - $LOAD_SEND_END)")
+  # LOAD_AFTER: deliveries/s once the sender stopped, the hub's capacity when a backlog was left
+  read -r LOAD_DURING LOAD_PEAK LOAD_EVENTS_PEAK LOAD_DELIVERIES_PEAK LOAD_AFTER \
+    < <(python3 "$BENCH_ROOT/bench/metrics.py" - load "$samples" "$start" "$LOAD_SEND_END" "$done_at" 3)
+  LOAD_CHECK="no: delivered $LOAD_D, expected 3 x $LOAD_A = $(( 3 * LOAD_A ))"
+  if [ "$LOAD_DRAINED" = drained ] && (( LOAD_D == 3 * LOAD_A && LOAD_P == LOAD_A )); then
+    LOAD_CHECK="yes ($LOAD_D = 3 x $LOAD_A)"
+  fi
+  [ "$LOAD_DRAINED" = drained ] || LOAD_DRAIN="not drained after ${drain_timeout}s"
+  echo "   accepted $LOAD_A, delivered $LOAD_D; $LOAD_DURING deliveries/s during the load, $LOAD_OVERALL overall, $LOAD_AFTER after it; drain ${LOAD_DRAIN}s; backlog peak $LOAD_PEAK; peak RSS $LOAD_RSS"
+}
+

@@ -40,13 +40,7 @@ RATE=${MATRIX_RATE:-500}
 OVERLOAD_RATE=${MATRIX_OVERLOAD_RATE:-1500}
 DELAY_MS=${MATRIX_DELAY_MS:-20}
 DRAIN_TIMEOUT=${MATRIX_DRAIN_TIMEOUT:-1800}
-CONNECTIONS=32
-THREADS=2
-# the most requests/s wrk can get answered here is well under this: every measured request is a new event
-MAX_RATE=20000
 read -r -a HUB_ARGS <<< "${MATRIX_HUB_ARGS:-}"
-now() { date +%s.%N; }
-calc() { python3 -c "print($1)"; }
 
 bench_workdir matrix
 bench_ensure_wrk
@@ -56,96 +50,35 @@ echo "== work directory $BENCH_WORK"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +%FT%TZ)
 
-javac -d "$BENCH_WORK/classes" bench/LoadGen.java
-echo "== pre-signing $(( (WARMUP + WRK_SECONDS) * MAX_RATE )) distinct events for wrk"
-bench_presign "$BENCH_WORK/requests.tsv" $(( (WARMUP + WRK_SECONDS) * MAX_RATE ))
-bench_wrk_script "$BENCH_WORK/signed.lua" "$BENCH_WORK/requests.tsv" "$THREADS"
-
-# warm-up on the first events, then the measured run on events the warm-up did not reach
-run_wrk() { # name
-  wrk -t$THREADS -c$CONNECTIONS -d"${WARMUP}s" -s "$BENCH_WORK/signed.lua" "$BENCH_HUB_URL/webhooks/storeganise" -- 0 > /dev/null
-  wrk -t$THREADS -c$CONNECTIONS -d"${WRK_SECONDS}s" --timeout 5s -s "$BENCH_WORK/signed.lua" \
-    "$BENCH_HUB_URL/webhooks/storeganise" -- $(( WARMUP * MAX_RATE )) > "$BENCH_WORK/wrk-$1.out"
-  grep '^BENCH' "$BENCH_WORK/wrk-$1.out"
-}
+bench_prepare_wrk "$WARMUP" "$WRK_SECONDS"
 
 # ---------------------------------------------------------------------------------------------
-echo "== 1/4 bare platform-http route, wrk $CONNECTIONS connections, ${WRK_SECONDS}s"
+echo "== 1/4 bare platform-http route, wrk $BENCH_WRK_CONNECTIONS connections, ${WRK_SECONDS}s"
 bench_start_hub bare --camel.main.routes-include-pattern=file:bench/bare.camel.yaml "${HUB_ARGS[@]}"
 JVM_SETTINGS=$(bench_hub_jvm_settings)
 echo "   hub JVM options: $JVM_SETTINGS"
-BARE=$(run_wrk bare)
-bench_hub_peak_rss; BARE_RSS=$BENCH_LAST_RSS; MAX_RSS=$BENCH_RSS_MIB
+BARE=$(bench_run_wrk bare "$WARMUP" "$WRK_SECONDS")
+bench_hub_peak_rss; BARE_RSS=$BENCH_LAST_RSS; BENCH_MAX_RSS=$BENCH_RSS_MIB
 bench_stop_hub
-BARE_RPS=$(calc "round($(bench_field requests "$BARE") / $(bench_field duration_s "$BARE"))")
+BARE_RPS=$(bench_calc "round($(bench_field requests "$BARE") / $(bench_field duration_s "$BARE"))")
 echo "   $BARE_RPS requests/s, p50 $(bench_field p50_ms "$BARE") ms, p99 $(bench_field p99_ms "$BARE") ms, non-200 $(bench_field non2xx "$BARE"), peak RSS $BARE_RSS"
 
 # ---------------------------------------------------------------------------------------------
 echo "== 2/4 full hub (embedded defaults), the same wrk load"
 bench_start_hub full "${HUB_ARGS[@]}"
-ACCEPTED_BEFORE=$(python3 bench/metrics.py "$BENCH_METRICS" counts | cut -d' ' -f1)
-FULL=$(run_wrk full)
-ACCEPTED_AFTER=$(python3 bench/metrics.py "$BENCH_METRICS" counts | cut -d' ' -f1)
-bench_hub_peak_rss; FULL_RSS=$BENCH_LAST_RSS; MAX_RSS=$(( BENCH_RSS_MIB > MAX_RSS ? BENCH_RSS_MIB : MAX_RSS ))
+FULL=$(bench_run_wrk full "$WARMUP" "$WRK_SECONDS")
+bench_hub_peak_rss; FULL_RSS=$BENCH_LAST_RSS; BENCH_MAX_RSS=$(( BENCH_RSS_MIB > BENCH_MAX_RSS ? BENCH_RSS_MIB : BENCH_MAX_RSS ))
 bench_stop_hub
 # acknowledged = stored during the measured run (warm-up excluded), by the hub's own count
-FULL_ACK_RATE=$(calc "round(($ACCEPTED_AFTER - $ACCEPTED_BEFORE) / $(bench_field duration_s "$FULL"))")
-FULL_RATIO=$(calc "'%.2f' % ($FULL_ACK_RATE / $BARE_RPS)")
+FULL_ACK_RATE=$(bench_calc "round($(bench_field accepted "$FULL") / $(bench_field duration_s "$FULL"))")
+FULL_RATIO=$(bench_calc "'%.2f' % ($FULL_ACK_RATE / $BARE_RPS)")
 echo "   $FULL_ACK_RATE acknowledged events/s (${FULL_RATIO}x the bare route), p50 $(bench_field p50_ms "$FULL") ms, p99 $(bench_field p99_ms "$FULL") ms, non-200 $(bench_field non2xx "$FULL"), peak RSS $FULL_RSS"
 
 # ---------------------------------------------------------------------------------------------
 bench_start_wiremock "$DELAY_MS"
-DESTINATION_ARGS=()
-for d in a b c; do
-  DESTINATION_ARGS+=("--storeganise.destinations.crm-$d.type=http"
-    "--storeganise.destinations.crm-$d.url=http://127.0.0.1:$BENCH_WIREMOCK_PORT/bench/$d")
-done
-DESTINATION_ARGS+=("--storeganise.subscriptions[0].events[0]=*" "--storeganise.subscriptions[0].to[0]=crm-a"
-  "--storeganise.subscriptions[0].to[1]=crm-b" "--storeganise.subscriptions[0].to[2]=crm-c")
-
-# one paced load against a fresh hub with the three destinations; sets LOAD_* variables
-paced_load() { # name rate
-  bench_start_hub "$1" "${DESTINATION_ARGS[@]}" "${HUB_ARGS[@]}"
-  local samples="$BENCH_WORK/samples-$1.txt"
-  python3 bench/metrics.py "$BENCH_METRICS" watch "$samples" & local watcher=$!
-  BENCH_PIDS+=("$watcher")
-  LOAD_GEN=$(java -cp "$BENCH_WORK/classes" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$2" "$LOAD_SECONDS")
-  echo "   sender: $LOAD_GEN"
-  local start; start=$(calc "$(bench_field start_ms "$LOAD_GEN") / 1000")
-  LOAD_SEND_END=$(calc "$start + $(bench_field send_ms "$LOAD_GEN") / 1000")
-  echo "   waiting for the backlog to be delivered (at most ${DRAIN_TIMEOUT}s)"
-  local drain_start; drain_start=$(now)
-  read -r LOAD_DRAINED LOAD_DRAIN_ELAPSED LOAD_A LOAD_P LOAD_Q LOAD_D \
-    < <(python3 bench/metrics.py "$BENCH_METRICS" drain 3 "$DRAIN_TIMEOUT")
-  local done_at; done_at=$(calc "$drain_start + $LOAD_DRAIN_ELAPSED")
-  read -r LOAD_P50 LOAD_P99 _ < <(python3 bench/metrics.py "$BENCH_METRICS" latency)
-  bench_hub_peak_rss; LOAD_RSS=$BENCH_LAST_RSS; MAX_RSS=$(( BENCH_RSS_MIB > MAX_RSS ? BENCH_RSS_MIB : MAX_RSS ))
-  bench_stop_hub
-  kill "$watcher" 2>/dev/null || true
-  wait "$watcher" 2>/dev/null || true
-  read -r LOAD_DURING LOAD_PEAK LOAD_EVENTS_PEAK LOAD_DELIVERIES_PEAK _ \
-    < <(python3 bench/metrics.py - load "$samples" "$start" "$LOAD_SEND_END" 3)
-  LOAD_OVERALL=$(calc "round($LOAD_D / ($done_at - $start))")
-  LOAD_DRAIN=$(calc "'%.0f' % max(0, $done_at - $LOAD_SEND_END)")
-  # what the hub delivered once the sender stopped: its capacity, when a backlog was left
-  LOAD_AFTER=$(python3 - "$samples" "$LOAD_SEND_END" "$done_at" <<'PY'
-import sys
-samples = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if len(l.split()) == 5]
-end, done = float(sys.argv[2]), float(sys.argv[3])
-after = [s for s in samples if end <= s[0] <= done]
-print(round((after[-1][4] - after[0][4]) / (after[-1][0] - after[0][0])) if len(after) > 5 else 0)
-PY
-)
-  LOAD_CHECK="no: delivered $LOAD_D, expected 3 x $LOAD_A = $(( 3 * LOAD_A ))"
-  if [ "$LOAD_DRAINED" = drained ] && (( LOAD_D == 3 * LOAD_A && LOAD_P == LOAD_A )); then
-    LOAD_CHECK="yes ($LOAD_D = 3 x $LOAD_A)"
-  fi
-  [ "$LOAD_DRAINED" = drained ] || LOAD_DRAIN="not drained after ${DRAIN_TIMEOUT}s"
-  echo "   accepted $LOAD_A, delivered $LOAD_D; $LOAD_DURING deliveries/s during the load, $LOAD_OVERALL overall, $LOAD_AFTER after it; drain ${LOAD_DRAIN}s; backlog peak $LOAD_PEAK; peak RSS $LOAD_RSS"
-}
-
+bench_destinations
 echo "== 3/4 $RATE events/s x 3 http destinations (answering after $DELAY_MS ms) for ${LOAD_SECONDS}s"
-paced_load paced "$RATE"
+bench_paced_load paced "$RATE" "$LOAD_SECONDS" "$DRAIN_TIMEOUT" "${HUB_ARGS[@]}"
 P_GEN=$LOAD_GEN; P_A=$LOAD_A; P_DURING=$LOAD_DURING; P_OVERALL=$LOAD_OVERALL; P_AFTER=$LOAD_AFTER; P_P50=$LOAD_P50; P_P99=$LOAD_P99
 P_CHECK=$LOAD_CHECK; P_RSS=$LOAD_RSS; P_DRAIN=$LOAD_DRAIN; P_PEAK=$LOAD_PEAK
 
@@ -158,12 +91,12 @@ else
   OVERLOAD_WHY=$([ -n "${MATRIX_OVERLOAD_RATE:-}" ] && echo "MATRIX_OVERLOAD_RATE" || echo "fixed: 3 x the 500 events/s target")
 fi
 echo "== 4/4 overload: $OVERLOAD_RATE events/s x 3 destinations for ${LOAD_SECONDS}s ($OVERLOAD_WHY)"
-paced_load overload "$OVERLOAD_RATE"
+bench_paced_load overload "$OVERLOAD_RATE" "$LOAD_SECONDS" "$DRAIN_TIMEOUT" "${HUB_ARGS[@]}"
 O_GEN=$LOAD_GEN; O_CHECK=$LOAD_CHECK; O_RSS=$LOAD_RSS; O_DRAIN=$LOAD_DRAIN; O_PEAK=$LOAD_PEAK; O_AFTER=$LOAD_AFTER
 O_EVENTS_PEAK=$LOAD_EVENTS_PEAK; O_DELIVERIES_PEAK=$LOAD_DELIVERIES_PEAK; O_DURING=$LOAD_DURING
 
 # ---------------------------------------------------------------------------------------------
-pct() { calc "'%.1f' % (100.0 * $1 / $2 if $2 else 0)"; }
+pct() { bench_calc "'%.1f' % (100.0 * $1 / $2 if $2 else 0)"; }
 P_SENT=$(bench_field sent "$P_GEN"); P_2S=$(bench_field acked_2s "$P_GEN")
 O_SENT=$(bench_field sent "$O_GEN"); O_ACC=$(bench_field accepted "$O_GEN")
 cat <<TABLE
@@ -173,11 +106,11 @@ machine: $(nproc) cores, $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048
 commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')
 hub started as: java ${BENCH_JAVA_OPTS:-} -jar $(basename "$BENCH_JAR") ${HUB_ARGS[*]:-}$([ -z "${BENCH_JAVA_OPTS:-}" ] && echo '  (plain java -jar)')
 JVM running the hub: $JVM_SETTINGS
-loads: wrk ${WRK_SECONDS}s after ${WARMUP}s warm-up, $CONNECTIONS connections, $THREADS threads; paced loads ${LOAD_SECONDS}s; destinations answer after $DELAY_MS ms
+loads: wrk ${WRK_SECONDS}s after ${WARMUP}s warm-up, $BENCH_WRK_CONNECTIONS connections, $BENCH_WRK_THREADS threads; paced loads ${LOAD_SECONDS}s; destinations answer after $DELAY_MS ms
 
 | | result | target |
 |---|---|---|
-| bare platform-http route, wrk $CONNECTIONS connections: requests/s (ack p50 / p99) | $BARE_RPS/s ($(bench_field p50_ms "$BARE") / $(bench_field p99_ms "$BARE") ms), non-200: $(bench_field non2xx "$BARE") | reference |
+| bare platform-http route, wrk $BENCH_WRK_CONNECTIONS connections: requests/s (ack p50 / p99) | $BARE_RPS/s ($(bench_field p50_ms "$BARE") / $(bench_field p99_ms "$BARE") ms), non-200: $(bench_field non2xx "$BARE") | reference |
 | full hub, same load: acknowledged events/s, ratio to the bare route | $FULL_ACK_RATE/s, ${FULL_RATIO}x; non-200: $(bench_field non2xx "$FULL") | >= 0.40x |
 | full hub: ack latency p50 / p99 | $(bench_field p50_ms "$FULL") / $(bench_field p99_ms "$FULL") ms | p99 < 25 ms |
 | $RATE/s x 3 http (${DELAY_MS} ms), ${LOAD_SECONDS}s: acked within 2 s | $P_2S of $P_SENT ($(pct "$P_2S" "$P_SENT") %) | 100 % |
@@ -193,4 +126,4 @@ loads: wrk ${WRK_SECONDS}s after ${WARMUP}s warm-up, $CONNECTIONS connections, $
 | ... nothing lost or doubled: delivered = 3 x accepted | $O_CHECK | yes |
 | peak RSS: bare / full / paced / overload | $BARE_RSS / $FULL_RSS / $P_RSS / $O_RSS | < 512 MiB |
 TABLE
-(( MAX_RSS < 512 )) || echo "peak RSS over 512 MiB in at least one scenario: $MAX_RSS MiB"
+(( BENCH_MAX_RSS < 512 )) || echo "peak RSS over 512 MiB in at least one scenario: $BENCH_MAX_RSS MiB"

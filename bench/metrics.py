@@ -9,10 +9,13 @@
                              -> waits until every accepted event is processed and FANOUT x accepted are
                                 delivered, then 2 s more for any delivery beyond that (a double) to show;
                                 prints "drained|timeout seconds accepted processed queued delivered"
-  metrics.py - load FILE START END FANOUT
-                             -> from a watch FILE: "during_per_s backlog_peak events_peak deliveries_peak
-                                drained_at" for the load between epoch START and END (drained_at: first
-                                sample after END with everything delivered, or -1)
+  metrics.py - load FILE START END DONE FANOUT
+                             -> from a watch FILE, for a load sent between epochs START and END and
+                                delivered by DONE: "during_per_s backlog_peak events_peak deliveries_peak
+                                after_per_s" (deliveries/s while sending and between END and DONE; backlog:
+                                events not yet dispatched + FANOUT x dispatched not yet delivered: the hub
+                                tries deliveries at once and counts only those it queues, so queued_total
+                                is not the number of deliveries)
 """
 import re
 import sys
@@ -75,48 +78,19 @@ def drain(url, fanout, timeout):
         time.sleep(0.5)
 
 
-def load(_, path, start, end, fanout):
-    start, end, fanout = float(start), float(end), int(fanout)
+def load(_, path, start, end, done, fanout):
+    start, end, done, fanout = float(start), float(end), float(done), int(fanout)
     samples = [tuple(float(x) for x in line.split()) for line in open(path) if len(line.split()) == 5]
     peak = events_peak = deliveries_peak = 0
-    drained_at = -1
     for t, a, p, q, d in samples:
         events_peak = max(events_peak, a - p)
-        deliveries_peak = max(deliveries_peak, q - d)
-        peak = max(peak, a - p + q - d)
-        if drained_at < 0 and t >= end and a > 0 and p >= a and d >= fanout * a:
-            drained_at = t
+        deliveries_peak = max(deliveries_peak, fanout * p - d)
+        peak = max(peak, a - p + fanout * p - d)
 
-    def delivered_at(moment):  # the last sample at or before the moment
-        before = [s for s in samples if s[0] <= moment]
-        return before[-1] if before else samples[0]
-    s0, s1 = delivered_at(start), delivered_at(end)
-    during = (s1[4] - s0[4]) / (s1[0] - s0[0]) if s1[0] > s0[0] else 0
-    print('%.0f %d %d %d %.2f' % (during, peak, events_peak, deliveries_peak, drained_at))
-
-
-def latency(url):
-    buckets = {}
-    for name, labels, value in scrape(url):
-        if name == 'storeganise_delivery_latency_seconds_bucket':
-            le = float('inf') if labels['le'] == '+Inf' else float(labels['le'])
-            buckets[le] = buckets.get(le, 0.0) + value
-    bounds = sorted(buckets)
-    total = buckets[bounds[-1]] if bounds else 0
-
-    def quantile(q):
-        rank = q * total
-        previous_bound, previous_count = 0.0, 0.0
-        for b in bounds:
-            if buckets[b] >= rank:
-                if b == float('inf'):
-                    return previous_bound
-                width = buckets[b] - previous_count
-                return previous_bound + (b - previous_bound) * ((rank - previous_count) / width if width else 1)
-            previous_bound, previous_count = b, buckets[b]
-        return previous_bound
-
-    print('%.0f %.0f %d' % (quantile(0.5) * 1000, quantile(0.99) * 1000, total))
+    def rate(first, last):  # deliveries/s between the samples nearest to two moments
+        inside = [s for s in samples if first <= s[0] <= last]
+        return (inside[-1][4] - inside[0][4]) / (inside[-1][0] - inside[0][0]) if len(inside) > 1 else 0
+    print('%.0f %d %d %d %.0f' % (rate(start, end), peak, events_peak, deliveries_peak, rate(end, done)))
 
 
 if __name__ == '__main__':
