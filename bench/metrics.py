@@ -93,5 +93,29 @@ def load(_, path, start, end, done, fanout):
     print('%.0f %d %d %d %.0f' % (rate(start, end), peak, events_peak, deliveries_peak, rate(end, done)))
 
 
+def latency(url):
+    buckets = {}
+    for name, labels, value in scrape(url):
+        if name == 'storeganise_delivery_latency_seconds_bucket':
+            le = float('inf') if labels['le'] == '+Inf' else float(labels['le'])
+            buckets[le] = buckets.get(le, 0.0) + value
+    bounds = sorted(buckets)
+    total = buckets[bounds[-1]] if bounds else 0
+
+    def quantile(q):
+        rank = q * total
+        previous_bound, previous_count = 0.0, 0.0
+        for b in bounds:
+            if buckets[b] >= rank:
+                if b == float('inf'):
+                    return previous_bound
+                width = buckets[b] - previous_count
+                return previous_bound + (b - previous_bound) * ((rank - previous_count) / width if width else 1)
+            previous_bound, previous_count = b, buckets[b]
+        return previous_bound
+
+    print('%.0f %.0f %d' % (quantile(0.5) * 1000, quantile(0.99) * 1000, total))
+
+
 if __name__ == '__main__':
     {'counts': counts, 'latency': latency, 'watch': watch, 'drain': drain, 'load': load}[sys.argv[2]](sys.argv[1], *sys.argv[3:])

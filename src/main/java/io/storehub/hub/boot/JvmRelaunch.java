@@ -22,16 +22,16 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * Gives a plain {@code java -jar storeganise-hub.jar} the project's JVM options ({@code jvm.options}
  * at the project root, packaged as {@value #OPTIONS_RESOURCE}). A jar cannot carry JVM options and
  * the JVM's own defaults size the heap at a quarter of the machine's memory (the embedded broker then
- * holds half of that in messages), so when the user gave no heap setting the hub runs in a child JVM
- * started with those options, and this JVM only waits for it:
+ * holds half of that in messages). So when the user gave no heap setting, this JVM starts the hub's
+ * JVM again with those options, its own command line (system properties, {@code -jar} or class path,
+ * main class, arguments) after them, and {@code MALLOC_ARENA_MAX} in the environment:
  * <ul>
- * <li>the child gets this JVM's command line (system properties, {@code -jar} or class path, main
- * class, arguments), the options of {@code jvm.options} the user did not set, {@code MALLOC_ARENA_MAX}
- * in its environment, and this JVM's standard input, output and error;</li>
- * <li>a SIGTERM or Ctrl-C here stops the child gracefully (shutdown hook) and this JVM exits after it;
- * the child's exit code is this JVM's;</li>
- * <li>the child stops itself when this JVM disappears (even by SIGKILL), so no orphan keeps the port
- * and the data directory.</li>
+ * <li>on Linux and macOS in place, by execve(2): the same process (pid, standard input and output,
+ * signals, exit code), and nothing of this JVM left in memory;</li>
+ * <li>elsewhere, or if exec fails, or with {@code STOREGANISE_JVM_RELAUNCH=child}, as a child process
+ * this JVM waits for: a SIGTERM or Ctrl-C here stops the child gracefully (shutdown hook) and this JVM
+ * exits after it with the child's exit code; the child stops itself when this JVM disappears (even by
+ * SIGKILL), so no orphan keeps the port and the data directory. This JVM costs ~50 MiB meanwhile.</li>
  * </ul>
  * Nothing is relaunched when the user chose a heap size (-Xmx, -Xms, -XX:MaxRAMPercentage, -XX:MaxRAM,
  * ..., on the command line or in JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS): then the user
@@ -39,12 +39,14 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * nor with {@code STOREGANISE_JVM_RELAUNCH=false} (or {@code -Dstoreganise.jvm.relaunch=false}).
  * <p>
  * Written by hand because no library relaunches a JVM with options: the JVM reads none from a jar
- * manifest, and Spring Boot's launch script applies only to a jar run as {@code ./app.jar}.
+ * manifest, and Spring Boot's launch script applies only to a jar run as {@code ./app.jar}. JNA makes
+ * the one system call Java 17 has no API for.
  */
 public final class JvmRelaunch {
 
     /** The JVM options, in java {@code @argfile} syntax: one option per line, {@code #} comments. */
     public static final String OPTIONS_RESOURCE = "/META-INF/storeganise-hub/jvm.options";
+    /** false: run in this JVM; child: a child process rather than exec; anything else: exec, else a child. */
     static final String OPT_OUT_ENV = "STOREGANISE_JVM_RELAUNCH";
     static final String OPT_OUT_PROPERTY = "storeganise.jvm.relaunch";
     /** Set on the child's command line: the launcher's pid, which the child watches. */
@@ -64,8 +66,8 @@ public final class JvmRelaunch {
 
     /**
      * First thing in {@code main}: returns when this JVM is to run the hub (after arranging, in a
-     * relaunched child, to stop when the launcher goes away); otherwise runs the hub in a child JVM
-     * and exits with its exit code, never returning.
+     * relaunched child, to stop when the launcher goes away); otherwise becomes the hub's JVM (exec)
+     * or runs it in a child JVM and exits with its exit code, never returning.
      */
     public static void relaunchIfNeeded() {
         String launcherPid = System.getProperty(LAUNCHER_PID_PROPERTY);
@@ -82,10 +84,18 @@ public final class JvmRelaunch {
         List<String> options = effectiveDefaults(defaults, jvmArguments, JvmRelaunch::knownToThisJvm);
         List<String> command = childCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 options, ProcessHandle.current().pid(), commandLine.get());
+        Map<String, String> environment = new java.util.LinkedHashMap<>(System.getenv());
+        environment.putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+        String how = " (give -Xmx... or set " + OPT_OUT_ENV + "=false to keep the JVM's own; README.md, \"Memory\")";
+        if (!"child".equalsIgnoreCase(System.getenv().getOrDefault(OPT_OUT_ENV, "").trim())) {
+            System.err.println("storeganise-hub: no heap size given, so this JVM restarts itself with the project's JVM options: "
+                    + String.join(" ", options) + how);
+            // returns only if it could not
+            Exec.replaceProcess(command.stream().filter(a -> !a.startsWith("-D" + LAUNCHER_PID_PROPERTY + "=")).toList(), environment);
+        }
         System.err.println("storeganise-hub: no heap size given, so the hub runs in a child JVM with the project's JVM options: "
-                + String.join(" ", options)
-                + " (give -Xmx... or set " + OPT_OUT_ENV + "=false to run it in this JVM; README.md, \"Memory\")");
-        System.exit(runChild(command));
+                + String.join(" ", options) + how);
+        System.exit(runChild(command, environment));
     }
 
     /**
@@ -214,9 +224,9 @@ public final class JvmRelaunch {
         return value == null || value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
     }
 
-    private static int runChild(List<String> command) {
+    private static int runChild(List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+        builder.environment().putAll(environment);
         Process child;
         try {
             child = builder.start();

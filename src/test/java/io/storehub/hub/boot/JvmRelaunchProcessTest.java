@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The hub's main class started as a user starts the jar, without any heap option: it runs the hub
- * in a child JVM with jvm.options, and that child never outlives the JVM the user started, however
- * that one ends.
+ * The hub's main class started as a user starts the jar, without any heap option: the process
+ * becomes a JVM with jvm.options (exec, same pid); where it runs the hub in a child JVM instead, that
+ * child never outlives the JVM the user started, however that one ends.
  */
 class JvmRelaunchProcessTest {
 
@@ -47,19 +47,28 @@ class JvmRelaunchProcessTest {
     }
 
     @Test
-    void withoutAHeapSizeTheHubRunsInAChildWithTheProjectOptionsAndDiesWithItsLauncher() throws Exception {
+    void withoutAHeapSizeTheStartedProcessBecomesAJvmWithTheProjectOptions() throws Exception {
         int port = freePort();
-        startWithoutJvmOptions(port);
+        start(port, null);
 
-        List<String> hubArguments = arguments(hub);
-        List<String> expected = JvmRelaunch.effectiveDefaults(JvmRelaunch.defaultOptions(), List.of(), JvmRelaunch::knownToThisJvm);
-        assertThat(expected).anyMatch(o -> o.startsWith("-Xmx"));
-        assertThat(hubArguments.subList(0, expected.size())).isEqualTo(expected);
-        assertThat(hubArguments).contains(HubApplication.class.getName(), "--server.port=" + port);
-        Path environment = Path.of("/proc", String.valueOf(hub.pid()), "environ");
-        if (Files.isReadable(environment)) { // Linux
-            assertThat(new String(Files.readAllBytes(environment), StandardCharsets.UTF_8).split("\0")).contains("MALLOC_ARENA_MAX=2");
+        assertThat(hub.pid()).isEqualTo(launcher.pid()); // exec: no second process
+        assertThat(launcher.toHandle().children()).isEmpty();
+        assertThatTheHubRunsWithTheProjectOptions(port);
+        assertThat(Files.readString(dataDir.resolve("launcher.log"))).contains("this JVM restarts itself with the project's JVM options");
+
+        launcher.destroyForcibly().waitFor();
+        try (ServerSocket again = new ServerSocket(port)) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
         }
+    }
+
+    @Test
+    void aChildJvmRunsTheHubWithTheProjectOptionsAndDiesWithItsLauncher() throws Exception {
+        int port = freePort();
+        start(port, "child");
+
+        assertThat(hub.pid()).isNotEqualTo(launcher.pid());
+        assertThatTheHubRunsWithTheProjectOptions(port);
 
         // SIGKILL: the launcher runs no shutdown hook; the hub notices it is gone and stops by itself
         launcher.destroyForcibly().waitFor();
@@ -70,8 +79,8 @@ class JvmRelaunchProcessTest {
     }
 
     @Test
-    void stoppingTheLauncherStopsTheHubGracefullyFirst() throws Exception {
-        startWithoutJvmOptions(freePort());
+    void stoppingTheLauncherStopsItsChildJvmGracefullyFirst() throws Exception {
+        start(freePort(), "child");
 
         launcher.destroy(); // SIGTERM, as systemd, docker stop or Ctrl-C
         launcher.waitFor();
@@ -83,8 +92,23 @@ class JvmRelaunchProcessTest {
                 .doesNotContain("the hub did not stop within");
     }
 
-    /** java -cp ... HubApplication, no JVM option at all and none from the environment, as `java -jar` would run it. */
-    private void startWithoutJvmOptions(int port) throws IOException {
+    private void assertThatTheHubRunsWithTheProjectOptions(int port) throws IOException {
+        List<String> hubArguments = arguments(hub);
+        List<String> expected = JvmRelaunch.effectiveDefaults(JvmRelaunch.defaultOptions(), List.of(), JvmRelaunch::knownToThisJvm);
+        assertThat(expected).anyMatch(o -> o.startsWith("-Xmx"));
+        assertThat(hubArguments.subList(0, expected.size())).isEqualTo(expected);
+        assertThat(hubArguments).contains(HubApplication.class.getName(), "--server.port=" + port);
+        Path environment = Path.of("/proc", String.valueOf(hub.pid()), "environ");
+        if (Files.isReadable(environment)) { // Linux
+            assertThat(new String(Files.readAllBytes(environment), StandardCharsets.UTF_8).split("\0")).contains("MALLOC_ARENA_MAX=2");
+        }
+    }
+
+    /**
+     * java -cp ... HubApplication, no JVM option at all and none from the environment, as `java -jar`
+     * would run it; relaunch: STOREGANISE_JVM_RELAUNCH, or null for the default.
+     */
+    private void start(int port, String relaunch) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HubApplication.class.getName()));
         HubProcess.baseProperties(dataDir).stream().map(p -> p.startsWith("server.port=") ? "server.port=" + port : p)
@@ -94,11 +118,14 @@ class JvmRelaunchProcessTest {
         Map<String, String> environment = builder.environment();
         List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "STOREGANISE_JVM_RELAUNCH", "MALLOC_ARENA_MAX")
                 .forEach(environment::remove);
+        if (relaunch != null) {
+            environment.put("STOREGANISE_JVM_RELAUNCH", relaunch);
+        }
         launcher = builder.start();
-        hub = await().atMost(START_UP).until(() -> launcher.toHandle().children().findFirst(), Optional::isPresent).orElseThrow();
         await().atMost(START_UP).ignoreExceptions().until(() -> HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        hub = launcher.toHandle().children().findFirst().orElse(launcher.toHandle());
     }
 
     /** /proc first: for a command line as long as this class path, ProcessHandle.Info has no arguments. */

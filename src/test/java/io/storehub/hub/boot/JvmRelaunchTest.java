@@ -19,6 +19,8 @@ class JvmRelaunchTest {
         assertThat(JvmRelaunch.reasonToStay(List.of(), Map.of())).isEmpty();
         assertThat(JvmRelaunch.reasonToStay(List.of("-Dserver.port=9090", "-XX:+UseG1GC", "-Xss512k"),
                 Map.of("JAVA_TOOL_OPTIONS", "-Dfile.encoding=UTF-8", "STOREGANISE_JVM_RELAUNCH", "true"))).isEmpty();
+        // child: relaunched as a child process instead of in place
+        assertThat(JvmRelaunch.reasonToStay(List.of(), Map.of("STOREGANISE_JVM_RELAUNCH", "child"))).isEmpty();
     }
 
     @Test
