@@ -96,21 +96,23 @@ JSON
 
 # The hub on a free port with a fresh data directory, started from the project directory as a user
 # would (application.yaml, routes/, templates/ from there); extra arguments are Spring properties
-# (--name=value). Sets BENCH_HUB_PID (the JVM started; with the relaunch its child runs the hub),
-# BENCH_HUB_URL, BENCH_HUB_LOG, BENCH_METRICS.
+# (--name=value). Actuator on a port of its own: under overload the webhook port's connections queue
+# (server.tomcat.max-connections) and the samples of the load would be missing. Sets BENCH_HUB_PID (the
+# JVM started; it runs the hub unless it fell back to a child JVM), BENCH_HUB_URL, BENCH_HUB_LOG,
+# BENCH_METRICS.
 bench_start_hub() { # name [--property=value ...]
   local name=$1; shift
-  local port; port=$(bench_free_port)
+  local port management; port=$(bench_free_port); management=$(bench_free_port)
   BENCH_HUB_LOG="$BENCH_WORK/$name.log"
   rm -rf "$BENCH_WORK/data-$name"
   # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
   (cd "$BENCH_ROOT" && exec env STOREGANISE_WEBHOOK_SECRET="$BENCH_SECRET" java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" \
-    --server.port="$port" --storeganise.data-dir="$BENCH_WORK/data-$name" \
+    --server.port="$port" --management.server.port="$management" --storeganise.data-dir="$BENCH_WORK/data-$name" \
     --logging.level.org.apache.activemq.artemis.core.server=ERROR "$@" > "$BENCH_HUB_LOG" 2>&1) &
   BENCH_HUB_PID=$!
   BENCH_HUB_URL="http://127.0.0.1:$port"
-  BENCH_METRICS="$BENCH_HUB_URL/actuator/prometheus"
-  bench_wait_http "$BENCH_HUB_URL/actuator/health/readiness" 180 "$BENCH_HUB_PID" "$BENCH_HUB_LOG"
+  BENCH_METRICS="http://127.0.0.1:$management/actuator/prometheus"
+  bench_wait_http "http://127.0.0.1:$management/actuator/health/readiness" 180 "$BENCH_HUB_PID" "$BENCH_HUB_LOG"
 }
 
 # the JVMs of the hub: the one started and its children (the relaunched JVM that runs the hub)
@@ -120,10 +122,11 @@ bench_hub_pids() {
   pgrep -P "$BENCH_HUB_PID" 2>/dev/null || true
 }
 
-# Peak RSS of the hub: the peak (VmHWM) of the JVM running it, plus, when plain `java -jar` relaunched
-# it, the launcher JVM's current RSS (flat once it has started the child: it only waits; its own
-# start-up peak came before the child's). Both count the JDK's shared files (libjvm.so, the class
-# data archive, ~28 MiB) that the two JVMs map once in memory, so the sum is on the safe side.
+# Peak RSS of the hub: the peak (VmHWM) of the JVM running it (after a relaunch in place, the same
+# process as started), plus, when it runs in a child JVM (STOREGANISE_JVM_RELAUNCH=child, or where exec
+# is not possible), the launcher JVM's current RSS (flat once it has started the child: it only waits;
+# its own start-up peak came before the child's). Both count the JDK's shared files (libjvm.so, the
+# class data archive, ~28 MiB) that the two JVMs map once in memory, so the sum is on the safe side.
 # Sets BENCH_RSS_MIB (the total) and BENCH_LAST_RSS (with the breakdown).
 bench_hub_peak_rss() {
   local total=0 launcher=0 pid kb
@@ -252,6 +255,7 @@ bench_prepare_wrk() { # warm-up-seconds seconds
 bench_run_wrk() { # name warm-up-seconds seconds
   local url="$BENCH_HUB_URL/webhooks/storeganise" before after
   wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d"${2}s" -s "$BENCH_WORK/signed.lua" "$url" -- 0 > /dev/null
+  sleep 1 # the warm-up's last requests are still being stored
   before=$(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts | cut -d' ' -f1)
   wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNECTIONS -d"${3}s" --timeout 5s -s "$BENCH_WORK/signed.lua" \
     "$url" -- $(( $2 * BENCH_WRK_MAX_RATE )) > "$BENCH_WORK/wrk-$1.out"
