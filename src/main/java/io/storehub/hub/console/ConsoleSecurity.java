@@ -27,7 +27,6 @@ import io.github.bucket4j.Bucket;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

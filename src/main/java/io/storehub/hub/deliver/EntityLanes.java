@@ -52,8 +52,6 @@ public class EntityLanes implements CamelContextAware {
     public static final String IN_LANE = "SgInLane";
     public static final String ACTION = "SgLaneAction";
     public static final String HELD_BEHIND = "SgHeldBehind";
-    /** Header of a delivery an operator asked for again (who): sent whatever its lane holds. */
-    public static final String MANUAL = "SgManualBy";
 
     static final String WAITING = "waiting";
     static final String PARKED = "parked";
@@ -93,7 +91,7 @@ public class EntityLanes implements CamelContextAware {
     public void delivery(Exchange exchange) {
         clear(exchange);
         String key = exchange.getIn().getHeader(EntityKey.HEADER, String.class);
-        if (key == null || exchange.getIn().getHeader(MANUAL, String.class) != null) {
+        if (key == null || exchange.getIn().getHeader(DestinationRegistry.MANUAL) != null) {
             return; // not ordered, or redelivered on purpose by an operator
         }
         Destination destination = registry.destination(exchange);

@@ -3,7 +3,6 @@ package io.storehub.hub.deliver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.HubProcess;

@@ -1,22 +1,20 @@
 package io.storehub.hub.enrich;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-
-import io.storehub.hub.support.StoreganiseStub;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.storehub.hub.support.StoreganiseStub;
 import io.storehub.hub.support.Webhooks;
 import org.junit.jupiter.api.Test;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +34,7 @@ class EnrichConcurrencyAndCacheTest extends EnrichTestSupport {
     void aBurstNeverHasMoreThanTwoRequestsInFlightAndEveryEventIsEnriched() throws Exception {
         storeganise.latency(50);
         // a billing run: 40 new invoices (40 entities, so the consumers work on them in parallel)
-        Map<String, String> invoiceOfEvent = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> invoiceOfEvent = new ConcurrentHashMap<>();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> sent = new ArrayList<>();
