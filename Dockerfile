@@ -12,6 +12,8 @@ WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
+# the JVM options, packaged into the jar too (a plain `java -jar` relaunches with them)
+COPY jvm.options ./
 # the samples of the 37 event types go into the jar (the console's "send a test event")
 COPY samples ./samples
 RUN mvn -B -q -DskipTests package \
@@ -29,11 +31,17 @@ COPY --from=build /extracted/application/ ./
 # what the hub reads from its working directory; a new route or template file ships with the next
 # image (k8s/ mounts only the environment's config/application.yaml, read over application.yaml)
 COPY application.yaml ./
+# the JVM options (heap, metaspace, collector, ...): one file for the image, `java -jar` and Kubernetes
+COPY jvm.options ./
 COPY routes/ ./routes/
 COPY templates/ ./templates/
 RUN mkdir -p /data && chown 10001:0 /data && chmod 0770 /data
+# JVM options from /app/jvm.options (peak RSS under 512 MiB, docs/benchmarks.md); to change one, append
+# it: JDK_JAVA_OPTIONS="@/app/jvm.options -Xmx384m" (the last of an option wins; JAVA_TOOL_OPTIONS
+# would lose to these). Fewer glibc malloc arenas: with the hub's threads the default costs ~50 MiB.
 ENV STOREGANISE_DATA_DIR=/data \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+    JDK_JAVA_OPTIONS="@/app/jvm.options" \
+    MALLOC_ARENA_MAX=2
 USER 10001
 VOLUME ["/data"]
 EXPOSE 8080

@@ -1,11 +1,25 @@
-"""Reads the hub's /actuator/prometheus text and prints one figure. Used by bench/deliver.sh.
+"""Reads the hub's /actuator/prometheus text. Used by bench/deliver.sh and bench/matrix.sh.
 
   metrics.py URL counts      -> "accepted processed queued delivered" (totals so far)
   metrics.py URL latency     -> "p50_ms p99_ms count" of storeganise_delivery_latency over all destinations,
                                 from the cumulative histogram buckets (linear interpolation in a bucket)
+  metrics.py URL watch FILE  -> appends "epoch_s accepted processed queued delivered" to FILE every second
+                                until stopped (one process for the whole run, not one per sample)
+  metrics.py URL drain FANOUT TIMEOUT_S
+                             -> waits until every accepted event is processed and FANOUT x accepted are
+                                delivered, then 2 s more for any delivery beyond that (a double) to show;
+                                prints "drained|timeout seconds accepted processed queued delivered"
+  metrics.py - load FILE START END DONE FANOUT
+                             -> from a watch FILE, for a load sent between epochs START and END and
+                                delivered by DONE: "during_per_s backlog_peak events_peak deliveries_peak
+                                after_per_s" (deliveries/s while sending and between END and DONE; backlog:
+                                events not yet dispatched + FANOUT x dispatched not yet delivered: the hub
+                                tries deliveries at once and counts only those it queues, so queued_total
+                                is not the number of deliveries)
 """
 import re
 import sys
+import time
 import urllib.request
 
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([0-9.eE+-]+|NaN|\+Inf)')
@@ -20,7 +34,7 @@ def scrape(url):
             yield m.group(1), labels, float(m.group(3))
 
 
-def counts(url):
+def totals(url):
     accepted = processed = queued = delivered = 0.0
     for name, labels, value in scrape(url):
         if name == 'storeganise_webhook_received_total' and labels.get('outcome') == 'accepted':
@@ -31,7 +45,52 @@ def counts(url):
             queued += value
         elif name == 'storeganise_deliveries_total' and labels.get('outcome') == 'delivered':
             delivered += value
-    print('%d %d %d %d' % (accepted, processed, queued, delivered))
+    return int(accepted), int(processed), int(queued), int(delivered)
+
+
+def counts(url):
+    print('%d %d %d %d' % totals(url))
+
+
+def watch(url, path):
+    with open(path, 'a', buffering=1) as out:
+        while True:
+            started = time.time()
+            try:
+                out.write('%.2f %d %d %d %d\n' % ((started,) + totals(url)))
+            except OSError:
+                pass  # the hub is busy or stopping: skip the sample
+            time.sleep(max(0.0, 1.0 - (time.time() - started)))
+
+
+def drain(url, fanout, timeout):
+    fanout, started = int(fanout), time.time()
+    while True:
+        a, p, q, d = totals(url)
+        if p >= a and d >= fanout * a:
+            elapsed = time.time() - started
+            time.sleep(2)
+            print('drained %.1f %d %d %d %d' % ((elapsed,) + totals(url)))
+            return
+        if time.time() - started > float(timeout):
+            print('timeout %.1f %d %d %d %d' % (time.time() - started, a, p, q, d))
+            return
+        time.sleep(0.5)
+
+
+def load(_, path, start, end, done, fanout):
+    start, end, done, fanout = float(start), float(end), float(done), int(fanout)
+    samples = [tuple(float(x) for x in line.split()) for line in open(path) if len(line.split()) == 5]
+    peak = events_peak = deliveries_peak = 0
+    for t, a, p, q, d in samples:
+        events_peak = max(events_peak, a - p)
+        deliveries_peak = max(deliveries_peak, fanout * p - d)
+        peak = max(peak, a - p + fanout * p - d)
+
+    def rate(first, last):  # deliveries/s between the samples nearest to two moments
+        inside = [s for s in samples if first <= s[0] <= last]
+        return (inside[-1][4] - inside[0][4]) / (inside[-1][0] - inside[0][0]) if len(inside) > 1 else 0
+    print('%.0f %d %d %d %.0f' % (rate(start, end), peak, events_peak, deliveries_peak, rate(end, done)))
 
 
 def latency(url):
@@ -59,4 +118,4 @@ def latency(url):
 
 
 if __name__ == '__main__':
-    {'counts': counts, 'latency': latency}[sys.argv[2]](sys.argv[1])
+    {'counts': counts, 'latency': latency, 'watch': watch, 'drain': drain, 'load': load}[sys.argv[2]](sys.argv[1], *sys.argv[3:])

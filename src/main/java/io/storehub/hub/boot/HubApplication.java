@@ -15,6 +15,8 @@ import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 public class HubApplication {
 
     public static void main(String[] args) {
+        // plain `java -jar` carries no JVM options: without a heap size given, run in a child JVM with jvm.options
+        JvmRelaunch.relaunchIfNeeded();
         SpringApplication.run(HubApplication.class, args);
     }
 }
