@@ -19,14 +19,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.storehub.hub.ingest.BackgroundGate;
 import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
-import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +84,7 @@ public class EventHistory implements CamelContextAware {
     private volatile boolean metersLooked;
     /** The bean the writer waits on while webhooks are pressed (none found: no wait). */
     private static final String GATE_BEAN = "backgroundGate";
-    private Processor gate;
-    private Exchange gateExchange;
+    private BackgroundGate gate;
     private boolean gateLooked;
 
     // ------------------------------------------------------------------ lifecycle
@@ -165,17 +163,10 @@ public class EventHistory implements CamelContextAware {
     private void giveWay() throws InterruptedException {
         if (gate == null && camelContext != null && !gateLooked) {
             gateLooked = true;
-            gate = camelContext.getRegistry().lookupByNameAndType(GATE_BEAN, Processor.class);
-            gateExchange = gate == null ? null : new DefaultExchange(camelContext);
+            gate = camelContext.getRegistry().lookupByNameAndType(GATE_BEAN, BackgroundGate.class);
         }
         if (gate != null) {
-            try {
-                gate.process(gateExchange);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                LOG.debug("Event history: the gate failed: {}", e.toString());
-            }
+            gate.pause();
         }
     }
 
@@ -199,8 +190,10 @@ public class EventHistory implements CamelContextAware {
     // ------------------------------------------------------------------ the route steps
 
     /**
-     * Ingest: the webhook was stored ({@code SgOutcome} accepted) or was a duplicate. Never blocks: this
-     * runs before the 200 is sent.
+     * The event as received. Ingest calls it for a duplicate ({@code SgOutcome} duplicate) and never
+     * blocks there, as it runs before the 200 is sent; the dispatch consumer calls it for the stored
+     * event (its webhook body, received-at and entity ids), so that a burst of webhooks costs no
+     * history writes while it is being acknowledged. Recording an event again changes nothing.
      */
     public void received(Exchange exchange) {
         if (!enabled) {
@@ -220,7 +213,9 @@ public class EventHistory implements CamelContextAware {
         if (!metersLooked) {
             droppedCounter();
         }
-        if (!queue.offer(r)) {
+        if (!duplicate) {
+            offerOrWait(r);
+        } else if (!queue.offer(r)) {
             drop(1);
         }
     }

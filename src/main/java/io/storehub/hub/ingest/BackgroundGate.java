@@ -1,20 +1,23 @@
 package io.storehub.hub.ingest;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * The first step of every queue consumer (dispatch, delivery): while the webhook endpoint is pressed
  * ({@link IngestPressure}: more than {@code maxInFlight} webhooks waiting, or answers slower than
- * {@code targetAckMillis} on average), the consumer pauses before taking on its message, in steps of
- * {@code pauseMillis}, for at most {@code maxPauseMillis}. The queues hold the work durably; it is
- * done once the burst has been acknowledged, and never starves completely (the pause is bounded).
+ * {@code targetAckMillis} on average), at most {@code pressedConsumers} consumers work at once and
+ * the others wait before taking on their message. The queues hold the work durably; it is done at full
+ * speed once the burst has been acknowledged, and it never stops completely meanwhile (the few
+ * permitted consumers go on, so retries, deliveries and the backlog keep moving).
  *
  * <p>Thread priorities would be the textbook tool, but the JVM ignores them on Linux unless it runs
- * with privileges a container does not have; pausing the consumers is what works everywhere.
+ * with privileges a container does not have; holding the consumers back is what works everywhere.
  */
 public class BackgroundGate implements Processor {
 
@@ -23,10 +26,36 @@ public class BackgroundGate implements Processor {
     private double targetAckMillis = 20;
     private long pauseMillis = 20;
     private long maxPauseMillis = 500;
+    private volatile Semaphore pressedPermits = new Semaphore(1);
     private final AtomicLong pausedMillis = new AtomicLong();
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
+        if (!pressed()) {
+            return;
+        }
+        long started = System.nanoTime();
+        Semaphore permits = pressedPermits;
+        while (pressed()) {
+            if (permits.tryAcquire(pauseMillis, TimeUnit.MILLISECONDS)) {
+                // held until this consumer's message is done (committed, retried or parked)
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        permits.release();
+                    }
+                });
+                break;
+            }
+        }
+        pausedMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * For background work that is not a consumer's exchange (the history writer): waits while the
+     * endpoint is pressed, in steps of {@code pauseMillis}, for at most {@code maxPauseMillis}.
+     */
+    public void pause() throws InterruptedException {
         long waited = 0;
         while (waited < maxPauseMillis && pressed()) {
             TimeUnit.MILLISECONDS.sleep(pauseMillis);
@@ -64,5 +93,10 @@ public class BackgroundGate implements Processor {
 
     public void setMaxPauseMillis(long maxPauseMillis) {
         this.maxPauseMillis = maxPauseMillis;
+    }
+
+    /** Consumers that go on working while webhooks wait (default 1; at least 1, so nothing stops). */
+    public void setPressedConsumers(int pressedConsumers) {
+        this.pressedPermits = new Semaphore(Math.max(1, pressedConsumers));
     }
 }
