@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DURATION=${1:-30}
-WARMUP=5
+WARMUP=${WARMUP_SECONDS:-30} # the JIT compiles for about a minute on 2 cores
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-${JAVA_OPTS:-}}
 read -r -a EXTRA <<< "${HUB_ARGS:-}"
 

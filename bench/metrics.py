@@ -17,6 +17,7 @@
                                 tries deliveries at once and counts only those it queues, so queued_total
                                 is not the number of deliveries)
 """
+import json
 import re
 import sys
 import time
@@ -93,12 +94,25 @@ def load(_, path, start, end, done, fanout):
     print('%.0f %d %d %d %.0f' % (rate(start, end), peak, events_peak, deliveries_peak, rate(end, done)))
 
 
-def latency(url):
+def latency_buckets(url):
     buckets = {}
     for name, labels, value in scrape(url):
         if name == 'storeganise_delivery_latency_seconds_bucket':
             le = float('inf') if labels['le'] == '+Inf' else float(labels['le'])
             buckets[le] = buckets.get(le, 0.0) + value
+    return buckets
+
+
+def snapshot(url):  # the latency histogram now, for latency(url, file) to leave out (a warm-up)
+    print(json.dumps({repr(k): v for k, v in latency_buckets(url).items()}))
+
+
+def latency(url, baseline=None):
+    buckets = latency_buckets(url)
+    if baseline:
+        for k, v in json.load(open(baseline)).items():
+            le = float(k)
+            buckets[le] = buckets.get(le, 0.0) - v
     bounds = sorted(buckets)
     total = buckets[bounds[-1]] if bounds else 0
 
@@ -118,4 +132,4 @@ def latency(url):
 
 
 if __name__ == '__main__':
-    {'counts': counts, 'latency': latency, 'watch': watch, 'drain': drain, 'load': load}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
+    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
