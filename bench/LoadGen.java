@@ -11,7 +11,9 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,10 @@ import javax.crypto.spec.SecretKeySpec;
  * the hub accepted, how many of those within Storeganise's 2 seconds, and the acknowledgement latency.
  * Run as a single-file program:
  *
- *   java bench/LoadGen.java URL SECRET RATE SECONDS [TIMEOUT_SECONDS (10)]
+ *   java [-Dloadgen.connections=64] bench/LoadGen.java URL SECRET RATE SECONDS [TIMEOUT_SECONDS (10)]
+ *
+ * Requests are due at a fixed rate and sent over a fixed number of connections (64): a request waits
+ * for a free connection when all are busy, and its ack time counts from when it was due.
  *
  * Prints one line: sent, accepted (200 "accepted" within the timeout), acked_2s (of those, answered
  * within 2 s), failed (anything else: other answers, timeouts, connection errors), start_ms (epoch of
@@ -44,34 +49,48 @@ public class LoadGen {
         int rate = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         Duration timeout = Duration.ofSeconds(args.length > 4 ? Integer.parseInt(args[4]) : 10);
+        // A fixed set of connections, as a webhook sender keeps: each request is due at its tick and
+        // waits for a free connection if all are busy; its ack time counts from when it was due, so
+        // a hub that falls behind is measured by the wait it causes (no coordinated omission), and
+        // the sender does not open thousands of connections that cost it more CPU than the hub.
+        int connections = Integer.getInteger("loadgen.connections", 64);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(5)).build();
+                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger acceptedWithin2s = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
         ConcurrentLinkedQueue<Long> ackMicros = new ConcurrentLinkedQueue<>();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        LinkedBlockingQueue<Long> due = new LinkedBlockingQueue<>();
         long total = (long) rate * seconds;
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
-        ticker.scheduleAtFixedRate(() -> {
-            // catch up if the ticker was late, so the offered rate holds
-            long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
-            while (sent.get() < due) {
-                sent.incrementAndGet();
-                String body = event();
-                HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                        .header("Content-Type", "application/json;charset=UTF-8")
-                        .header("sg-signature", sign(secret, body))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                long t0 = System.nanoTime();
-                inFlight.incrementAndGet();
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                    long micros = (System.nanoTime() - t0) / 1000;
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        for (int c = 0; c < connections; c++) {
+            senders.execute(() -> {
+                while (true) {
+                    Long dueAt;
+                    try {
+                        dueAt = due.take();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    String body = event();
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                            .header("Content-Type", "application/json;charset=UTF-8")
+                            .header("sg-signature", sign(secret, body))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    boolean ok;
+                    try {
+                        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                        ok = r.statusCode() == 200 && r.body().contains("\"accepted\"");
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    long micros = (System.nanoTime() - dueAt) / 1000;
                     ackMicros.add(micros);
-                    if (e == null && r.statusCode() == 200 && r.body().contains("\"accepted\"")) {
+                    if (ok) {
                         accepted.incrementAndGet();
                         if (micros <= 2_000_000) {
                             acceptedWithin2s.incrementAndGet();
@@ -79,8 +98,18 @@ public class LoadGen {
                     } else {
                         failed.incrementAndGet();
                     }
-                    inFlight.decrementAndGet();
-                });
+                    done.incrementAndGet();
+                }
+            });
+        }
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> {
+            // catch up if the ticker was late, so the offered rate holds; each request due at its own time
+            long now = System.nanoTime() - start;
+            long dueCount = Math.min(total, now * rate / 1_000_000_000L + 1);
+            while (sent.get() < dueCount) {
+                long n = sent.getAndIncrement();
+                due.add(start + n * 1_000_000_000L / rate);
             }
         }, 0, 2, TimeUnit.MILLISECONDS);
         while (sent.get() < total) {
@@ -88,10 +117,12 @@ public class LoadGen {
         }
         ticker.shutdown();
         long sendMillis = (System.nanoTime() - start) / 1_000_000;
-        long deadline = System.currentTimeMillis() + timeout.toMillis() + 5_000;
-        while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+        // what is still queued or in flight gets the timeout, plus what it waited
+        long deadline = System.currentTimeMillis() + timeout.toMillis() + 5_000 + due.size() * 1000L / Math.max(1, rate);
+        while (done.get() < total && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
+        senders.shutdownNow();
         List<Long> acks = new ArrayList<>(ackMicros);
         Collections.sort(acks);
         System.out.printf("sent=%d accepted=%d acked_2s=%d failed=%d start_ms=%d send_ms=%d ack_p50_ms=%.1f ack_p99_ms=%.1f ack_max_ms=%.1f%n",
