@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * batches, one transaction per batch ({@link HistoryWriter}), at least every {@code flushInterval},
  * after giving way, like the queue consumers, while webhooks wait to be answered (backgroundGate).
  *
- * <p>Nothing here may slow the webhook's acknowledgement: {@link #received} never blocks (a full queue
- * drops the record and counts {@code storeganise.history.dropped}); the consumer-side methods wait at
- * most {@code maxBlock} for room (back-pressure on background work), then drop. A crash loses at most
+ * <p>Nothing here may slow the webhook's acknowledgement: ingest calls {@link #received} only for a
+ * duplicate, and then it never blocks (a full queue drops the record and counts
+ * {@code storeganise.history.dropped}); the consumer-side methods, the accepted event's {@link #received}
+ * included, wait at most {@code maxBlock} for room (back-pressure on background work), then drop. A crash loses at most
  * the records of the last flush interval, never an event: the history is a record, not the source of truth.
  *
  * <p>Plain class with setters (routes/history-beans.camel.yaml): same on Spring Boot, camel-main, Camel K.
