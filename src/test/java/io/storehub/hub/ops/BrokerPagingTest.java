@@ -5,9 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
+import io.storehub.hub.support.DispatchedEvents;
 import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.Webhooks;
@@ -15,9 +14,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,30 +61,11 @@ class BrokerPagingTest {
         hub = HubProcess.start(dataDir, settings);
         try {
             CamelContext camel = HubProcess.camel(hub);
-            Set<String> processed = ConcurrentHashMap.newKeySet();
-            List<String> processedInOrder = new ArrayList<>();
-            camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-                @Override
-                public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.ExchangeCompletedEvent done
-                            && "dispatch-events".equals(done.getExchange().getFromRouteId())
-                            // the event's own exchange, not the copies made for its destinations
-                            && done.getExchange().getProperty(Exchange.CORRELATION_ID) == null
-                            && done.getExchange().getException() == null) {
-                        String id = done.getExchange().getMessage().getHeader("SgEventId", String.class);
-                        processed.add(id);
-                        synchronized (processedInOrder) {
-                            processedInOrder.add(id);
-                        }
-                    }
-                }
-            });
+            DispatchedEvents processed = DispatchedEvents.recordOn(camel);
             camel.getRouteController().startRoute("dispatch-events");
 
             await().atMost(Duration.ofSeconds(60)).until(() -> processed.containsAll(ids));
-            synchronized (processedInOrder) {
-                assertThat(processedInOrder).hasSize(ids.size()); // each exactly once
-            }
+            assertThat(processed.inOrder()).hasSize(ids.size()); // each exactly once
         } finally {
             hub.close();
         }

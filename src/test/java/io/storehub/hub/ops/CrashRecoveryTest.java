@@ -7,16 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
+import io.storehub.hub.support.DispatchedEvents;
 import io.storehub.hub.support.HubProcess;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -58,28 +54,11 @@ class CrashRecoveryTest {
         ConfigurableApplicationContext hub = HubProcess.start(dataDir, "storeganise.dispatch.enabled=false");
         try {
             CamelContext camel = HubProcess.camel(hub);
-            Set<String> processed = ConcurrentHashMap.newKeySet();
-            List<String> processedInOrder = new ArrayList<>();
-            camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-                @Override
-                public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.ExchangeCompletedEvent done
-                            && "dispatch-events".equals(done.getExchange().getFromRouteId())
-                            // the event's own exchange, not the copies made for its destinations
-                            && done.getExchange().getProperty(Exchange.CORRELATION_ID) == null
-                            && done.getExchange().getException() == null) {
-                        String id = done.getExchange().getMessage().getHeader("SgEventId", String.class);
-                        processed.add(id);
-                        synchronized (processedInOrder) {
-                            processedInOrder.add(id);
-                        }
-                    }
-                }
-            });
+            DispatchedEvents processed = DispatchedEvents.recordOn(camel);
             camel.getRouteController().startRoute("dispatch-events");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> processed.containsAll(ids));
-            assertThat(processedInOrder).hasSize(ids.size()); // each exactly once
+            assertThat(processed.inOrder()).hasSize(ids.size()); // each exactly once
 
             // the dedupe store survived the kill too: Storeganise's retry of an acknowledged delivery is a duplicate
             String again = Webhooks.event(ids.get(0), "unitRental.invoice.created");
