@@ -1,11 +1,9 @@
 package io.storehub.hub.support;
 
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * Durable sends of many webhook threads, committed together: each caller's message joins the next
  * batch, one sender thread sends the batch in one JMS transaction and completes every caller only
  * after the commit, so each message is in the broker's journal before its webhook is answered, at
- * the cost of one journal sync and one round trip per batch instead of one per message. Batches form
- * by themselves: while one commits, the next callers queue up (the same group commit as
- * {@link JdbcGroupCommit}, for the broker).
+ * the cost of one journal sync and one round trip per batch instead of one per message
+ * ({@link GroupCommit}, as {@link JdbcGroupCommit} does for the database).
  *
  * <p>The message is built by camel-jms' own binding of the queue's endpoint (headers become JMS
  * properties exactly as a {@code jms:} producer maps them: {@code _AMQ_DUPL_ID}, {@code JMSXGroupID},
@@ -44,19 +41,14 @@ import org.slf4j.LoggerFactory;
  * batch is then sent again one message per transaction, and a message refused as a duplicate on its
  * own counts as stored (the broker holds its first copy).
  */
-public class JmsGroupSend implements CamelContextAware {
+public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsGroupSend.class);
 
     private CamelContext camelContext;
     private String queue;
-    private int maxBatch = 256;
-    private long timeoutMillis = 10_000;
-    private final BlockingQueue<Send> pending = new LinkedBlockingQueue<>();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
-    private volatile Thread sender;
-    private volatile boolean stopping;
 
     // the sender thread's own
     private JmsBinding binding;
@@ -65,107 +57,53 @@ public class JmsGroupSend implements CamelContextAware {
     private Session session;
     private MessageProducer producer;
 
-    private record Send(Exchange exchange, CompletableFuture<Void> done) {
+    public JmsGroupSend() {
+        super("hub-broker-group-send", 256, 10_000);
     }
 
     /** Sends the exchange's message to the queue; returns once it is committed (or throws why not). */
     public void send(Exchange exchange) throws Exception {
-        if (stopping) {
-            throw new IllegalStateException("the broker sender is stopped");
-        }
-        start();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        pending.add(new Send(exchange, done));
         try {
-            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            submit(exchange).get(getTimeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
-            throw new JMSException("Message not committed by the broker within " + timeoutMillis + " ms");
-        }
-    }
-
-    public synchronized void start() {
-        if (sender == null && !stopping) {
-            Thread t = new Thread(this::run, "hub-broker-group-send");
-            t.setDaemon(true);
-            sender = t;
-            t.start();
-        }
-    }
-
-    /** Sends what is queued, then stops the sender thread and closes its session. */
-    public void stop() throws InterruptedException {
-        stopping = true;
-        Thread t = sender;
-        if (t != null) {
-            t.join(timeoutMillis);
-        }
-    }
-
-    private void run() {
-        List<Send> batch = new ArrayList<>(maxBatch);
-        try {
-            while (!stopping || !pending.isEmpty()) {
-                Send first = pending.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, maxBatch - 1);
-                try {
-                    commit(batch);
-                    batch.forEach(s -> s.done().complete(null));
-                } catch (Exception batchFailure) {
-                    close();
-                    if (batch.size() == 1) {
-                        finishAlone(batch.get(0), batchFailure);
-                    } else {
-                        LOG.debug("A batch of {} sends failed ({}); sending them one by one", batch.size(), batchFailure.toString());
-                        for (Send s : batch) {
-                            try {
-                                commit(List.of(s));
-                                s.done().complete(null);
-                            } catch (Exception alone) {
-                                close();
-                                finishAlone(s, alone);
-                            }
-                        }
-                    }
-                } finally {
-                    batch.clear();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            close();
-            Send s;
-            while ((s = pending.poll()) != null) {
-                s.done().completeExceptionally(new IllegalStateException("the broker sender stopped"));
-            }
+            throw new JMSException("Message not committed by the broker within " + getTimeoutMillis() + " ms");
         }
     }
 
     /** A message sent alone whose commit failed: stored if the broker refused it as a duplicate. */
-    private static void finishAlone(Send s, Exception failure) {
+    @Override
+    protected void failedAlone(CompletableFuture<Void> done, Exception failure) {
         if (isDuplicate(failure)) {
-            s.done().complete(null);
+            done.complete(null);
         } else {
-            s.done().completeExceptionally(failure);
+            done.completeExceptionally(failure);
         }
     }
 
-    private void commit(List<Send> batch) throws JMSException {
+    @Override
+    protected void afterFailure() {
+        close();
+    }
+
+    @Override
+    protected void stopped() {
+        close();
+    }
+
+    @Override
+    protected List<Void> commit(List<Exchange> batch) throws JMSException {
         open();
         try {
-            for (Send s : batch) {
-                Message message = binding.makeJmsMessage(s.exchange(), session);
+            for (Exchange exchange : batch) {
+                Message message = binding.makeJmsMessage(exchange, session);
                 producer.send(message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
             }
             session.commit();
             commits.incrementAndGet();
             messages.addAndGet(batch.size());
+            return Collections.nCopies(batch.size(), null);
         } catch (JMSException | RuntimeException e) {
             try {
                 session.rollback();
@@ -214,9 +152,6 @@ public class JmsGroupSend implements CamelContextAware {
             if (name.contains("DuplicateId") || message.contains("Duplicate message detected")) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }
@@ -246,13 +181,5 @@ public class JmsGroupSend implements CamelContextAware {
         this.queue = queue;
     }
 
-    /** Most messages committed in one transaction (default 256). */
-    public void setMaxBatch(int maxBatch) {
-        this.maxBatch = Math.max(1, maxBatch);
-    }
 
-    /** How long {@link #send} waits for its commit (default 10 s). */
-    public void setTimeoutMillis(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
-    }
 }

@@ -1,0 +1,166 @@
+package io.storehub.hub.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Work of many threads committed together by one thread ("group commit"): each caller's item joins
+ * the next batch, the thread commits the batch as one unit and completes every caller's future only
+ * after the commit. Batches form by themselves: while one commits, the next callers queue up. If a
+ * batch fails it is tried again one item per commit, so a bad item fails only its own caller.
+ * The subclass says what a commit is: a database transaction ({@link JdbcGroupCommit}), a broker
+ * transaction ({@link JmsGroupSend}).
+ *
+ * <p>Written by hand because neither Camel's components nor the connection pools offer it: they
+ * commit per call (or per exchange), so durability under load costs a disk sync per item.
+ *
+ * @param <T> what a caller hands over
+ * @param <R> what its caller gets once it is committed
+ */
+public abstract class GroupCommit<T, R> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final String threadName;
+    private final BlockingQueue<Item<T, R>> queue = new LinkedBlockingQueue<>();
+    private volatile Thread worker;
+    private volatile boolean stopping;
+    private int maxBatch;
+    private long timeoutMillis;
+
+    private record Item<T, R>(T work, CompletableFuture<R> done) {
+    }
+
+    protected GroupCommit(String threadName, int maxBatch, long timeoutMillis) {
+        this.threadName = threadName;
+        this.maxBatch = maxBatch;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * Commits the batch as one unit and answers each item's result, in order, or throws with nothing
+     * of it committed.
+     */
+    protected abstract List<R> commit(List<T> batch) throws Exception;
+
+    /** After a failed commit, before the next one (e.g. drop a broken connection). */
+    protected void afterFailure() {
+    }
+
+    /** An item whose commit on its own failed: fails its caller unless the subclass knows better. */
+    protected void failedAlone(CompletableFuture<R> done, Exception failure) {
+        done.completeExceptionally(failure);
+    }
+
+    /** When the thread ends, after the last commit (e.g. close the session). */
+    protected void stopped() {
+    }
+
+    /** Queues an item; the future completes with its result once its batch is committed. */
+    protected CompletableFuture<R> submit(T work) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(new IllegalStateException(threadName + " is stopped"));
+        }
+        start();
+        CompletableFuture<R> done = new CompletableFuture<>();
+        queue.add(new Item<>(work, done));
+        return done;
+    }
+
+    public synchronized void start() {
+        if (worker == null && !stopping) {
+            Thread t = new Thread(this::run, threadName);
+            t.setDaemon(true);
+            worker = t;
+            t.start();
+        }
+    }
+
+    /** Commits what is queued, then stops the thread. */
+    public void stop() throws InterruptedException {
+        stopping = true;
+        Thread t = worker;
+        if (t != null) {
+            t.join(timeoutMillis);
+        }
+    }
+
+    private void run() {
+        List<Item<T, R>> batch = new ArrayList<>(maxBatch);
+        try {
+            while (!stopping || !queue.isEmpty()) {
+                Item<T, R> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                try {
+                    commitOrSplit(batch);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("{} failed; failing the batch", threadName, e);
+                    batch.forEach(item -> item.done().completeExceptionally(e));
+                } finally {
+                    batch.clear();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped();
+            Item<T, R> left;
+            while ((left = queue.poll()) != null) {
+                left.done().completeExceptionally(new IllegalStateException(threadName + " stopped"));
+            }
+        }
+    }
+
+    private void commitOrSplit(List<Item<T, R>> batch) {
+        try {
+            complete(batch, commit(batch.stream().map(Item::work).toList()));
+            return;
+        } catch (Exception batchFailure) {
+            afterFailure();
+            if (batch.size() == 1) {
+                failedAlone(batch.get(0).done(), batchFailure);
+                return;
+            }
+            LOG.debug("{}: a batch of {} failed ({}); committing them one by one", threadName, batch.size(), batchFailure.toString());
+        }
+        for (Item<T, R> item : batch) {
+            try {
+                complete(List.of(item), commit(List.of(item.work())));
+            } catch (Exception alone) {
+                afterFailure();
+                failedAlone(item.done(), alone);
+            }
+        }
+    }
+
+    private static <T, R> void complete(List<Item<T, R>> items, List<R> results) {
+        for (int i = 0; i < items.size(); i++) {
+            items.get(i).done().complete(results.get(i));
+        }
+    }
+
+    /** Most items committed in one unit. */
+    public void setMaxBatch(int maxBatch) {
+        this.maxBatch = Math.max(1, maxBatch);
+    }
+
+    /** How long a caller waits for its commit, and {@link #stop} for the thread. */
+    public void setTimeoutMillis(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    protected long getTimeoutMillis() {
+        return timeoutMillis;
+    }
+}
