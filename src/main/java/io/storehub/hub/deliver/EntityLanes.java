@@ -219,7 +219,7 @@ public class EntityLanes implements CamelContextAware {
 
     private int write(String sql, Object... params) {
         try {
-            return groupCommit().execute(sql, params);
+            return groupCommit().executePatiently(sql, params); // a consumer: it can share a fuller commit
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not write lane " + params[params.length - 1], e);
         }

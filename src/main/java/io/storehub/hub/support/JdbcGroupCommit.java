@@ -40,8 +40,20 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
 
     /** {@link #submit} and wait for the commit: the update count, or the statement's failure. */
     public int execute(String sql, Object... params) throws SQLException {
+        return await(submit(sql, params));
+    }
+
+    /**
+     * As {@link #execute}, for a caller that can wait a little longer (up to the linger time) so that
+     * its write shares a commit with others: a queue consumer, not a webhook waiting for its answer.
+     */
+    public int executePatiently(String sql, Object... params) throws SQLException {
+        return await(submit(new Write(sql, params), true));
+    }
+
+    private int await(CompletableFuture<Integer> write) throws SQLException {
         try {
-            return submit(sql, params).get(getTimeoutMillis(), TimeUnit.MILLISECONDS);
+            return write.get(getTimeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException failure) {
                 throw failure;

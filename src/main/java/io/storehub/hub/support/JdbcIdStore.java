@@ -44,11 +44,14 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private DataSource dataSource;
     private volatile JdbcGroupCommit groupCommit;
     private String processorName;
+    private boolean patient;
 
     @Override
     public boolean add(String key) {
         try {
-            return groupCommit().execute(INSERT, processorName, key, Timestamp.from(Instant.now()), processorName, key) == 1;
+            Object[] params = {processorName, key, Timestamp.from(Instant.now()), processorName, key};
+            JdbcGroupCommit writer = groupCommit();
+            return (patient ? writer.executePatiently(INSERT, params) : writer.execute(INSERT, params)) == 1;
         } catch (SQLException e) {
             if (isDuplicateKey(e)) { // another instance inserted it between our check and our insert
                 return false;
@@ -129,6 +132,15 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * True for ids recorded by queue consumers (successful deliveries): their writes may wait a little
+     * to share a commit ({@link JdbcGroupCommit#executePatiently}). False (the default) where a webhook
+     * waits for the answer.
+     */
+    public void setPatient(boolean patient) {
+        this.patient = patient;
     }
 
     @Override
