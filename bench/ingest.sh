@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 DURATION=${1:-30}
-WARMUP=${WARMUP_SECONDS:-30} # the JIT compiles for about a minute on 2 cores
+WARMUP=${WARMUP_SECONDS:-120} # on 2 cores the JIT compiles for 2-3 minutes
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-${JAVA_OPTS:-}}
 read -r -a EXTRA <<< "${HUB_ARGS:-}"
 

@@ -288,10 +288,10 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   local samples="$BENCH_WORK/samples-$name.txt"
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" watch "$samples" & local watcher=$!
   BENCH_PIDS+=("$watcher")
-  # a hub in production is warm: the JIT compiles for about a minute on 2 cores, and a cold hub
-  # answers a fraction of what it does a minute later. Warm it at a rate it keeps up with, deliver
+  # a hub in production is warm: on 2 cores the JIT compiles for 2-3 minutes (C2 still took ~20 % of
+  # the CPU after 60 s, ~4 % after 120 s), and a cold hub answers a fraction of what it does later. Warm it at a rate it keeps up with, deliver
   # everything, then measure from there (the warm-up is left out of every figure).
-  local warm=${BENCH_PACED_WARMUP_SECONDS:-30} base_a=0 base_p=0 base_d=0
+  local warm=${BENCH_PACED_WARMUP_SECONDS:-120} base_a=0 base_p=0 base_d=0
   if (( warm > 0 )); then
     local warm_rate=$(( rate < 250 ? rate : 250 ))
     echo "   warm-up: $warm_rate events/s for ${warm}s, delivered before the measured load (not counted)"

@@ -22,7 +22,7 @@
 # Environment (all optional):
 #   MATRIX_SECONDS           duration of the paced and overload loads (60), and of the wrk runs unless
 #                            MATRIX_WRK_SECONDS is set (30)
-#   MATRIX_WARMUP_SECONDS    wrk warm-up before each measured wrk run (30: the JIT compiles for about a minute on 2 cores)
+#   MATRIX_WARMUP_SECONDS    wrk warm-up before each measured wrk run (120: on 2 cores the JIT compiles for 2-3 minutes)
 #   MATRIX_RATE              paced rate, events/s (500)
 #   MATRIX_OVERLOAD_RATE     overload rate, events/s ("auto", the default: 3x what the hub delivered in
 #                            the paced run, its drain rate when there was a backlog; or a number, e.g.
@@ -37,7 +37,7 @@ source "$(dirname "$0")/lib.sh"
 
 LOAD_SECONDS=${MATRIX_SECONDS:-60}
 WRK_SECONDS=${MATRIX_WRK_SECONDS:-${MATRIX_SECONDS:-30}}
-WARMUP=${MATRIX_WARMUP_SECONDS:-30}
+WARMUP=${MATRIX_WARMUP_SECONDS:-120}
 RATE=${MATRIX_RATE:-500}
 OVERLOAD_RATE=${MATRIX_OVERLOAD_RATE:-auto}
 DELAY_MS=${MATRIX_DELAY_MS:-20}
