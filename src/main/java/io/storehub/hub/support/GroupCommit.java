@@ -139,7 +139,7 @@ public abstract class GroupCommit<T, R> {
      * join it. Without it a moderate load (a few hundred items/s) is committed one or two items at a
      * time, and a commit is what costs (an H2 chunk written): measured at 250 events/s with three
      * destinations, ~500 database commits/s for ~1,000 writes. Impatient items (a webhook waiting for
-     * its answer) never wait: in a closed loop the wait is throughput lost (-20 % under wrk).
+     * its answer) never wait: in a closed loop the wait is throughput lost (-22 % under wrk).
      */
     private void linger(List<Item<T, R>> batch) throws InterruptedException {
         if (lingerNanos <= 0 || !allPatient(batch)) {
