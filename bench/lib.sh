@@ -289,8 +289,9 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" watch "$samples" & local watcher=$!
   BENCH_PIDS+=("$watcher")
   # a hub in production is warm: on 2 cores the JIT compiles for 2-3 minutes (C2 still took ~20 % of
-  # the CPU after 60 s, ~4 % after 120 s), and a cold hub answers a fraction of what it does later. Warm it at a rate it keeps up with, deliver
-  # everything, then measure from there (the warm-up is left out of every figure).
+  # the CPU after 60 s, ~4 % after 120 s), and a cold hub answers a fraction of what it does later.
+  # Warm it at a rate it keeps up with, deliver everything, then measure from there (the warm-up is
+  # left out of every figure).
   local warm=${BENCH_PACED_WARMUP_SECONDS:-120} base_a=0 base_p=0 base_d=0
   if (( warm > 0 )); then
     local warm_rate=$(( rate < 250 ? rate : 250 ))
