@@ -180,6 +180,4 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
     public void setQueue(String queue) {
         this.queue = queue;
     }
-
-
 }
