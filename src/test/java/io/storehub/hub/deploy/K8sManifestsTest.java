@@ -331,8 +331,8 @@ class K8sManifestsTest {
         Map<String, String> proof = proofPom();
         assertThat(new TreeSet<>(proofDependencies(proof))).as("k8s/camel-k/quarkus/pom.xml dependencies (compile scope)")
                 .isEqualTo(expected);
-        // the proof installs the processors jar of this build under the coordinates the Integration names
-        assertThat(proof.get("hub.build.version")).isEqualTo(rootPomVersion());
+        // the build installs its processors jar under the coordinates the Integration names, and the proof takes those
+        assertThat(proof.get("hub.camel.version")).isEqualTo(rootPomProperty("hub.camel.version"));
         assertThat("io.storehub:storeganise-hub-camel:" + proof.get("hub.camel.version"))
                 .isIn(kamel.stream().map(d -> d.replace("mvn:", "")).toList());
     }
@@ -621,8 +621,10 @@ class K8sManifestsTest {
         throw new AssertionError(PROOF_POM + ": no surefire system property " + name);
     }
 
-    private static String rootPomVersion() throws Exception {
-        return child(xml(Path.of("pom.xml")).getDocumentElement(), "version");
+    private static String rootPomProperty(String name) throws Exception {
+        org.w3c.dom.Element project = xml(Path.of("pom.xml")).getDocumentElement();
+        return children(project, "properties").stream().flatMap(p -> children(p, name).stream())
+                .map(e -> e.getTextContent().trim()).findFirst().orElseThrow();
     }
 
     private static boolean kubectlAvailable() {
