@@ -494,7 +494,7 @@ class K8sManifestsTest {
                 .anyMatch(l -> l.startsWith("FROM eclipse-temurin:17-jre"))
                 .anyMatch(l -> l.contains("-Djarmode=tools") && l.contains("extract --layers --launcher"))
                 .anyMatch(l -> l.contains("STOREGANISE_DATA_DIR=/data"))
-                // the JVM options of jvm.options, the file a plain `java -jar` relaunches with too
+                // the JVM options of jvm.options, the file `java @jvm.options -jar` and `mvn spring-boot:run` read too
                 .anyMatch(l -> l.contains("JDK_JAVA_OPTIONS=\"@/app/jvm.options\""))
                 .anyMatch(l -> l.equals("COPY jvm.options ./"));
         assertThat(String.join("\n", lines)).contains(IMAGE);
