@@ -85,6 +85,33 @@ public class StoreganiseApi {
         }
     }
 
+    /** Whether the cache may answer: a cacheable resource (sites, settings, add-ons, units) not asked fresh. */
+    public boolean cacheMayAnswer(Exchange exchange) {
+        return "use".equals(exchange.getProperty(CACHE)) && exchange.getProperty(OUTCOME) == null;
+    }
+
+    /** The cache key of the request: its URL (the server and the resource). */
+    public String cacheKey(Exchange exchange) {
+        return exchange.getProperty(URL, String.class);
+    }
+
+    /** After asking the cache: answered from it when it had the resource. */
+    public void fromCache(Exchange exchange) {
+        if (exchange.getIn().getHeader("CamelCaffeineActionHasResult", false, Boolean.class)) {
+            exchange.setProperty(OUTCOME, CACHED);
+        }
+    }
+
+    /** Whether the call must be made: a request that could be prepared and that the cache did not answer. */
+    public boolean mustCall(Exchange exchange) {
+        return exchange.getProperty(URL) != null && exchange.getProperty(OUTCOME) == null;
+    }
+
+    /** Whether the cache keeps what was fetched: a cacheable resource found (also when fetched fresh). */
+    public boolean cacheMayKeep(Exchange exchange) {
+        return FOUND.equals(exchange.getProperty(OUTCOME)) && !"none".equals(exchange.getProperty(CACHE));
+    }
+
     /** The request headers; called inside the circuit breaker after all other headers are removed. */
     public void authorize(Exchange exchange) {
         Message in = exchange.getIn();

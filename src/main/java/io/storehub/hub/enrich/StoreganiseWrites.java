@@ -9,6 +9,8 @@ import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The writes the recipes make (routes/storeganise-write.camel.yaml): each prepares a PUT or POST to
@@ -19,6 +21,7 @@ import org.apache.camel.Message;
 public class StoreganiseWrites {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger("io.storehub.hub.write");
 
     private StoreganiseApi api;
     private String unitRentalPath = "/v1/admin/unit-rentals/{id}";
@@ -74,6 +77,7 @@ public class StoreganiseWrites {
         String outcome = exchange.getProperty(StoreganiseApi.OUTCOME, String.class);
         if (StoreganiseApi.FOUND.equals(outcome)) {
             exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.WRITTEN);
+            LOG.info("Wrote to Storeganise: {} {}", exchange.getProperty(StoreganiseApi.METHOD), exchange.getProperty(StoreganiseApi.PATH));
             return;
         }
         throw new PermanentFailure("Storeganise refused " + exchange.getProperty(StoreganiseApi.METHOD) + " "
