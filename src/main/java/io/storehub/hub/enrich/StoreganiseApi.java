@@ -58,7 +58,7 @@ public class StoreganiseApi {
     private String baseUrl;
     private String key;
     private StoreganiseApiHealth health;
-    private Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
 
     /** Checks the configuration at start-up (YAML bean initMethod). */
     public void init() {
@@ -239,10 +239,6 @@ public class StoreganiseApi {
 
     public void setHealth(StoreganiseApiHealth health) {
         this.health = health;
-    }
-
-    public void setClock(Clock clock) {
-        this.clock = clock;
     }
 
     @Override
