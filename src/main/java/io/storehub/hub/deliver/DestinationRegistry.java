@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.CamelContext;

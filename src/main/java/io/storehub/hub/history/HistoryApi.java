@@ -15,7 +15,7 @@ import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelContext;
