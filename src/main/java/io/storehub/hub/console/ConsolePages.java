@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.history.EventHistory;
-import io.storehub.hub.history.HistoryApi;
 import io.storehub.hub.history.HistoryQueries;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;

@@ -1,4 +1,4 @@
-package io.storehub.hub.history;
+package io.storehub.hub.console;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +15,9 @@ import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
+import io.storehub.hub.history.BrokerQueues;
+import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.HistoryQueries;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import jakarta.jms.ConnectionFactory;
