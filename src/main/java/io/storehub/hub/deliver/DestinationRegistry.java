@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.SecretSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>At run time it answers which destinations an enriched event goes to ({@link #subscribers})
  * and describes the destination of a delivery message to the routes ({@link #describe}).
  */
-public class DestinationRegistry implements CamelContextAware {
+public class DestinationRegistry implements CamelContextAware, SecretSource {
 
     public static final String DESTINATIONS = "storeganise.destinations.";
     public static final String SUBSCRIPTIONS = "storeganise.subscriptions";
@@ -290,6 +291,16 @@ public class DestinationRegistry implements CamelContextAware {
 
     public Collection<Destination> all() {
         return destinations.values();
+    }
+
+    /** The secret values of every destination (tokens, passwords, URLs, header values), for the history's {@code TextScrub}. */
+    @Override
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        for (Destination d : destinations.values()) {
+            secrets.addAll(d.secrets());
+        }
+        return secrets;
     }
 
     /** The names of the enabled recipes (storeganise.recipes.<name>.enabled=true). */
