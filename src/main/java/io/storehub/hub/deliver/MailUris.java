@@ -24,7 +24,8 @@ final class MailUris {
     private String mailSetting(String own, String key) {
         String value = own;
         if (value == null) {
-            value = camelContext.getPropertiesComponent().resolveProperty(MAIL + key).map(v -> DestinationFactory.resolve(camelContext, MAIL + key, v)).orElse(null);
+            value = camelContext.getPropertiesComponent().resolveProperty(MAIL + key)
+                    .map(v -> DestinationFactory.resolve(camelContext, MAIL + key, v)).orElse(null);
         }
         return value == null || value.isBlank() ? null : value.trim();
     }
