@@ -31,7 +31,6 @@ class ArchitectureTest {
      * listed here that is no longer over it (take it off the list).
      */
     static final Set<String> OVER_SIZE_FOR_NOW = Set.of(
-            "io/storehub/hub/enrich/StoreganiseApi.java",
             "io/storehub/hub/enrich/EnrichedEventFinish.java",
             "io/storehub/hub/deliver/DeadLetters.java",
             "io/storehub/hub/history/HistoryWriter.java",
