@@ -10,58 +10,46 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
 
 /**
- * Small steps of the recipes (routes/recipe-*.camel.yaml) that YAML expresses badly: appending a
- * charge to a unit rental only once, the SMS gateway's form body, Zapier's flat fields.
+ * Small steps of the recipes (routes/recipe-*.camel.yaml) that YAML expresses badly, as functions of
+ * their arguments: appending a charge to a unit rental only once, the SMS gateway's form body, Zapier's flat fields.
  */
 public class RecipeSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Body: the unit rental as Storeganise has it now; property {@code SgCharge}: the charge to add (JSON).
-     * Sets the body to the PUT {@code {"charges": [...existing, new]}}, or to null when a charge with the
-     * same {@code note} (which names the event) is already there: added by an earlier attempt whose
-     * success was not recorded, so it is not added again.
+     * The PUT {@code {"charges": [...existing, charge]}} of a unit rental as Storeganise has it now, or null
+     * when a charge with the same {@code note} (which names the event) is already there: added by an
+     * earlier attempt whose success was not recorded, so it is not added again.
+     *
+     * @param rental the unit rental read fresh (a map)
+     * @param charge the charge to add (JSON)
      */
-    @SuppressWarnings("unchecked")
-    public void appendCharge(Exchange exchange) throws IOException {
-        Map<String, Object> charge = JSON.readValue(exchange.getProperty("SgCharge", String.class), LinkedHashMap.class);
-        Object rental = exchange.getIn().getBody();
+    public static Map<String, Object> appendCharge(Object rental, String charge) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> added = JSON.readValue(charge, LinkedHashMap.class);
         List<Object> charges = new ArrayList<>();
         if (rental instanceof Map<?, ?> r && r.get("charges") instanceof List<?> existing) {
             charges.addAll(existing);
         }
-        Object note = charge.get("note");
-        boolean there = note != null && charges.stream().anyMatch(c -> c instanceof Map<?, ?> m && Objects.equals(m.get("note"), note));
-        if (there) {
-            exchange.getIn().setBody(null);
-            return;
+        Object note = added.get("note");
+        if (note != null && charges.stream().anyMatch(c -> c instanceof Map<?, ?> m && Objects.equals(m.get("note"), note))) {
+            return null;
         }
-        charges.add(charge);
+        charges.add(added);
         Map<String, Object> put = new LinkedHashMap<>();
         put.put("charges", charges);
-        exchange.getIn().setBody(put);
+        return put;
     }
 
     /**
-     * The Twilio-shaped form body {@code To=...&From=...&Body=...} from the properties {@code SgSmsTo}
-     * (spaces, dots, dashes and brackets removed) and {@code SgSmsText}, and header {@code SgSmsFrom};
-     * header {@code Authorization: Basic} from header {@code SgSmsAuth} ({@code sid:token}).
+     * The Twilio-shaped form body {@code To=...&From=...&Body=...}: the number without spaces, dots,
+     * dashes and brackets, the sender, the text stripped.
      */
-    public void smsForm(Exchange exchange) {
-        String to = exchange.getProperty("SgSmsTo", String.class).replaceAll("[\\s().-]", "");
-        String text = exchange.getProperty("SgSmsText", String.class).strip();
-        String from = exchange.getIn().getHeader("SgSmsFrom", String.class);
-        String auth = exchange.getIn().getHeader("SgSmsAuth", String.class);
-        exchange.getIn().removeHeaders("SgSms*");
-        if (auth != null) {
-            exchange.getIn().setHeader("Authorization", "Basic "
-                    + java.util.Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8)));
-        }
-        exchange.getIn().setBody("To=" + enc(to) + "&From=" + enc(from) + "&Body=" + enc(text));
+    public static String smsForm(String to, String from, String text) {
+        return "To=" + enc(to.replaceAll("[\\s().-]", "")) + "&From=" + enc(from) + "&Body=" + enc(text == null ? "" : text.strip());
     }
 
     /** The phone number of the event's customer (enriched customer, else summary), or null. */
