@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public class PaymentRecipe {
 
-    public static final String ACTION = "SgPaymentAction";
-    public static final String MODEL = "SgPaymentModel";
     private static final Logger LOG = LoggerFactory.getLogger(PaymentRecipe.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> APPROVED = List.of("succeeded", "success", "paid", "approved", "captured", "authorized");
@@ -44,48 +42,39 @@ public class PaymentRecipe {
     private String paymentMethod = "card";
     private String currency;
 
-    /** Before the fresh read: which invoice (property SgInvoiceId). */
-    @SuppressWarnings("unchecked")
-    public void start(Exchange exchange) {
-        Message in = exchange.getIn();
-        Map<String, Object> enriched = (Map<String, Object>) in.getBody(Map.class);
+    /** The invoice the event is about (the event's data, else the enriched invoice), or null: nothing to charge (logged). */
+    public String invoiceId(Map<String, Object> enriched, String eventId) {
         String invoiceId = text(enriched, "event", "data", "invoiceId");
         if (invoiceId == null) {
             invoiceId = text(enriched, "invoice", "id");
         }
-        exchange.setProperty("SgEnriched", enriched);
         if (invoiceId == null) {
-            exchange.setProperty(ACTION, "skip");
-            LOG.warn("Payment: event {} names no invoice; nothing charged", in.getHeader("SgEventId"));
-            return;
+            LOG.warn("Payment: event {} names no invoice; nothing charged", eventId);
         }
-        exchange.setProperty("SgInvoiceId", invoiceId);
+        return invoiceId;
     }
 
-    /** After the fresh read (body: the invoice or null): charge, or skip and say why. */
+    /**
+     * What to charge, decided on the invoice as Storeganise has it now: the model of the charge
+     * templates, or null (and why, logged) when there is nothing to charge or it was charged for an
+     * earlier event.
+     *
+     * @param current  the invoice read fresh (a map), or null when Storeganise has none
+     * @param enriched the enriched event (for the customer and the currency)
+     */
     @SuppressWarnings("unchecked")
-    public void decide(Exchange exchange) {
-        if ("skip".equals(exchange.getProperty(ACTION))) {
-            return;
-        }
-        String invoiceId = exchange.getProperty("SgInvoiceId", String.class);
-        String eventId = eventId(exchange);
-        Object body = exchange.getIn().getBody();
-        Map<String, Object> enriched = exchange.getProperty("SgEnriched", Map.class);
-        if (!(body instanceof Map<?, ?> found)) {
-            skip(exchange, "invoice " + invoiceId + " is not in Storeganise (any more)");
-            return;
+    public Map<String, Object> charge(Object current, Map<String, Object> enriched, String invoiceId, String eventId) {
+        if (!(current instanceof Map<?, ?> found)) {
+            return skip("invoice " + invoiceId + " is not in Storeganise (any more)");
         }
         Map<String, Object> invoice = (Map<String, Object>) found;
         BigDecimal balance = number(invoice.get("balance"));
         String state = String.valueOf(invoice.get("state")).toLowerCase(Locale.ROOT);
         if (balance == null || balance.signum() <= 0 || state.equals("paid") || state.equals("draft")) {
-            skip(exchange, "invoice " + invoiceId + " has nothing to charge (state " + state + ", balance " + balance + ")");
-            return;
+            return skip("invoice " + invoiceId + " has nothing to charge (state " + state + ", balance " + balance + ")");
         }
         if (paymentRecord.contains(invoiceId) && !paymentRecord.contains(invoiceId + ":" + eventId)) {
-            skip(exchange, "invoice " + invoiceId + " was already charged (or declined) for an earlier event: not charged again");
-            return;
+            return skip("invoice " + invoiceId + " was already charged (or declined) for an earlier event: not charged again");
         }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("invoiceId", invoiceId);
@@ -100,15 +89,12 @@ public class PaymentRecipe {
         model.put("customerId", invoice.get("ownerId"));
         model.put("siteId", invoice.get("siteId"));
         model.put("method", paymentMethod);
-        exchange.setProperty(MODEL, model);
-        exchange.setProperty(ACTION, "charge");
-        exchange.getIn().setBody(model);
+        return model;
     }
 
-    /** The gateway request headers (body: the rendered charge). */
-    public void chargeRequest(Exchange exchange) {
+    /** The gateway request headers (body: the rendered charge); Idempotency-Key: the invoice id. */
+    public void chargeRequest(Exchange exchange, String invoiceId) {
         Message in = exchange.getIn();
-        String invoiceId = exchange.getProperty("SgInvoiceId", String.class);
         in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(Exchange.HTTP_URI, gatewayUrl);
@@ -121,12 +107,14 @@ public class PaymentRecipe {
     }
 
     /**
-     * The gateway's answer: 2xx with an approved status (or none) is a charge, 402 or a 2xx with
-     * another status a decline (both recorded); 408/429/5xx are retried from the queue; any other 4xx
-     * parks the delivery (a request the gateway will never accept: configuration).
+     * The gateway's answer (the exchange's HTTP status and body) to the charge: 2xx with an approved
+     * status (or none) is a charge, 402 or a 2xx with another status a decline (both recorded); 408/429/5xx
+     * are retried from the queue; any other 4xx parks the delivery (a request the gateway will never
+     * accept: configuration). Answers the charge with {@code approved}, {@code chargeId} and, when declined,
+     * {@code reason}: the model of the payment and task templates.
      */
     @SuppressWarnings("unchecked")
-    public void chargeOutcome(Exchange exchange) throws Exception {
+    public Map<String, Object> chargeOutcome(Exchange exchange, Map<String, Object> charge) throws Exception {
         Message in = exchange.getIn();
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String text = in.getBody(String.class);
@@ -139,8 +127,7 @@ public class PaymentRecipe {
         } catch (Exception notJson) {
             // a gateway error page: judged by its status
         }
-        String invoiceId = exchange.getProperty("SgInvoiceId", String.class);
-        Map<String, Object> model = exchange.getProperty(MODEL, Map.class);
+        Object invoiceId = charge.get("invoiceId");
         if (status == 408 || status == 429 || status >= 500) {
             throw new IllegalStateException("payment gateway answered HTTP " + status + " for invoice " + invoiceId + ": retried later");
         }
@@ -151,33 +138,25 @@ public class PaymentRecipe {
             throw new PermanentFailure("payment gateway refused the charge request for invoice " + invoiceId + " with HTTP " + status
                     + ": " + (text == null ? "" : text.substring(0, Math.min(300, text.length()))));
         }
-        String eventId = eventId(exchange);
-        paymentRecord.add(invoiceId + ":" + eventId);
-        paymentRecord.add(invoiceId);
-        model.put("chargeId", answer.get("id"));
-        if (approved) {
-            exchange.setProperty(ACTION, "record");
-        } else {
+        paymentRecord.add(invoiceId + ":" + charge.get("eventId"));
+        paymentRecord.add(String.valueOf(invoiceId));
+        Map<String, Object> outcome = new LinkedHashMap<>(charge);
+        outcome.put("approved", approved);
+        outcome.put("chargeId", answer.get("id"));
+        if (!approved) {
             Object error = answer.get("error");
             String reason = error instanceof Map<?, ?> e ? String.valueOf(e.get("message") != null ? e.get("message") : e.get("code"))
                     : answer.get("failure_message") != null ? String.valueOf(answer.get("failure_message"))
                     : paymentStatus != null ? paymentStatus : "declined (HTTP " + status + ")";
-            model.put("reason", reason);
-            exchange.setProperty(ACTION, "declined");
+            outcome.put("reason", reason);
             LOG.warn("Payment of invoice {} declined by the gateway: {}; a task is created for the staff", invoiceId, reason);
         }
-        in.setBody(model);
+        return outcome;
     }
 
-    /** The event id: the delivery's property (headers do not survive the calls to Storeganise). */
-    private static String eventId(Exchange exchange) {
-        String id = exchange.getProperty("SgEventId", String.class);
-        return id != null ? id : exchange.getIn().getHeader("SgEventId", String.class);
-    }
-
-    private void skip(Exchange exchange, String why) {
-        exchange.setProperty(ACTION, "skip");
+    private static Map<String, Object> skip(String why) {
         LOG.info("Payment: {}", why);
+        return null;
     }
 
     private static BigDecimal number(Object value) {
