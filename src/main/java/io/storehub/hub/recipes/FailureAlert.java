@@ -85,6 +85,7 @@ public class FailureAlert {
             alert.put("key", key);
             alert.put("alertTo", to);
             alert.put("alertType", target.getType().id());
+            alert.put("slackApi", target.usesSlackApi());
             alert.put("destination", destination);
             alert.put("count", e.getValue().size());
             alert.put("newestParkedAt", newestAt);
@@ -102,18 +103,15 @@ public class FailureAlert {
         }
     }
 
-    /** After a sent alert (body: its model): what it covered is not alerted again. */
-    public void sent(Exchange exchange) {
-        Map<?, ?> alert = exchange.getProperty("SgAlert", Map.class);
+    /** After a sent alert: what it covered is not alerted again. */
+    public void sent(Map<String, Object> alert) {
         lastAlerted.merge((String) alert.get("destination"), ((Number) alert.get("newestParkedAt")).longValue(), Math::max);
         LOG.info("Failure alert sent to {}: {} parked deliveries of {}", alert.get("alertTo"), alert.get("count"), alert.get("destination"));
     }
 
     /** After a failed send: the interval's key is removed, so the next check tries again. */
-    public void forget(Exchange exchange) {
-        Map<?, ?> alert = exchange.getProperty("SgAlert", Map.class);
+    public void forget(Map<String, Object> alert, Exception failure) {
         alertRecord.remove((String) alert.get("key"));
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.warn("Failure alert about {} could not be sent to {} (tried again at the next check): {}", alert.get("destination"),
                 alert.get("alertTo"), failure == null ? "unknown" : failure.getMessage());
     }
