@@ -26,20 +26,20 @@ public class AccountingRecipe {
     private String token;
     private String tenantId;
 
-    /** Body: the enriched invoice event. Sets the body to the template model (templates/http/recipe-accounting-invoice.json.mustache). */
-    @SuppressWarnings("unchecked")
-    public void invoice(Exchange exchange) {
-        Map<String, Object> enriched = exchange.getIn().getBody(Map.class);
-        String type = exchange.getIn().getHeader("SgEventType", String.class);
+    /**
+     * The model of templates/http/recipe-accounting-invoice.json.mustache for an enriched invoice event
+     * (the delivery's headers SgEventType and SgEventId).
+     */
+    public Map<String, Object> invoice(Map<String, Object> enriched, String type, String eventId) {
         Map<String, Object> invoice = map(enriched == null ? null : enriched.get("invoice"));
         Map<String, Object> data = map(map(enriched == null ? null : enriched.get("event")).get("data"));
         String invoiceId = text(invoice.get("id"), text(data.get("invoiceId"), null));
         if (invoiceId == null) {
-            throw new io.storehub.hub.support.PermanentFailure("no invoice id in " + type + " " + exchange.getIn().getHeader("SgEventId"));
+            throw new io.storehub.hub.support.PermanentFailure("no invoice id in " + type + " " + eventId);
         }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("invoiceNumber", invoiceId);
-        model.put("eventId", exchange.getIn().getHeader("SgEventId"));
+        model.put("eventId", eventId);
         model.put("eventType", type);
         boolean deleted = "invoice.deleted".equals(type);
         model.put("deleted", deleted);
@@ -75,13 +75,12 @@ public class AccountingRecipe {
             }
             model.put("lineItems", lines);
         }
-        exchange.getIn().setBody(model);
+        return model;
     }
 
     /** The request headers (body: the rendered invoice): Bearer token, Xero-tenant-id, Idempotency-Key (the event id). */
-    public void request(Exchange exchange) {
+    public void request(Exchange exchange, String eventId) {
         Message in = exchange.getIn();
-        Object eventId = in.getHeader("SgEventId");
         in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(Exchange.HTTP_URI, baseUrl.replaceAll("/+$", "") + "/Invoices");
