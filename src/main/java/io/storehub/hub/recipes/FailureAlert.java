@@ -85,7 +85,6 @@ public class FailureAlert {
             alert.put("key", key);
             alert.put("alertTo", to);
             alert.put("alertType", target.getType().id());
-            alert.put("slackApi", target.usesSlackApi());
             alert.put("destination", destination);
             alert.put("count", e.getValue().size());
             alert.put("newestParkedAt", newestAt);
