@@ -2,6 +2,7 @@ package io.storehub.hub.ingest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -13,12 +14,18 @@ import org.apache.camel.Processor;
  *
  * <p>Storeganise allows 2 seconds and retries twice: an acknowledgement delayed by background work
  * is an event lost at the source, while a delivery delayed by a few milliseconds is not.
+ *
+ * <p>It also bounds the webhooks in the route on every runtime: one arriving while {@code maxInFlight}
+ * are being handled is answered {@code 503 over_capacity} with {@code Retry-After} at once. On Spring
+ * Boot the servlet filter ({@link WebhookAdmission}) already bounds them before the route's executor.
  */
 public class IngestPressure implements Processor {
 
     private static final String ARRIVED = "SgIngestArrived";
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final WebhookAdmission admission = new WebhookAdmission();
+    private int maxInFlight = 256;
     // exponentially weighted moving average of the answer time, microseconds (written racily: a hint)
     private volatile double ackMicros;
     private volatile long lastAnswerNanos;
@@ -30,7 +37,9 @@ public class IngestPressure implements Processor {
 
     public void arrived(Exchange exchange) {
         exchange.setProperty(ARRIVED, Boolean.TRUE);
-        inFlight.incrementAndGet();
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            throw admission.overCapacity(); // answered() still counts it out
+        }
     }
 
     /** Once per webhook that {@link #arrived}, with the time it took to answer. */
@@ -41,6 +50,11 @@ public class IngestPressure implements Processor {
         inFlight.decrementAndGet();
         ackMicros = ackMicros * 0.9 + (ackNanos / 1000.0) * 0.1;
         lastAnswerNanos = System.nanoTime();
+    }
+
+    /** Webhooks handled in the route at once; more are answered 503 over_capacity (default 256). */
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = Math.max(1, maxInFlight);
     }
 
     public int inFlight() {

@@ -1,0 +1,51 @@
+package io.storehub.hub.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.servlet.Filter;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/**
+ * The servlet filter bounds the webhooks in the hub, not the connections: a webhook arriving while
+ * max-in-flight are being handled is answered 503 over_capacity with Retry-After and a JSON reason,
+ * at once and without reaching the route; once they are answered, the next one is taken in again.
+ */
+class WebhookAdmissionFilterTest {
+
+    private final Filter filter = new WebhookRequestFilter().webhookRequests("/webhooks/storeganise", 1024, 1, 1 << 20).getFilter();
+
+    @Test
+    void aWebhookOverMaxInFlightIsAnswered503WithRetryAfterAndTheNextOneAfterwardsIsTakenIn() throws Exception {
+        AtomicReference<MockHttpServletResponse> whileBusy = new AtomicReference<>();
+        MockHttpServletResponse first = new MockHttpServletResponse();
+
+        filter.doFilter(webhook(), first, (request, response) -> {
+            // the first webhook is still being handled when the second arrives
+            MockHttpServletResponse second = new MockHttpServletResponse();
+            filter.doFilter(webhook(), second, (r, s) -> ((MockHttpServletResponse) s).setStatus(200));
+            whileBusy.set(second);
+            ((MockHttpServletResponse) response).setStatus(200);
+        });
+
+        assertThat(first.getStatus()).isEqualTo(200);
+        assertThat(whileBusy.get().getStatus()).isEqualTo(503);
+        assertThat(whileBusy.get().getHeader("Retry-After")).isEqualTo("1");
+        assertThat(whileBusy.get().getContentType()).startsWith("application/json");
+        assertThat(whileBusy.get().getContentAsString()).contains("\"error\":\"over_capacity\"");
+
+        MockHttpServletResponse later = new MockHttpServletResponse();
+        filter.doFilter(webhook(), later, (r, s) -> ((MockHttpServletResponse) s).setStatus(200));
+        assertThat(later.getStatus()).as("taken in once the first was answered").isEqualTo(200);
+    }
+
+    private static MockHttpServletRequest webhook() {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/webhooks/storeganise");
+        request.setContentType("application/json");
+        request.setContent("{\"id\":\"x\"}".getBytes());
+        return request;
+    }
+}
