@@ -2,7 +2,7 @@ package io.storehub.hub.ingest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.AnswerDeadline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -18,6 +18,7 @@ import org.apache.camel.Processor;
  * <p>It also bounds the webhooks in the route on every runtime: one arriving while {@code maxInFlight}
  * are being handled is answered {@code 503 over_capacity} with {@code Retry-After} at once. On Spring
  * Boot the servlet filter ({@link WebhookAdmission}) already bounds them before the route's executor.
+ * And it starts the webhook's {@link AnswerDeadline}: the store steps after it wait no longer.
  */
 public class IngestPressure implements Processor {
 
@@ -26,6 +27,7 @@ public class IngestPressure implements Processor {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final WebhookAdmission admission = new WebhookAdmission();
     private int maxInFlight = 256;
+    private long answerWithinMillis = 1000;
     // exponentially weighted moving average of the answer time, microseconds (written racily: a hint)
     private volatile double ackMicros;
     private volatile long lastAnswerNanos;
@@ -37,6 +39,7 @@ public class IngestPressure implements Processor {
 
     public void arrived(Exchange exchange) {
         exchange.setProperty(ARRIVED, Boolean.TRUE);
+        AnswerDeadline.start(exchange, answerWithinMillis);
         if (inFlight.incrementAndGet() > maxInFlight) {
             throw admission.overCapacity(); // answered() still counts it out
         }
@@ -55,6 +58,14 @@ public class IngestPressure implements Processor {
     /** Webhooks handled in the route at once; more are answered 503 over_capacity (default 256). */
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = Math.max(1, maxInFlight);
+    }
+
+    /**
+     * The time the steps that store a webhook may take together ({@link AnswerDeadline}); past it the
+     * webhook is answered 503 not_stored (default 1000 ms: Storeganise waits 2 s, network included).
+     */
+    public void setAnswerWithinMillis(long answerWithinMillis) {
+        this.answerWithinMillis = answerWithinMillis;
     }
 
     public int inFlight() {
