@@ -96,8 +96,8 @@ JSON
 
 # The hub on a free port with a fresh data directory, started from the project directory as a user
 # would (application.yaml, routes/, templates/ from there); extra arguments are Spring properties
-# (--name=value). Actuator on a port of its own: under overload the webhook port's connections queue
-# (server.tomcat.max-connections) and the samples of the load would be missing. Sets BENCH_HUB_PID (the
+# (--name=value). Actuator on a port of its own: under overload the webhook port's requests queue
+# (up to storeganise.webhook.max-in-flight) and the samples of the load would be late. Sets BENCH_HUB_PID (the
 # JVM started; it runs the hub unless it fell back to a child JVM), BENCH_HUB_URL, BENCH_HUB_LOG,
 # BENCH_METRICS.
 bench_start_hub() { # name [--property=value ...]
