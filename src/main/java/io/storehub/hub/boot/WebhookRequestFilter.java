@@ -18,6 +18,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -52,10 +55,16 @@ public class WebhookRequestFilter {
             @Value("${storeganise.webhook.path:/webhooks/storeganise}") String webhookPath,
             @Value("${storeganise.webhook.max-body-size:1048576}") long maxBodySize,
             @Value("${storeganise.webhook.max-in-flight:256}") int maxInFlight,
-            @Value("${storeganise.webhook.max-in-flight-bytes:16777216}") long maxInFlightBytes) {
+            @Value("${storeganise.webhook.max-in-flight-bytes:16777216}") long maxInFlightBytes,
+            ObjectProvider<MeterRegistry> meters) {
         WebhookAdmission admission = new WebhookAdmission();
         admission.setMaxRequests(maxInFlight);
         admission.setMaxBytes(maxInFlightBytes);
+        MeterRegistry registry = meters.getIfAvailable();
+        // counted with the route's refusals (WebhookMetrics: same meter and tags)
+        Counter overCapacity = registry == null ? null : Counter.builder("storeganise.webhook.received")
+                .description("Webhooks received, by event type, outcome and rejection reason")
+                .tag("type", "unknown").tag("outcome", "rejected").tag("reason", "over_capacity").register(registry);
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -68,6 +77,9 @@ public class WebhookRequestFilter {
                 long declared = request.getContentLengthLong();
                 long counted = declared < 0 || declared > maxBodySize ? maxBodySize : declared;
                 if (!admission.tryAdmit(counted)) {
+                    if (overCapacity != null) {
+                        overCapacity.increment();
+                    }
                     refuse(response, admission.overCapacity());
                     return;
                 }

@@ -2,10 +2,15 @@ package io.storehub.hub.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
@@ -16,7 +21,9 @@ import org.springframework.mock.web.MockHttpServletResponse;
  */
 class WebhookAdmissionFilterTest {
 
-    private final Filter filter = new WebhookRequestFilter().webhookRequests("/webhooks/storeganise", 1024, 1, 1 << 20).getFilter();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Filter filter = new WebhookRequestFilter().webhookRequests("/webhooks/storeganise", 1024, 1, 1 << 20,
+            new StaticListableBeanFactory(Map.of("meters", meters)).getBeanProvider(MeterRegistry.class)).getFilter();
 
     @Test
     void aWebhookOverMaxInFlightIsAnswered503WithRetryAfterAndTheNextOneAfterwardsIsTakenIn() throws Exception {
@@ -36,6 +43,8 @@ class WebhookAdmissionFilterTest {
         assertThat(whileBusy.get().getHeader("Retry-After")).isEqualTo("1");
         assertThat(whileBusy.get().getContentType()).startsWith("application/json");
         assertThat(whileBusy.get().getContentAsString()).contains("\"error\":\"over_capacity\"");
+        assertThat(meters.get("storeganise.webhook.received").tag("reason", "over_capacity").counter().count())
+                .as("counted with the route's refusals").isEqualTo(1.0);
 
         MockHttpServletResponse later = new MockHttpServletResponse();
         filter.doFilter(webhook(), later, (r, s) -> ((MockHttpServletResponse) s).setStatus(200));
