@@ -1,11 +1,16 @@
 package io.storehub.hub.boot;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.IngestPressure;
 import io.storehub.hub.ingest.RequestGuard;
 import io.storehub.hub.ingest.WebhookAdmission;
 import io.storehub.hub.support.HttpRejection;
@@ -85,7 +90,7 @@ public class WebhookRequestFilter {
                 }
                 boolean async = false;
                 try {
-                    chain.doFilter(new CappedBody(request, maxBodySize + 1), response);
+                    chain.doFilter(new CappedBody(request, maxBodySize + 1, System.nanoTime()), response);
                     if (request.isAsyncStarted()) {
                         // the route answers on its executor: released when that answer is complete
                         request.getAsyncContext().addListener(new Release(admission, counted));
@@ -169,15 +174,45 @@ public class WebhookRequestFilter {
         }
     }
 
-    /** The request with a body that ends after {@code limit} bytes, whatever follows. */
+    /**
+     * The request with a body that ends after {@code limit} bytes, whatever follows, and the header
+     * {@link IngestPressure#ADMITTED_AT}: when this filter took it in ({@link System#nanoTime()}), so the
+     * route's answer deadline counts the time it waited for the executor too (one sent by the client is replaced).
+     */
     static final class CappedBody extends HttpServletRequestWrapper {
 
         private final long limit;
+        private final String admittedAt;
         private ServletInputStream capped;
 
-        CappedBody(HttpServletRequest request, long limit) {
+        CappedBody(HttpServletRequest request, long limit, long admittedAtNanos) {
             super(request);
             this.limit = limit;
+            this.admittedAt = String.valueOf(admittedAtNanos);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return IngestPressure.ADMITTED_AT.equalsIgnoreCase(name) ? admittedAt : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return IngestPressure.ADMITTED_AT.equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of(admittedAt)) : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                String name = e.nextElement();
+                if (!IngestPressure.ADMITTED_AT.equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(IngestPressure.ADMITTED_AT);
+            return Collections.enumeration(names);
         }
 
         @Override

@@ -23,6 +23,12 @@ import org.apache.camel.Processor;
 public class IngestPressure implements Processor {
 
     private static final String ARRIVED = "SgIngestArrived";
+    /**
+     * Request header set by the Spring Boot servlet filter: {@link System#nanoTime()} when it took the
+     * webhook in, before the webhook waited for a thread of the route's executor.
+     */
+    public static final String ADMITTED_AT = "Sg-Admitted-At";
+    private static final long TRUSTED_WAIT_NANOS = 60_000_000_000L;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final WebhookAdmission admission = new WebhookAdmission();
@@ -39,9 +45,25 @@ public class IngestPressure implements Processor {
 
     public void arrived(Exchange exchange) {
         exchange.setProperty(ARRIVED, Boolean.TRUE);
-        AnswerDeadline.start(exchange, answerWithinMillis);
-        if (inFlight.incrementAndGet() > maxInFlight) {
+        long waitedMillis = waitedMillis(exchange);
+        AnswerDeadline.start(exchange, answerWithinMillis - waitedMillis);
+        if (inFlight.incrementAndGet() > maxInFlight || waitedMillis >= answerWithinMillis) {
+            // too many at once, or it waited for a thread until no time was left to store it
             throw admission.overCapacity(); // answered() still counts it out
+        }
+    }
+
+    /** How long the webhook waited between the servlet filter and this step (0 on other runtimes). */
+    private static long waitedMillis(Exchange exchange) {
+        Object admitted = exchange.getMessage().removeHeader(ADMITTED_AT);
+        if (admitted == null) {
+            return 0;
+        }
+        try {
+            long waited = System.nanoTime() - Long.parseLong(admitted.toString().trim());
+            return waited > 0 && waited < TRUSTED_WAIT_NANOS ? waited / 1_000_000L : 0;
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

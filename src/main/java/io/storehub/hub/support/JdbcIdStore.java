@@ -100,7 +100,14 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
 
     @Override
     public boolean contains(Exchange exchange, String key) {
-        return lookup(key, AnswerDeadline.remainingMillis(exchange, lookupTimeoutMillis));
+        if (lookupTimeoutMillis <= 0) {
+            return lookup(key, 0);
+        }
+        long left = AnswerDeadline.remainingMillis(exchange, lookupTimeoutMillis);
+        if (left <= 0) { // the steps before took the time: not the database's fault
+            throw new RuntimeCamelException("No time left to look up id " + key + " before the answer is due");
+        }
+        return lookup(key, left);
     }
 
     @Override

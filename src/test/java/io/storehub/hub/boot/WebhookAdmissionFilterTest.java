@@ -2,12 +2,14 @@ package io.storehub.hub.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import io.storehub.hub.ingest.IngestPressure;
 import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -49,6 +51,23 @@ class WebhookAdmissionFilterTest {
         MockHttpServletResponse later = new MockHttpServletResponse();
         filter.doFilter(webhook(), later, (r, s) -> ((MockHttpServletResponse) s).setStatus(200));
         assertThat(later.getStatus()).as("taken in once the first was answered").isEqualTo(200);
+    }
+
+    @Test
+    void theRouteIsToldWhenTheFilterTookTheWebhookInSoItsDeadlineCountsTheWaitForAThread() throws Exception {
+        MockHttpServletRequest forged = webhook();
+        forged.addHeader(IngestPressure.ADMITTED_AT, "1");
+        AtomicReference<String> seen = new AtomicReference<>();
+        long before = System.nanoTime();
+
+        filter.doFilter(forged, new MockHttpServletResponse(), (request, response) -> {
+            jakarta.servlet.http.HttpServletRequest http = (jakarta.servlet.http.HttpServletRequest) request;
+            seen.set(http.getHeader(IngestPressure.ADMITTED_AT));
+            assertThat(Collections.list(http.getHeaders(IngestPressure.ADMITTED_AT))).hasSize(1);
+            assertThat(Collections.list(http.getHeaderNames())).containsOnlyOnce(IngestPressure.ADMITTED_AT);
+        });
+
+        assertThat(Long.parseLong(seen.get())).as("the filter's time, not the client's").isBetween(before, System.nanoTime());
     }
 
     private static MockHttpServletRequest webhook() {
