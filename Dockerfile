@@ -12,8 +12,6 @@ WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-# the JVM options, packaged into the jar too (a plain `java -jar` relaunches with them)
-COPY jvm.options ./
 # the samples of the 37 event types go into the jar (the console's "send a test event")
 COPY samples ./samples
 RUN mvn -B -q -DskipTests package \
@@ -31,7 +29,7 @@ COPY --from=build /extracted/application/ ./
 # what the hub reads from its working directory; a new route or template file ships with the next
 # image (k8s/ mounts only the environment's config/application.yaml, read over application.yaml)
 COPY application.yaml ./
-# the JVM options (heap, metaspace, collector, ...): one file for the image, `java -jar` and Kubernetes
+# the JVM options (heap, metaspace, collector, ...): one file for the image, `java @jvm.options -jar` and Kubernetes
 COPY jvm.options ./
 COPY routes/ ./routes/
 COPY templates/ ./templates/

@@ -7,7 +7,7 @@
 #
 #   bench/deliver.sh     (env: RATE=500 DURATION=60 DELAY_MS=20 DRAIN_TIMEOUT=1800)
 #   HUB_ARGS="--storeganise.dispatch.max-consumers=48" bench/deliver.sh    other hub settings
-#   BENCH_JAVA_OPTS="-Xmx1g" bench/deliver.sh    other JVM options (default: plain java -jar, i.e. jvm.options)
+#   BENCH_JAVA_OPTS="-Xmx1g" bench/deliver.sh    other JVM options (default: @jvm.options)
 #
 # Needs: mvn, java 17+, python3, curl; WireMock standalone from ~/.m2 (fetched by Maven if missing).
 set -euo pipefail
@@ -25,7 +25,7 @@ bench_build
 echo "== starting WireMock ($DELAY_MS ms per answer) for three destinations"
 bench_start_wiremock "$DELAY_MS"
 bench_destinations
-echo "== $RATE signed events/s for ${DURATION}s to a fresh hub (${BENCH_JAVA_OPTS:-plain java -jar} ${HUB_ARGS:-})"
+echo "== $RATE signed events/s for ${DURATION}s to a fresh hub (java ${BENCH_JAVA_OPTS:-@jvm.options} -jar ${HUB_ARGS:-})"
 bench_paced_load deliver "$RATE" "$DURATION" "$DRAIN_TIMEOUT" "${EXTRA[@]}"
 
 echo

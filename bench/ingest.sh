@@ -8,7 +8,7 @@
 #   bench/ingest.sh [duration-seconds]      (default 30)
 #   HUB_ARGS="--storeganise.dispatch.enabled=false" bench/ingest.sh   ingest alone: events are stored and
 #                                           wait in the queue (what a burst costs before processing)
-#   BENCH_JAVA_OPTS="-Xmx512m" bench/ingest.sh   other JVM options (default: plain java -jar, i.e. jvm.options)
+#   BENCH_JAVA_OPTS="-Xmx512m" bench/ingest.sh   other JVM options (default: @jvm.options)
 #
 # Targets (2-core machine): >= 10,000 acknowledged events/s, p99 < 25 ms, zero non-200s, RSS < 512 MiB.
 set -euo pipefail
@@ -25,7 +25,7 @@ bench_ensure_wrk
 bench_build
 bench_prepare_wrk "$WARMUP" "$DURATION"
 
-echo "== starting the hub (${BENCH_JAVA_OPTS:-plain java -jar} ${HUB_ARGS:-})"
+echo "== starting the hub (java ${BENCH_JAVA_OPTS:-@jvm.options} -jar ${HUB_ARGS:-})"
 bench_start_hub hub "${EXTRA[@]}"
 echo "   JVM running the hub: $(bench_hub_jvm_settings)"
 echo "== ${WARMUP}s warm-up, then the measured run: ${DURATION}s, $BENCH_WRK_CONNECTIONS connections"

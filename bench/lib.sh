@@ -2,9 +2,9 @@
 # started the way a user starts it, stand-ins, pre-signed requests for wrk, and a clean-up that stops
 # everything a script started. Needs: java 17+, mvn, python3, curl.
 #
-#   BENCH_JAVA_OPTS   JVM options for the hub; empty (the default): plain `java -jar`, i.e. the project's
-#                     jvm.options through the launcher's relaunch (README "Memory"). "@jvm.options" runs
-#                     the hub in one JVM with the same options, as the container image does.
+#   BENCH_JAVA_OPTS   JVM options for the hub, instead of the default "@jvm.options": the hub starts as
+#                     documented, `MALLOC_ARENA_MAX=2 java @jvm.options -jar` (docs/deploy.md, "JVM
+#                     memory"), as in the container image; "@jvm.options -Xmx384m" changes one option.
 #   BENCH_SKIP_BUILD  1: use the jar already in target/ instead of packaging it again.
 #   BENCH_KEEP        1: keep the work directory (logs, data) under target/ after the run.
 
@@ -97,16 +97,15 @@ JSON
 # The hub on a free port with a fresh data directory, started from the project directory as a user
 # would (application.yaml, routes/, templates/ from there); extra arguments are Spring properties
 # (--name=value). Actuator on a port of its own: under overload the webhook port's requests queue
-# (up to storeganise.webhook.max-in-flight) and the samples of the load would be late. Sets BENCH_HUB_PID (the
-# JVM started; it runs the hub unless it fell back to a child JVM), BENCH_HUB_URL, BENCH_HUB_LOG,
-# BENCH_METRICS.
+# (up to storeganise.webhook.max-in-flight) and the samples of the load would be late. Sets BENCH_HUB_PID
+# (the JVM running the hub), BENCH_HUB_URL, BENCH_HUB_LOG, BENCH_METRICS.
 bench_start_hub() { # name [--property=value ...]
   local name=$1; shift
   local port management; port=$(bench_free_port); management=$(bench_free_port)
   BENCH_HUB_LOG="$BENCH_WORK/$name.log"
   rm -rf "$BENCH_WORK/data-$name"
   # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-  (cd "$BENCH_ROOT" && exec env STOREGANISE_WEBHOOK_SECRET="$BENCH_SECRET" java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" \
+  (cd "$BENCH_ROOT" && exec env STOREGANISE_WEBHOOK_SECRET="$BENCH_SECRET" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${BENCH_JAVA_OPTS:-@jvm.options} -jar "$BENCH_JAR" \
     --server.port="$port" --management.server.port="$management" --storeganise.data-dir="$BENCH_WORK/data-$name" \
     --logging.level.org.apache.activemq.artemis.core.server=ERROR "$@" > "$BENCH_HUB_LOG" 2>&1) &
   BENCH_HUB_PID=$!
@@ -115,36 +114,19 @@ bench_start_hub() { # name [--property=value ...]
   bench_wait_http "http://127.0.0.1:$management/actuator/health/readiness" 180 "$BENCH_HUB_PID" "$BENCH_HUB_LOG"
 }
 
-# the JVMs of the hub: the one started and its children (the relaunched JVM that runs the hub)
+# the JVM of the hub (and any process it started)
 bench_hub_pids() {
   [ -n "$BENCH_HUB_PID" ] || return 0
   echo "$BENCH_HUB_PID"
   pgrep -P "$BENCH_HUB_PID" 2>/dev/null || true
 }
 
-# Peak RSS of the hub: the peak (VmHWM) of the JVM running it (after a relaunch in place, the same
-# process as started), plus, when it runs in a child JVM (STOREGANISE_JVM_RELAUNCH=child, or where exec
-# is not possible), the launcher JVM's current RSS (flat once it has started the child: it only waits;
-# its own start-up peak came before the child's). Both count the JDK's shared files (libjvm.so, the
-# class data archive, ~28 MiB) that the two JVMs map once in memory, so the sum is on the safe side.
-# Sets BENCH_RSS_MIB (the total) and BENCH_LAST_RSS (with the breakdown).
+# Peak RSS of the hub: the peak (VmHWM) of the JVM running it. Sets BENCH_RSS_MIB and BENCH_LAST_RSS.
 bench_hub_peak_rss() {
-  local total=0 launcher=0 pid kb
-  for pid in $(bench_hub_pids); do
-    if [ "$pid" = "$BENCH_HUB_PID" ] && [ -n "$(pgrep -P "$BENCH_HUB_PID")" ]; then
-      kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-      launcher=$kb
-    else
-      kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    fi
-    total=$(( total + kb ))
-  done
-  if (( launcher > 0 )); then
-    BENCH_LAST_RSS="$(( total / 1024 )) MiB ($(( (total - launcher) / 1024 )) hub JVM + $(( launcher / 1024 )) launcher JVM)"
-  else
-    BENCH_LAST_RSS="$(( total / 1024 )) MiB"
-  fi
-  BENCH_RSS_MIB=$(( total / 1024 ))
+  local kb
+  kb=$(awk '/^VmHWM/ {print $2}' "/proc/$BENCH_HUB_PID/status" 2>/dev/null || echo 0)
+  BENCH_RSS_MIB=$(( kb / 1024 ))
+  BENCH_LAST_RSS="$BENCH_RSS_MIB MiB"
 }
 
 # the JVM options of the JVM that runs the hub, and the variables that add some
@@ -166,7 +148,7 @@ print(" ".join(opts) or "(none)", ("; environment: " + " ".join(extra)) if extra
 PY
 }
 
-# SIGTERM to the JVM started (the launcher stops its child and waits for it), SIGKILL after 90 s
+# SIGTERM to the hub's JVM (a graceful stop), SIGKILL after 90 s
 bench_stop_hub() {
   [ -n "$BENCH_HUB_PID" ] || return 0
   local pids pid; pids=$(bench_hub_pids)

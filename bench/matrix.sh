@@ -13,8 +13,7 @@
 #   4. overload OVERLOAD_RATE events/s (issue 10: 3x what the hub can deliver, measured in the paced
 #               run; or a fixed rate) x 3 destinations for SECONDS:
 #               100 % acked?, ack p99, backlog peak, drain time, delivered = 3 x accepted
-# with the hub's peak RSS in each (the launcher JVM included when plain `java -jar` relaunches) and
-# the JVM options used. Every scenario starts a fresh hub on a fresh data directory.
+# with the hub's peak RSS in each and the JVM options used. Every scenario starts a fresh hub on a fresh data directory.
 #
 #   bench/matrix.sh                      the real run: ~15-40 min depending on how fast the backlog drains
 #   MATRIX_SECONDS=10 bench/matrix.sh    a quick check of the script (every load 10 s)
@@ -30,7 +29,7 @@
 #   MATRIX_DELAY_MS          destination answer time (20)
 #   MATRIX_DRAIN_TIMEOUT     seconds to wait for a backlog to be delivered (1800)
 #   MATRIX_HUB_ARGS          extra hub arguments for every scenario, e.g. "--storeganise.delivery.consumers=16"
-#   BENCH_JAVA_OPTS, BENCH_SKIP_BUILD, BENCH_KEEP: see bench/lib.sh (default: plain `java -jar`)
+#   BENCH_JAVA_OPTS, BENCH_SKIP_BUILD, BENCH_KEEP: see bench/lib.sh (default: `java @jvm.options -jar`)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -106,7 +105,7 @@ cat <<TABLE
 ## Benchmark matrix, $STARTED
 machine: $(nproc) cores, $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB, load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after; wrk, LoadGen, WireMock and the hub share the cores
 commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')
-hub started as: java ${BENCH_JAVA_OPTS:-} -jar $(basename "$BENCH_JAR") ${HUB_ARGS[*]:-}$([ -z "${BENCH_JAVA_OPTS:-}" ] && echo '  (plain java -jar)')
+hub started as: java ${BENCH_JAVA_OPTS:-@jvm.options} -jar $(basename "$BENCH_JAR") ${HUB_ARGS[*]:-}
 JVM running the hub: $JVM_SETTINGS
 loads: wrk ${WRK_SECONDS}s after ${WARMUP}s warm-up, $BENCH_WRK_CONNECTIONS connections, $BENCH_WRK_THREADS threads; paced loads ${LOAD_SECONDS}s; destinations answer after $DELAY_MS ms
 

@@ -15,8 +15,6 @@ import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 public class HubApplication {
 
     public static void main(String[] args) {
-        // a plain `java -jar` carries no JVM options: without a heap size given, restart with jvm.options (README, "Memory")
-        JvmRelaunch.relaunchIfNeeded();
         SpringApplication.run(HubApplication.class, args);
     }
 }

@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.history.EventHistory;
-import io.storehub.hub.history.HistoryApi;
-import io.storehub.hub.history.HistoryQueries;
+import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 
@@ -97,7 +96,7 @@ public class ConsolePages {
             model.put("refresh", "/console/events?" + query + (query.isEmpty() ? "" : "&") + "fragment=results");
         }
         List<Map<String, Object>> outcomes = new ArrayList<>();
-        for (String o : HistoryQueries.OUTCOMES) {
+        for (String o : HistoryFilter.OUTCOMES) {
             outcomes.add(Map.of("value", o, "selected", o.equals(filter.get("outcome"))));
         }
         model.put("outcomes", outcomes);

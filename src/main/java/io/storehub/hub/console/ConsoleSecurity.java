@@ -2,27 +2,15 @@ package io.storehub.hub.console;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HttpRejection;
@@ -46,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   or header {@code X-CSRF-Token}), compared in constant time; the sign-in form carries a token bound
  *   to a cookie of its own (double submit), since there is no session yet.</li>
  * </ul>
- * Tokens, passwords and session ids are never logged nor rendered.
+ * Tokens, passwords and session ids are never logged nor rendered. The sessions are kept by
+ * {@link ConsoleSessions}, the sign-in limits by {@link SignInLimits}, the cookies read and written by {@link ConsoleCookies}.
  */
 public class ConsoleSecurity {
 
@@ -59,20 +48,13 @@ public class ConsoleSecurity {
     public static final String CSRF = "SgCsrfToken";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurity.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DataSource dataSource;
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private final SignInLimits limits = new SignInLimits();
     private byte[] adminToken = new byte[0];
     private String username = "";
     private byte[] password = new byte[0];
-    private Duration sessionTimeout = Duration.ofHours(8);
-    private int attemptsPerAddress = 10;
-    private int attemptsTotal = 60;
-    private Clock clock = Clock.systemUTC();
     private ConsoleView view = new ConsoleView();
-
-    private Bucket total;
-    private Cache<String, Bucket> perAddress;
 
     // ------------------------------------------------------------------ every console request
 
@@ -87,7 +69,7 @@ public class ConsoleSecurity {
     /** A page (GET): requires a session; without one the browser is sent to the sign-in page. */
     public void page(Exchange exchange) throws SQLException {
         enabled(exchange);
-        Map<String, String> session = session(exchange);
+        Map<String, String> session = sessions.find(ConsoleCookies.cookies(exchange).get(SESSION_COOKIE));
         if (session == null) {
             throw new HttpRejection(401, "signin_required", "Sign in to use the console.");
         }
@@ -131,70 +113,50 @@ public class ConsoleSecurity {
     public void login(Exchange exchange) throws SQLException {
         enabled(exchange);
         Map<String, String> form = Forms.read(exchange);
-        String cookie = cookies(exchange).get(LOGIN_COOKIE);
+        String cookie = ConsoleCookies.cookies(exchange).get(LOGIN_COOKIE);
         if (cookie == null || !equal(form.get("_csrf"), cookie)) {
             throw new HttpRejection(403, "csrf_token_invalid", "The sign-in form has expired: reload the page and try again.");
         }
         String address = ClientAddress.of(exchange);
-        Bucket forAddress = perAddress().get(address, a -> limiter(attemptsPerAddress));
-        if (forAddress.getAvailableTokens() <= 0 || total().getAvailableTokens() <= 0) {
-            LOG.warn("Console sign-in refused: too many failed attempts ({} per address, {} in all, per minute)", attemptsPerAddress, attemptsTotal);
+        Bucket forAddress = limits.forAddress(address);
+        if (limits.refuses(forAddress)) {
+            LOG.warn("Console sign-in refused: too many failed attempts ({} per address, {} in all, per minute)",
+                    limits.attemptsPerAddress(), limits.attemptsTotal());
             loginForm(exchange, 429, "Too many failed sign-in attempts. Wait a minute, then try again.");
             exchange.getMessage().setHeader("Retry-After", "60");
             return;
         }
         String user = authenticate(exchange, form);
         if (user == null) {
-            forAddress.tryConsume(1);
-            total().tryConsume(1);
+            limits.failed(forAddress);
             LOG.info("Console sign-in failed");
             loginForm(exchange, 401, "That token, or user and password, is not right.");
             return;
         }
-        String id = token(32);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO hub_console_session (id_hash, csrf_token, username, created_at, expires_at)"
-                     + " VALUES (?,?,?,?,?)")) {
-            Instant now = clock.instant();
-            ps.setString(1, sha256(id));
-            ps.setString(2, token(24));
-            ps.setString(3, user);
-            ps.setObject(4, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
-            ps.setObject(5, LocalDateTime.ofInstant(now.plus(sessionTimeout), ZoneOffset.UTC));
-            ps.executeUpdate();
-        }
+        String id = sessions.open(user);
         LOG.info("Console: {} signed in", user);
-        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, SESSION_COOKIE, id, "/console", sessionTimeout.toSeconds()));
+        exchange.setProperty(SET_COOKIE_PROPERTY,
+                ConsoleCookies.cookie(exchange, SESSION_COOKIE, id, "/console", sessions.timeout().toSeconds()));
         ConsoleView.redirect(exchange, "/console");
     }
 
     /** POST /console/logout: deletes the session and its cookie. */
     public void logout(Exchange exchange) throws SQLException {
         action(exchange);
-        String id = cookies(exchange).get(SESSION_COOKIE);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM hub_console_session WHERE id_hash = ?")) {
-            ps.setString(1, sha256(id));
-            ps.executeUpdate();
-        }
+        sessions.close(ConsoleCookies.cookies(exchange).get(SESSION_COOKIE));
         LOG.info("Console: {} signed out", exchange.getProperty(USER));
-        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, SESSION_COOKIE, "", "/console", 0));
+        exchange.setProperty(SET_COOKIE_PROPERTY, ConsoleCookies.cookie(exchange, SESSION_COOKIE, "", "/console", 0));
         ConsoleView.redirect(exchange, "/console/login?signed-out=1");
     }
 
     /** The purge timer: forgets expired sessions. */
     public int purgeSessions() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM hub_console_session WHERE expires_at < ?")) {
-            ps.setObject(1, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-            return ps.executeUpdate();
-        }
+        return sessions.purge();
     }
 
     /** Forgets the failed sign-in counts (for tests that prove the limit and must not lock out the next one). */
     public void resetLoginLimits() {
-        total = null;
-        perAddress = null;
+        limits.reset();
     }
 
     // ------------------------------------------------------------------ errors
@@ -237,8 +199,8 @@ public class ConsoleSecurity {
     // ------------------------------------------------------------------ helpers
 
     private void loginForm(Exchange exchange, int status, String error) {
-        String csrf = token(24);
-        exchange.setProperty(SET_COOKIE_PROPERTY, cookie(exchange, LOGIN_COOKIE, csrf, "/console/login", 3600));
+        String csrf = ConsoleSessions.token(24);
+        exchange.setProperty(SET_COOKIE_PROPERTY, ConsoleCookies.cookie(exchange, LOGIN_COOKIE, csrf, "/console/login", 3600));
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Sign in");
         model.put("csrf", csrf);
@@ -277,110 +239,18 @@ public class ConsoleSecurity {
         return null;
     }
 
-    private Map<String, String> session(Exchange exchange) throws SQLException {
-        String id = cookies(exchange).get(SESSION_COOKIE);
-        if (id == null || id.isEmpty() || id.length() > 100) {
-            return null;
-        }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT csrf_token, username, expires_at FROM hub_console_session WHERE id_hash = ?")) {
-            ps.setString(1, sha256(id));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                LocalDateTime expires = rs.getObject("expires_at", LocalDateTime.class);
-                if (expires.toInstant(ZoneOffset.UTC).isBefore(clock.instant())) {
-                    return null;
-                }
-                Map<String, String> session = new LinkedHashMap<>();
-                session.put("csrf", rs.getString("csrf_token"));
-                session.put("user", rs.getString("username"));
-                return session;
-            }
-        }
-    }
-
-    static Map<String, String> cookies(Exchange exchange) {
-        Map<String, String> cookies = new LinkedHashMap<>();
-        Object header = exchange.getIn().getHeader("Cookie");
-        if (header == null) {
-            return cookies;
-        }
-        Iterable<?> values = header instanceof Iterable<?> it ? it : java.util.List.of(header);
-        for (Object value : values) {
-            for (String part : value.toString().split(";")) {
-                int eq = part.indexOf('=');
-                if (eq > 0) {
-                    String v = part.substring(eq + 1).trim();
-                    // RFC 6265 allows the value in double quotes (Java's own cookie handler sends it so)
-                    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-                        v = v.substring(1, v.length() - 1);
-                    }
-                    cookies.putIfAbsent(part.substring(0, eq).trim(), v);
-                }
-            }
-        }
-        return cookies;
-    }
-
-    /** A cookie for the console only: HttpOnly, SameSite=Strict, Secure over HTTPS (no Expires: it holds a comma). */
-    static String cookie(Exchange exchange, String name, String value, String path, long maxAgeSeconds) {
-        return name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
-                + (secure(exchange) ? "; Secure" : "");
-    }
-
-    static boolean secure(Exchange exchange) {
-        String forwarded = exchange.getIn().getHeader("X-Forwarded-Proto", String.class);
-        if (forwarded != null) {
-            return forwarded.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https");
-        }
-        String url = exchange.getIn().getHeader(Exchange.HTTP_URL, String.class);
-        return url != null && url.toLowerCase(java.util.Locale.ROOT).startsWith("https:");
-    }
 
     private static boolean equal(String presented, String expected) {
         return presented != null && expected != null
                 && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String token(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
 
-    static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private synchronized Bucket total() {
-        if (total == null) {
-            total = limiter(attemptsTotal);
-        }
-        return total;
-    }
-
-    private synchronized Cache<String, Bucket> perAddress() {
-        if (perAddress == null) {
-            perAddress = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-        }
-        return perAddress;
-    }
-
-    /** {@code perMinute} failed attempts at once, refilled evenly over a minute (Bucket4j, as the destinations' limits). */
-    private static Bucket limiter(int perMinute) {
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
-    }
 
     // ------------------------------------------------------------------ configuration
 
     public void setDataSource(DataSource dataSource) {
-        this.dataSource = dataSource;
+        sessions.setDataSource(dataSource);
     }
 
     /** {@code storeganise.admin.token}: signs in as "admin"; empty disables the console (404). */
@@ -400,23 +270,21 @@ public class ConsoleSecurity {
 
     /** {@code storeganise.console.session-timeout}, ISO-8601 (default PT8H): a session ends this long after sign-in. */
     public void setSessionTimeout(String sessionTimeout) {
-        this.sessionTimeout = Duration.parse(sessionTimeout);
+        sessions.setSessionTimeout(Duration.parse(sessionTimeout));
     }
 
     /** Failed sign-ins allowed per client address and minute (default 10). */
     public void setAttemptsPerAddress(int attemptsPerAddress) {
-        this.attemptsPerAddress = attemptsPerAddress;
-        this.perAddress = null;
+        limits.setAttemptsPerAddress(attemptsPerAddress);
     }
 
     /** Failed sign-ins allowed in all per minute (default 60). */
     public void setAttemptsTotal(int attemptsTotal) {
-        this.attemptsTotal = attemptsTotal;
-        this.total = null;
+        limits.setAttemptsTotal(attemptsTotal);
     }
 
     public void setClock(Clock clock) {
-        this.clock = clock;
+        sessions.setClock(clock);
     }
 
     public void setView(ConsoleView view) {

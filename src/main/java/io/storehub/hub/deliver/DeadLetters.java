@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.EntityKey;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
 import jakarta.jms.BytesMessage;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;

@@ -10,7 +10,7 @@ import java.time.Instant;
 import javax.sql.DataSource;
 
 import io.storehub.hub.ingest.EntityKey;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.JdbcGroupCommit;
 import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.CamelContext;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -10,7 +10,7 @@ import org.apache.camel.Exchange;
 
 /**
  * Puts what {@code direct:storeganise-get} fetched into the enriched event (the {@code enrich} EIP's
- * aggregation strategy): under the key the route asked for, lifting what a resource embeds
+ * aggregation strategy of the route template {@code storeganise-fetch}): under the field it names, lifting what a resource embeds
  * (a rental's {@code unit} and {@code owner}, an invoice's {@code owner}) to the top-level
  * {@code unit} and {@code customer}. A resource that could not be had (404, API not configured,
  * apiUrl refused, request rejected) is added to {@code missing}; one that has no id to fetch by is
@@ -25,12 +25,14 @@ public class MergeFetched implements AggregationStrategy {
 
     public static final String MISSING = "missing";
 
-    private StoreganiseApi api;
+    private StoreganiseRetries retries;
 
     @Override
     public Exchange aggregate(Exchange original, Exchange fetched) {
+        // the request was prepared on the event's exchange (and copied to the fetch): it ends here
+        StoreganiseApi.clear(original);
         if (fetched != null && fetched.getException() != null) {
-            Throwable failure = api != null ? api.failure(fetched.getException()) : fetched.getException();
+            Throwable failure = retries != null ? retries.failure(fetched.getException()) : fetched.getException();
             original.setException(failure instanceof Exception e ? e : new RuntimeException(failure));
             return original;
         }
@@ -100,9 +102,9 @@ public class MergeFetched implements AggregationStrategy {
         return event.get(MISSING) instanceof List<?> list ? (List<Object>) list : null;
     }
 
-    /** Translates fetch failures for the queue (see {@link StoreganiseApi#failure}). */
-    public void setApi(StoreganiseApi api) {
-        this.api = api;
+    /** Translates fetch failures for the queue (see {@link StoreganiseRetries#failure}). */
+    public void setRetries(StoreganiseRetries retries) {
+        this.retries = retries;
     }
 
     static void addMissing(Map<String, Object> event, String name) {

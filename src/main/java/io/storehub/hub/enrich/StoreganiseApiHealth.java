@@ -21,7 +21,8 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
     private volatile String authFailure;
     private volatile Instant authFailureAt;
     private volatile Instant lastAnswerAt;
-    private String circuitBreaker = "storeganiseCircuitBreaker";
+    /** The {@link CircuitBreakerCall} bean whose state this check shows. */
+    private static final String CIRCUIT_BREAKER = "storeganiseCircuitBreaker";
 
     public StoreganiseApiHealth() {
         super("storeganise", ID);
@@ -54,11 +55,6 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
         this.configured = configured;
     }
 
-    /** The name of the {@link CircuitBreakerCall} bean whose state this check shows. */
-    public void setCircuitBreaker(String circuitBreaker) {
-        this.circuitBreaker = circuitBreaker;
-    }
-
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("configured", configured);
@@ -88,7 +84,7 @@ public class StoreganiseApiHealth extends AbstractHealthCheck {
         if (getCamelContext() == null) {
             return null;
         }
-        CircuitBreakerCall breaker = getCamelContext().getRegistry().lookupByNameAndType(circuitBreaker, CircuitBreakerCall.class);
+        CircuitBreakerCall breaker = getCamelContext().getRegistry().lookupByNameAndType(CIRCUIT_BREAKER, CircuitBreakerCall.class);
         return breaker == null ? null : breaker.getState();
     }
 }

@@ -4,61 +4,40 @@ import java.util.Locale;
 
 /**
  * The Storeganise REST resources the hub reads: the one place that names their paths (relative to
- * {@code storeganise.api.base-url}, {@code {id}} replaced by the id), where in the event (or in what
- * was fetched before) their id is found, whether they may be cached, the key they get in the enriched
- * event and their back-office page. Paths and fields marked UNVERIFIED in docs/enrichment.md are
+ * {@code storeganise.api.base-url}, {@code {id}} replaced by the id), whether they may be cached, the
+ * field they get in the enriched event by default and their back-office page (where their id is
+ * found is a parameter of each fetch, routes/enrich.camel.yaml). Paths and fields marked UNVERIFIED in docs/enrichment.md are
  * inferred from third-party code; each path can be overridden with {@code storeganise.api.paths.<name>}
  * without a rebuild.
  */
 public enum StoreganiseResource {
 
-    JOB("job", "/v1/admin/jobs/{id}", false, "job", "/admin/jobs/{id}",
-            "event.data.jobId"),
+    JOB("job", "/v1/admin/jobs/{id}", false, "job", "/admin/jobs/{id}"),
     UNIT_RENTAL("unit-rental", "/v1/admin/unit-rentals/{id}?include=unit,owner,customFields", false, "unitRental",
-            "/admin/unit-rentals/{id}",
-            "event.data.unitRentalId event.data.newRentalId job.result.unitRentalId job.data.unitRentalId "
-                    + "job.data.newRentalId job.unitRentalId invoice.unitRentalId"),
-    INVOICE("invoice", "/v1/admin/invoices/{id}?include=owner,customFields", false, "invoice", "/admin/invoices/{id}",
-            "event.data.invoiceId"),
-    USER("user", "/v1/admin/users/{id}?include=customFields", false, "customer", "/admin/users/{id}",
-            "event.data.userId job.ownerId job.result.ownerId valetOrder.ownerId unitRental.ownerId invoice.ownerId"),
+            "/admin/unit-rentals/{id}"),
+    INVOICE("invoice", "/v1/admin/invoices/{id}?include=owner,customFields", false, "invoice", "/admin/invoices/{id}"),
+    USER("user", "/v1/admin/users/{id}?include=customFields", false, "customer", "/admin/users/{id}"),
     /** The user as seen for {@code user.billing.updated}; the user object carries {@code billingMethod}. */
-    USER_BILLING("user-billing", "/v1/admin/users/{id}?include=customFields", false, "customer", "/admin/users/{id}",
-            "event.data.userId"),
-    UNIT("unit", "/v1/admin/units/{id}", true, "unit", "/admin/units/{id}",
-            "event.data.unitId unitRental.unitId job.result.unitId job.data.unitId"),
-    SITE("site", "/v1/admin/sites/{id}", true, "site", "/admin/sites/{id}",
-            "event.data.siteId unitRental.siteId unit.siteId invoice.siteId job.result.siteId job.siteId job.data.siteId "
-                    + "valetOrder.siteId"),
-    SETTINGS("settings", "/v1/admin/settings", true, "settings", "/admin/settings", ""),
-    ADDON("addon", "/v1/admin/addons/{id}", true, "addon", "/admin/addons/{id}",
-            "event.data.addonId event.addonId"),
+    USER_BILLING("user-billing", "/v1/admin/users/{id}?include=customFields", false, "customer", "/admin/users/{id}"),
+    UNIT("unit", "/v1/admin/units/{id}", true, "unit", "/admin/units/{id}"),
+    SITE("site", "/v1/admin/sites/{id}", true, "site", "/admin/sites/{id}"),
+    SETTINGS("settings", "/v1/admin/settings", true, "settings", "/admin/settings"),
+    ADDON("addon", "/v1/admin/addons/{id}", true, "addon", "/admin/addons/{id}"),
     VALET_ORDER("valet-order", "/v1/admin/valet-orders/{id}?include=job,customFields", false, "valetOrder",
-            "/admin/valet-orders/{id}",
-            "event.data.valetOrderId job.data.valetOrderId job.valetOrderId job.result.valetOrderId");
+            "/admin/valet-orders/{id}");
 
     private final String id;
     private final String defaultPath;
     private final boolean cacheable;
     private final String key;
     private final String adminPath;
-    private final String idFrom;
 
-    StoreganiseResource(String id, String defaultPath, boolean cacheable, String key, String adminPath, String idFrom) {
+    StoreganiseResource(String id, String defaultPath, boolean cacheable, String key, String adminPath) {
         this.id = id;
         this.defaultPath = defaultPath;
         this.cacheable = cacheable;
         this.key = key;
         this.adminPath = adminPath;
-        this.idFrom = idFrom;
-    }
-
-    /**
-     * Where the id is found, first match wins: dotted paths into the enriched event as it stands
-     * (the webhook under {@code event}, resources fetched before under their keys).
-     */
-    public String idFrom() {
-        return idFrom;
     }
 
     /** The name used in routes and configuration, e.g. {@code unit-rental}. */

@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storehub.hub.ingest.BackgroundGate;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;

@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.storehub.hub.deliver.Destination;
-import io.storehub.hub.deliver.DestinationRegistry;
+import io.storehub.hub.support.SecretSource;
 import org.apache.camel.CamelContext;
 
 /**
@@ -15,7 +14,7 @@ import org.apache.camel.CamelContext;
  * destination's answer or an exception, which may quote a URL: the path and query of every URL are
  * dropped (Slack and Zapier hook URLs are secrets by their path), and any configured secret value
  * (webhook secrets, API key, admin token, console password, destination tokens, passwords, URLs and
- * header values) is masked.
+ * header values, from every {@link SecretSource} bean) is masked.
  */
 public final class TextScrub {
 
@@ -46,11 +45,9 @@ public final class TextScrub {
                     }
                 });
             }
-            DestinationRegistry registry = camel.getRegistry().findSingleByType(DestinationRegistry.class);
-            if (registry != null) {
-                for (Destination d : registry.all()) {
-                    secrets.addAll(d.secrets());
-                }
+            // the destinations' tokens, passwords and URLs (DestinationRegistry)
+            for (SecretSource source : camel.getRegistry().findByType(SecretSource.class)) {
+                secrets.addAll(source.secrets());
             }
         }
         return new TextScrub(secrets);

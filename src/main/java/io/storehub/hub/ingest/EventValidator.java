@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

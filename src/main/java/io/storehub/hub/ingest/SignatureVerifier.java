@@ -14,6 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.HubConfigurationException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.support.ErrorResponder;
+import io.storehub.hub.support.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -44,7 +44,7 @@ public class PaymentRecipe {
     private String paymentMethod = "card";
     private String currency;
 
-    /** Before the fresh read: which invoice (headers SgFetchResource/SgFetchId for direct:storeganise-get). */
+    /** Before the fresh read: which invoice (property SgInvoiceId). */
     @SuppressWarnings("unchecked")
     public void start(Exchange exchange) {
         Message in = exchange.getIn();
@@ -60,8 +60,6 @@ public class PaymentRecipe {
             return;
         }
         exchange.setProperty("SgInvoiceId", invoiceId);
-        in.setHeader("SgFetchResource", "invoice");
-        in.setHeader("SgFetchId", invoiceId);
     }
 
     /** After the fresh read (body: the invoice or null): charge, or skip and say why. */

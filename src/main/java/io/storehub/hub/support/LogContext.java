@@ -1,6 +1,5 @@
 package io.storehub.hub.support;
 
-import io.storehub.hub.ingest.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;

@@ -141,11 +141,11 @@ class ConsoleSecurityTest extends ConsoleTestSupport {
         HttpResponse<String> replayed = Webhooks.send(HttpRequest.newBuilder(URI.create(hubUrl("/console"))).header("Cookie", "hub_session=" + session)
                 .GET().build());
         assertThat(replayed.statusCode()).as("the old cookie opens nothing").isEqualTo(303);
-        assertThat(sessions(ConsoleSecurity.sha256(session))).isZero();
+        assertThat(sessions(ConsoleSessions.sha256(session))).isZero();
 
         ConsoleClient expiring = new ConsoleClient(port);
         expiring.signIn(ADMIN_TOKEN);
-        String hash = ConsoleSecurity.sha256(expiring.cookie(ConsoleSecurity.SESSION_COOKIE));
+        String hash = ConsoleSessions.sha256(expiring.cookie(ConsoleSecurity.SESSION_COOKIE));
         assertThat(expiring.get("/console").statusCode()).isEqualTo(200);
         expire(hash);
         assertThat(expiring.get("/console").statusCode()).isEqualTo(303);

@@ -123,7 +123,7 @@ class CamelMainPortabilityTest {
             declared = files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted()
                     .flatMap(CamelMainPortabilityTest::routeIds).toList();
         }
-        assertThat(declared).contains("ingest-webhook", "dispatch-events", "family-job-move-in");
+        assertThat(declared).contains("ingest-webhook", "dispatch-events", "family-job-move-in", "fetch-job");
         assertThat(camel.getRoutes()).extracting(r -> r.getRouteId()).containsExactlyInAnyOrderElementsOf(declared);
         assertThat(camel.getRouteController().getRouteStatus("dispatch-events").isStarted()).isTrue();
         assertThat(camel.getRegistry().findByType(ApplicationContext.class)).as("no Spring context").isEmpty();
@@ -212,9 +212,11 @@ class CamelMainPortabilityTest {
     private static java.util.stream.Stream<String> routeIds(Path file) {
         try {
             List<Map<String, Object>> items = new Yaml().load(Files.readString(file));
+            // a route of its own, or one made from a route template (templatedRoute)
             return items == null ? java.util.stream.Stream.empty() : items.stream()
-                    .filter(item -> item.containsKey("route"))
-                    .map(item -> (String) ((Map<String, Object>) item.get("route")).get("id"));
+                    .filter(item -> item.containsKey("route") || item.containsKey("templatedRoute"))
+                    .map(item -> item.containsKey("route") ? (String) ((Map<String, Object>) item.get("route")).get("id")
+                            : (String) ((Map<String, Object>) item.get("templatedRoute")).get("routeId"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

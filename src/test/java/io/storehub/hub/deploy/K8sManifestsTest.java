@@ -226,9 +226,13 @@ class K8sManifestsTest {
         Set<String> secrets = secretKeys();
         List<String> missing = new ArrayList<>();
         for (Path route : routeFiles()) {
+            Set<String> templateParameters = templateParameters(route);
             for (String placeholder : placeholders(Files.readString(route))) {
                 if (placeholder.contains(":")) {
                     continue; // {{key:default}}
+                }
+                if (templateParameters.contains(placeholder)) {
+                    continue; // a parameter of a routeTemplate of this file, given by each templatedRoute
                 }
                 if (!applicationYaml.containsKey(placeholder)) {
                     missing.add(route + ": {{" + placeholder + "}} not in application.yaml (Spring Boot)");
@@ -494,7 +498,7 @@ class K8sManifestsTest {
                 .anyMatch(l -> l.startsWith("FROM eclipse-temurin:17-jre"))
                 .anyMatch(l -> l.contains("-Djarmode=tools") && l.contains("extract --layers --launcher"))
                 .anyMatch(l -> l.contains("STOREGANISE_DATA_DIR=/data"))
-                // the JVM options of jvm.options, the file a plain `java -jar` relaunches with too
+                // the JVM options of jvm.options, the file `java @jvm.options -jar` and `mvn spring-boot:run` read too
                 .anyMatch(l -> l.contains("JDK_JAVA_OPTIONS=\"@/app/jvm.options\""))
                 .anyMatch(l -> l.equals("COPY jvm.options ./"));
         assertThat(String.join("\n", lines)).contains(IMAGE);
@@ -659,6 +663,22 @@ class K8sManifestsTest {
             keys.addAll(map(load(template).get("stringData")).keySet());
         }
         return keys;
+    }
+
+    /** The parameter names of the routeTemplates declared in a route file. */
+    @SuppressWarnings("unchecked")
+    private static Set<String> templateParameters(Path route) throws IOException {
+        Set<String> names = new TreeSet<>();
+        List<Object> items = new Yaml().load(Files.readString(route));
+        for (Object item : items == null ? List.of() : items) {
+            if (item instanceof Map<?, ?> m && m.get("routeTemplate") instanceof Map<?, ?> template
+                    && template.get("parameters") instanceof List<?> parameters) {
+                for (Object p : parameters) {
+                    names.add(String.valueOf(((Map<String, Object>) p).get("name")));
+                }
+            }
+        }
+        return names;
     }
 
     private static List<Path> routeFiles() throws IOException {

@@ -72,9 +72,8 @@ class EnrichAddonModeTest extends EnrichTestSupport {
 
     @Test
     void theAllowListMatchesWholeHostLabelsOnly() {
-        StoreganiseApi api = new StoreganiseApi();
+        AddonAllowList api = new AddonAllowList();
         api.setAllowedHosts("*.storeganise.com, api.example.com");
-        api.setKey("k");
 
         assertThat(api.refusal("https://mybusiness.storeganise.com/api", ADDON)).isNull();
         assertThat(api.refusal("https://MyBusiness.Storeganise.com./api", ADDON)).isNull();

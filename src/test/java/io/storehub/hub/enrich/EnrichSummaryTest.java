@@ -70,7 +70,7 @@ class EnrichSummaryTest {
 
     @Test
     void aRetryAfterIsReadAsSecondsOrAsAnHttpDateAndCapped() {
-        StoreganiseApi api = new StoreganiseApi();
+        StoreganiseRetries api = new StoreganiseRetries();
         api.setClock(java.time.Clock.fixed(java.time.Instant.parse("2026-11-29T10:00:00Z"), java.time.ZoneOffset.UTC));
         assertThat(api.retryAfterMillis("3")).isEqualTo(3000);
         assertThat(api.retryAfterMillis("0.5")).isEqualTo(500);

@@ -1,4 +1,4 @@
-package io.storehub.hub.history;
+package io.storehub.hub.console;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +15,12 @@ import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
-import io.storehub.hub.ingest.Headers;
+import io.storehub.hub.history.BrokerQueues;
+import io.storehub.hub.history.EventDetails;
+import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.HistoryFilter;
+import io.storehub.hub.history.HistoryQueries;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -84,7 +89,7 @@ public class HistoryApi implements CamelContextAware {
     // ------------------------------------------------------------------ the models
 
     public Map<String, Object> search(Map<String, String> parameters) throws Exception {
-        HistoryQueries.Filter filter = HistoryQueries.Filter.parse(parameters);
+        HistoryFilter filter = HistoryFilter.parse(parameters);
         Map<String, Object> answer = queries().search(filter);
         answer.put("filter", filter.asParameters());
         return answer;
@@ -120,7 +125,7 @@ public class HistoryApi implements CamelContextAware {
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
-        HistoryQueries.Bodies bodies = queries().bodies(id);
+        EventDetails.Bodies bodies = queries().bodies(id);
         String manualId = UUID.randomUUID().toString();
         String mode;
         Map<String, Object> headers = new LinkedHashMap<>();

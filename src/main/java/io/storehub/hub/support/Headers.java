@@ -1,4 +1,4 @@
-package io.storehub.hub.ingest;
+package io.storehub.hub.support;
 
 /** Message header names shared by the routes and the processors: one place, so they cannot drift. */
 public final class Headers {

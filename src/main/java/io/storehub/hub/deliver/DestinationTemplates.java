@@ -1,0 +1,93 @@
+package io.storehub.hub.deliver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.storehub.hub.support.HubConfigurationException;
+
+/**
+ * The message templates of the destinations, files under {@code storeganise.templates.dir}
+ * ({@code <dir>/<kind>/<name><part>.mustache}): which one a delivery uses, and the start-up check
+ * that each one configured exists.
+ */
+final class DestinationTemplates {
+
+    private static final String DESTINATIONS = DestinationRegistry.DESTINATIONS;
+
+    private final Map<String, String> templateCache = new ConcurrentHashMap<>();
+    private String templatesDir = "templates";
+
+    String dir() {
+        return templatesDir;
+    }
+
+    void setDir(String templatesDir) {
+        this.templatesDir = templatesDir;
+        templateCache.clear();
+    }
+
+    void clear() {
+        templateCache.clear();
+    }
+
+    /**
+     * The template for a delivery to this destination, as a resource URI for the mustache components: the
+     * destination's own {@code template}, else the one for the event's family, else {@code default}.
+     */
+    String template(Destination destination, String family, String part) {
+        String kind = kind(destination.type);
+        String chosen = destination.template;
+        String cacheKey = kind + "/" + (chosen != null ? "=" + chosen : family) + part;
+        return templateCache.computeIfAbsent(cacheKey, k -> {
+            String name = chosen;
+            if (name == null) {
+                name = Files.isRegularFile(templateFile(kind, family, part)) ? family : "default";
+            }
+            return "file:" + templateFile(kind, name, part);
+        });
+    }
+
+    Path templateFile(String kind, String name, String part) {
+        return Path.of(templatesDir, kind, name + part + ".mustache");
+    }
+
+    static String kind(Destination.Type type) {
+        return switch (type) {
+            case SLACK -> "slack";
+            case EMAIL -> "email";
+            case HTTP, ZAPIER -> "http";
+            case LOG -> "log";
+            case ROUTE -> "route";
+        };
+    }
+
+    static List<String> parts(Destination.Type type) {
+        return switch (type) {
+            case SLACK, LOG -> List.of("");
+            case EMAIL -> List.of(".subject", ".html", ".txt");
+            case HTTP, ZAPIER -> List.of(".json");
+            case ROUTE -> List.of();
+        };
+    }
+
+    /** Checks at start-up that every template the destinations use exists. */
+    void check(Collection<Destination> destinations) {
+        for (Destination d : destinations) {
+            for (String part : parts(d.type)) {
+                Path file = templateFile(kind(d.type), d.template != null ? d.template : "default", part);
+                if (d.template == null && (d.type == Destination.Type.HTTP || d.type == Destination.Type.ZAPIER)) {
+                    continue; // the enriched event as JSON, no template
+                }
+                if (!Files.isRegularFile(file)) {
+                    String key = d.template != null ? DESTINATIONS + d.name + ".template" : "storeganise.templates.dir";
+                    throw new HubConfigurationException(key + ": the template " + file + " does not exist (templates are read from "
+                            + Path.of(templatesDir).toAbsolutePath() + ").");
+                }
+            }
+        }
+    }
+}

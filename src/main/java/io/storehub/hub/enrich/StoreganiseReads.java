@@ -1,0 +1,199 @@
+package io.storehub.hub.enrich;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import io.storehub.hub.support.HubConfigurationException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares a GET of one Storeganise resource for {@code direct:storeganise-get}: its path (the
+ * default of {@link StoreganiseResource} or {@code storeganise.api.paths.<name>}), its id, which
+ * server and credential (the configured API, or the event's add-on {@code apiUrl} if
+ * {@link AddonAllowList} allows its host) and whether the cache may answer. A request that cannot
+ * be made says why in {@code SgApiOutcome} (no id, unconfigured, refused, rejected).
+ */
+public class StoreganiseReads implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreganiseReads.class);
+    /** Camel's YAML DSL builds declared beans twice (pre-parse, then load): announce once per context. */
+    private static final Set<Object> ANNOUNCED = Collections.newSetFromMap(new WeakHashMap<>());
+
+    private StoreganiseApi api;
+    private AddonAllowList addons = new AddonAllowList();
+    private final Map<StoreganiseResource, String> paths = new EnumMap<>(StoreganiseResource.class);
+    private CamelContext camelContext;
+
+    /** Says at start-up where events are enriched from (YAML bean initMethod). */
+    public void init() {
+        synchronized (ANNOUNCED) {
+            if (camelContext != null && !ANNOUNCED.add(camelContext)) {
+                return;
+            }
+        }
+        String baseUrl = api.getBaseUrl();
+        if (baseUrl == null && !api.hasKey()) {
+            LOG.warn("Storeganise API not configured (storeganise.api.base-url / STOREGANISE_API_URL is empty): "
+                    + "events are delivered without enrichment, every resource listed in 'missing'.");
+        } else if (baseUrl == null) {
+            LOG.info("storeganise.api.base-url is empty: only add-on events (with apiUrl) are enriched, "
+                    + "against hosts allowed by storeganise.api.addon.allowed-hosts {}", addons.getAllowedHosts());
+        } else {
+            LOG.info("Enriching events from {} (add-on apiUrl hosts allowed: {})", baseUrl, addons.getAllowedHosts());
+        }
+    }
+
+    /**
+     * The fetch of an enrichment step (the route template {@code storeganise-fetch}): the resource whose
+     * id is the first of the whitespace-separated dotted paths {@code idFrom} found in the enriched event
+     * (the webhook under {@code event}, what was fetched before under its field), to be put under
+     * {@code into}; {@code fresh} skips the cache (and refreshes it).
+     */
+    public void fetch(Exchange exchange, String resource, String idFrom, String into, boolean fresh) {
+        String id = JsonPaths.first(JsonPaths.map(exchange.getIn().getBody(), null), idFrom);
+        read(exchange, StoreganiseResource.of(resource), id, into, fresh);
+    }
+
+    /** A read by id (recipes: the resource as it is now, before writing). */
+    public void byId(Exchange exchange, String resource, String id) {
+        StoreganiseResource r = StoreganiseResource.of(resource);
+        read(exchange, r, id == null || id.isBlank() ? null : id, r.key(), false);
+    }
+
+    private void read(Exchange exchange, StoreganiseResource resource, String id, String as, boolean fresh) {
+        StoreganiseApi.clear(exchange);
+        exchange.setProperty(StoreganiseApi.METHOD, "GET");
+        exchange.setProperty(StoreganiseApi.RESOURCE, resource.id());
+        exchange.setProperty(StoreganiseApi.AS, as);
+
+        Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), "event");
+        String apiUrl = JsonPaths.text(event, "apiUrl");
+        String addonId = JsonPaths.text(event, "addonId");
+        String base;
+        if (apiUrl != null && addonId != null) {
+            if (!api.hasKey()) {
+                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
+                return;
+            }
+            String refusal = addons.refusal(apiUrl, addonId);
+            if (refusal != null) {
+                LOG.warn("Not calling the add-on apiUrl of this event for {}: {}", as, refusal);
+                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.REFUSED);
+                return;
+            }
+            base = apiUrl;
+            exchange.setProperty(StoreganiseApi.ADDON_ID, addonId);
+        } else if (api.getBaseUrl() != null && api.hasKey()) {
+            base = api.getBaseUrl();
+        } else {
+            exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
+            return;
+        }
+        String path = pathOf(resource);
+        if (path.contains("{id}")) {
+            if (id == null) {
+                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.NO_ID);
+                return;
+            }
+            if (!AddonAllowList.SAFE_ID.matcher(id).matches()) {
+                LOG.warn("Not fetching {}: its id is not a plain Storeganise id", as);
+                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.REJECTED);
+                return;
+            }
+            path = path.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+        exchange.setProperty(StoreganiseApi.PATH, path);
+        exchange.setProperty(StoreganiseApi.URL, api.url(base, path));
+        exchange.setProperty(StoreganiseApi.CACHE, !resource.cacheable() ? "none" : fresh ? "refresh" : "use");
+    }
+
+    String pathOf(StoreganiseResource resource) {
+        return paths.getOrDefault(resource, resource.defaultPath());
+    }
+
+    private void path(StoreganiseResource resource, String path) {
+        String p = StoreganiseApi.blankToNull(path);
+        if (p == null) {
+            paths.remove(resource);
+            return;
+        }
+        if (!p.startsWith("/")) {
+            throw new HubConfigurationException("storeganise.api.paths." + resource.id() + " is '" + p
+                    + "': it must start with / (relative to storeganise.api.base-url).");
+        }
+        if (resource.needsId() && !p.contains("{id}")) {
+            throw new HubConfigurationException("storeganise.api.paths." + resource.id() + " is '" + p
+                    + "': it must contain {id} where the id goes.");
+        }
+        paths.put(resource, p);
+    }
+
+    // ---- configuration (YAML bean properties) ----
+
+    public void setApi(StoreganiseApi api) {
+        this.api = api;
+    }
+
+    public void setAddons(AddonAllowList addons) {
+        this.addons = addons;
+    }
+
+    public void setJobPath(String path) {
+        path(StoreganiseResource.JOB, path);
+    }
+
+    public void setUnitRentalPath(String path) {
+        path(StoreganiseResource.UNIT_RENTAL, path);
+    }
+
+    public void setInvoicePath(String path) {
+        path(StoreganiseResource.INVOICE, path);
+    }
+
+    public void setUserPath(String path) {
+        path(StoreganiseResource.USER, path);
+    }
+
+    public void setUserBillingPath(String path) {
+        path(StoreganiseResource.USER_BILLING, path);
+    }
+
+    public void setUnitPath(String path) {
+        path(StoreganiseResource.UNIT, path);
+    }
+
+    public void setSitePath(String path) {
+        path(StoreganiseResource.SITE, path);
+    }
+
+    public void setSettingsPath(String path) {
+        path(StoreganiseResource.SETTINGS, path);
+    }
+
+    public void setAddonPath(String path) {
+        path(StoreganiseResource.ADDON, path);
+    }
+
+    public void setValetOrderPath(String path) {
+        path(StoreganiseResource.VALET_ORDER, path);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

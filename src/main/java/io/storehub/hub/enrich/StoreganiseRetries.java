@@ -1,0 +1,133 @@
+package io.storehub.hub.enrich;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * When a Storeganise call is tried again: in place ({@link #retryInCall}, the {@code retryWhile} of
+ * the routeConfiguration {@code retry-storeganise-call}) or later from the queue ({@link #failure},
+ * used by {@link MergeFetched}). Camel's redelivery policy does the waiting; this class only decides,
+ * because the decision depends on the answer (Retry-After, and whether a POST may have been acted on).
+ */
+public class StoreganiseRetries {
+
+    private static final long MAX_RETRY_AFTER = Duration.ofHours(1).toMillis();
+
+    private int retryAttempts = 3;
+    private long maxRetryAfterMillis = 5000;
+    private long circuitOpenMillis = 30_000;
+    private Clock clock = Clock.systemUTC();
+
+    /**
+     * Retry connection errors, timeouts, 429 and 5xx up to {@code retryAttempts} attempts; a
+     * {@code Retry-After} longer than {@code maxRetryAfterMillis} is not waited for here but in the
+     * queue. Sets the next delay from Retry-After when there is one (Camel's {@code CamelRedeliveryDelay});
+     * otherwise the redelivery policy's exponential backoff with jitter applies.
+     */
+    public boolean retryInCall(Exchange exchange) {
+        Message in = exchange.getIn();
+        in.removeHeader(Exchange.REDELIVERY_DELAY);
+        int attempt = in.getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        if (attempt >= retryAttempts) {
+            return false;
+        }
+        Throwable failure = exchange.getException();
+        if (failure == null) {
+            failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        }
+        // a POST (a payment, a task) is repeated in place only when Storeganise surely did not act on it:
+        // 429 / 503 answers and refused connections; after a timeout or a 500 it may have, and the
+        // caller checks the resource before trying again from the queue
+        boolean post = "POST".equals(exchange.getProperty(StoreganiseApi.METHOD, String.class));
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (post && !(t instanceof ConnectException) && !(t instanceof StoreganiseUnavailableException u
+                    && (u.getStatus() == 429 || u.getStatus() == 503))) {
+                continue;
+            }
+            if (t instanceof StoreganiseUnavailableException unavailable) {
+                long retryAfter = unavailable.getRetryAfterMillis();
+                if (retryAfter > maxRetryAfterMillis) {
+                    return false;
+                }
+                if (retryAfter > 0) {
+                    in.setHeader(Exchange.REDELIVERY_DELAY, retryAfter);
+                }
+                return true;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The failure a fetch hands back to the event: as thrown, except that a call refused by the open
+     * circuit breaker becomes a {@link StoreganiseUnavailableException} asking the queue to wait until
+     * the breaker lets calls through again, so a long outage does not use up the event's attempts.
+     */
+    public Throwable failure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                StoreganiseUnavailableException open = new StoreganiseUnavailableException(
+                        "Storeganise is failing: calls are suspended by the circuit breaker (" + t.getMessage()
+                                + "); next try in " + circuitOpenMillis / 1000 + " s or later",
+                        503, circuitOpenMillis);
+                open.initCause(t);
+                return open;
+            }
+        }
+        return failure;
+    }
+
+    /** {@code Retry-After}: delta-seconds or an HTTP date; 0 when absent or unreadable, capped at an hour. */
+    long retryAfterMillis(String value) {
+        return retryAfterMillis(value, clock);
+    }
+
+    static long retryAfterMillis(String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        String v = value.trim();
+        long millis;
+        try {
+            millis = (long) (Double.parseDouble(v) * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                millis = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - clock.millis();
+            } catch (DateTimeParseException notADate) {
+                return 0;
+            }
+        }
+        return Math.max(0, Math.min(millis, MAX_RETRY_AFTER));
+    }
+
+    // ---- configuration (YAML bean properties) ----
+
+    public void setRetryAttempts(int retryAttempts) {
+        this.retryAttempts = Math.max(1, retryAttempts);
+    }
+
+    public void setMaxRetryAfterMillis(long maxRetryAfterMillis) {
+        this.maxRetryAfterMillis = maxRetryAfterMillis;
+    }
+
+    /** How long the circuit breaker stays open (storeganise.api.circuit-breaker.open-seconds). */
+    public void setCircuitOpenSeconds(long seconds) {
+        this.circuitOpenMillis = seconds * 1000;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+}

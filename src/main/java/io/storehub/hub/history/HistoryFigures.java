@@ -1,0 +1,158 @@
+package io.storehub.hub.history;
+
+import static io.storehub.hub.history.HistoryRows.integer;
+import static io.storehub.hub.history.HistoryRows.iso;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+/** The figures the console's overview and destinations pages show: events per minute, events stored, per-destination health. */
+public class HistoryFigures {
+
+    private final DataSource dataSource;
+
+    public HistoryFigures(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Events received per minute over the last {@code minutes} minutes up to {@code now}, oldest first, zeros included. */
+    public List<Map<String, Object>> perMinute(Instant now, int minutes) throws SQLException {
+        long last = now.toEpochMilli() / 60_000;
+        long first = last - minutes + 1;
+        Map<Long, Long> counts = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT received_minute, COUNT(*) FROM hub_event WHERE received_minute >= ?"
+                     + " GROUP BY received_minute")) {
+            ps.setLong(1, first);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (long m = first; m <= last; m++) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("minute", Instant.ofEpochSecond(m * 60).toString());
+            point.put("count", counts.getOrDefault(m, 0L));
+            out.add(point);
+        }
+        return out;
+    }
+
+    /** How many events the history holds. */
+    public long count() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM hub_event");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * One destination's figures: attempts delivered / failed / parked in the last hour and day, p50/p99
+     * of the attempt duration (delivered ones), the last error, deliveries waiting for a retry and the next one.
+     */
+    public Map<String, Object> destinationStats(String destination, Instant now) throws SQLException {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        LocalDateTime hour = Texts.utc(now.minus(Duration.ofHours(1)));
+        LocalDateTime day = Texts.utc(now.minus(Duration.ofDays(1)));
+        Map<String, Long> lastHour = new LinkedHashMap<>();
+        Map<String, Long> lastDay = new LinkedHashMap<>();
+        for (String outcome : List.of("delivered", "failed", "parked")) {
+            lastHour.put(outcome, 0L);
+            lastDay.put(outcome, 0L);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT outcome, SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
+                    + " FROM hub_event_step WHERE destination = ? AND kind = 'attempt' AND occurred_at >= ?"
+                    + " AND outcome IN ('delivered', 'retry', 'parked') GROUP BY outcome")) {
+                ps.setObject(1, hour);
+                ps.setString(2, destination);
+                ps.setObject(3, day);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String outcome = rs.getString(1);
+                        long h = rs.getLong(2);
+                        long d = rs.getLong(3);
+                        // a parked attempt failed too
+                        if (!"delivered".equals(outcome)) {
+                            lastHour.merge("failed", h, Long::sum);
+                            lastDay.merge("failed", d, Long::sum);
+                        }
+                        if (!"retry".equals(outcome)) {
+                            lastHour.merge(outcome, h, Long::sum);
+                            lastDay.merge(outcome, d, Long::sum);
+                        }
+                    }
+                }
+            }
+            stats.put("lastHour", lastHour);
+            stats.put("lastDay", lastDay);
+            Map<String, Object> latency = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY duration_ms),"
+                    + " PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY duration_ms), COUNT(*) FROM hub_event_step"
+                    + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?")) {
+                ps.setString(1, destination);
+                ps.setObject(2, hour);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    double p50 = rs.getDouble(1);
+                    boolean none = rs.wasNull();
+                    double p99 = rs.getDouble(2);
+                    latency.put("p50Ms", none ? null : Math.round(p50));
+                    latency.put("p99Ms", none ? null : Math.round(p99));
+                    latency.put("samples", rs.getLong(3));
+                }
+            }
+            stats.put("latencyLastHour", latency);
+            try (PreparedStatement ps = c.prepareStatement("SELECT occurred_at, http_status, error FROM hub_event_step"
+                    + " WHERE destination = ? AND kind = 'attempt' AND outcome IN ('retry', 'parked')"
+                    + " ORDER BY occurred_at DESC FETCH FIRST 1 ROWS ONLY")) {
+                ps.setString(1, destination);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Map<String, Object> last = new LinkedHashMap<>();
+                        last.put("at", iso(rs, "occurred_at"));
+                        last.put("httpStatus", integer(rs, "http_status"));
+                        last.put("error", rs.getString("error"));
+                        stats.put("lastError", last);
+                    } else {
+                        stats.put("lastError", null);
+                    }
+                }
+            }
+            Map<String, Object> backoff = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*), MIN(next_retry_at) FROM hub_delivery"
+                    + " WHERE destination = ? AND status IN ('retrying', 'deferred') GROUP BY status")) {
+                ps.setString(1, destination);
+                backoff.put("pendingRetries", 0L);
+                backoff.put("deferredByRateLimit", 0L);
+                backoff.put("nextRetryAt", null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        backoff.put("retrying".equals(rs.getString(1)) ? "pendingRetries" : "deferredByRateLimit", rs.getLong(2));
+                        if ("retrying".equals(rs.getString(1))) {
+                            LocalDateTime next = rs.getObject(3, LocalDateTime.class);
+                            backoff.put("nextRetryAt", next == null ? null : next.toInstant(ZoneOffset.UTC).toString());
+                        }
+                    }
+                }
+            }
+            stats.put("backoff", backoff);
+        }
+        return stats;
+    }
+}
