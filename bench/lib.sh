@@ -96,9 +96,9 @@ JSON
 
 # The hub on a free port with a fresh data directory, started from the project directory as a user
 # would (application.yaml, routes/, templates/ from there); extra arguments are Spring properties
-# (--name=value). Actuator on a port of its own: under overload the webhook port's connections queue
-# (server.tomcat.max-connections) and the samples of the load would be missing. Sets BENCH_HUB_PID (the
-# JVM running the hub), BENCH_HUB_URL, BENCH_HUB_LOG, BENCH_METRICS.
+# (--name=value). Actuator on a port of its own: under overload the webhook port's requests queue
+# (up to storeganise.webhook.max-in-flight) and the samples of the load would be late. Sets BENCH_HUB_PID
+# (the JVM running the hub), BENCH_HUB_URL, BENCH_HUB_LOG, BENCH_METRICS.
 bench_start_hub() { # name [--property=value ...]
   local name=$1; shift
   local port management; port=$(bench_free_port); management=$(bench_free_port)

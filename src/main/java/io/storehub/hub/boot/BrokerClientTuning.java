@@ -1,5 +1,6 @@
 package io.storehub.hub.boot;
 
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,10 @@ import org.springframework.util.unit.DataSize;
  * own buffer ({@code ?consumerWindowSize=}). Artemis' 1 MiB per consumer, times the hub's dozens of
  * consumers, put thousands of messages of a backlog in the heap outside the broker's global max size
  * (and out of reach of the other consumers).</li>
+ * <li>{@code storeganise.broker.call-timeout} (5 s): how long a blocking call (a commit, a session)
+ * waits for the broker's answer, unless the broker URL sets {@code callTimeout}. Artemis' 30 s kept
+ * the hub's broker sender stuck through an outage. The webhook itself waits no longer than
+ * {@code storeganise.webhook.store-timeout-ms}.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,6 +33,8 @@ public class BrokerClientTuning {
     static BeanPostProcessor artemisClientSettings(Environment environment) {
         int consumerWindow = Math.toIntExact(environment.getProperty("storeganise.broker.consumer-window-size", DataSize.class,
                 DataSize.ofKilobytes(64)).toBytes());
+        long callTimeout = environment.getProperty("storeganise.broker.call-timeout", java.time.Duration.class,
+                java.time.Duration.ofSeconds(5)).toMillis();
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -36,6 +43,10 @@ public class BrokerClientTuning {
                 if (target instanceof ActiveMQConnectionFactory factory) {
                     factory.setCacheDestinations(true);
                     factory.setConsumerWindowSize(consumerWindow);
+                    if (factory.getCallTimeout() == ActiveMQClient.DEFAULT_CALL_TIMEOUT) {
+                        factory.setCallTimeout(callTimeout);
+                        factory.setCallFailoverTimeout(callTimeout);
+                    }
                 }
                 return bean;
             }

@@ -1,13 +1,21 @@
 package io.storehub.hub.boot;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.ingest.IngestPressure;
 import io.storehub.hub.ingest.RequestGuard;
+import io.storehub.hub.ingest.WebhookAdmission;
 import io.storehub.hub.support.HttpRejection;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -15,6 +23,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -32,8 +43,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>Camel's servlet binding reads the whole request body into memory (stream caching) before the
  * route's requestGuard can apply the size cap; the body it sees is limited here to the cap plus one
  * byte, so a huge chunked body costs no more than the cap and is still answered 413 by the route.</li>
+ * <li>A flood is bounded by what it costs, not by connections ({@link WebhookAdmission}): webhooks
+ * taken in and not yet answered, and the body bytes they declare. One over the bound is answered
+ * {@code 503 over_capacity} with {@code Retry-After} here, at once, before the route's executor queues it.</li>
  * </ul>
- * On Vert.x (camel-main, Camel K) neither applies: the route gets such bodies and refuses them itself.
+ * On Vert.x (camel-main, Camel K) none of this applies: the route gets such bodies and refuses them
+ * itself, and its first step (ingestPressure) bounds the webhooks in the route.
  */
 @Configuration(proxyBeanMethods = false)
 public class WebhookRequestFilter {
@@ -43,7 +58,18 @@ public class WebhookRequestFilter {
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> webhookRequests(
             @Value("${storeganise.webhook.path:/webhooks/storeganise}") String webhookPath,
-            @Value("${storeganise.webhook.max-body-size:1048576}") long maxBodySize) {
+            @Value("${storeganise.webhook.max-body-size:1048576}") long maxBodySize,
+            @Value("${storeganise.webhook.max-in-flight:256}") int maxInFlight,
+            @Value("${storeganise.webhook.max-in-flight-bytes:16777216}") long maxInFlightBytes,
+            ObjectProvider<MeterRegistry> meters) {
+        WebhookAdmission admission = new WebhookAdmission();
+        admission.setMaxRequests(maxInFlight);
+        admission.setMaxBytes(maxInFlightBytes);
+        MeterRegistry registry = meters.getIfAvailable();
+        // counted with the route's refusals (WebhookMetrics: same meter and tags)
+        Counter overCapacity = registry == null ? null : Counter.builder("storeganise.webhook.received")
+                .description("Webhooks received, by event type, outcome and rejection reason")
+                .tag("type", "unknown").tag("outcome", "rejected").tag("reason", "over_capacity").register(registry);
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -53,7 +79,33 @@ public class WebhookRequestFilter {
                     refuse(response, RequestGuard.unsupportedMediaType(type));
                     return;
                 }
-                chain.doFilter(new CappedBody(request, maxBodySize + 1), response);
+                long declared = request.getContentLengthLong();
+                long counted = declared < 0 || declared > maxBodySize ? maxBodySize : declared;
+                if (!admission.tryAdmit(counted)) {
+                    if (overCapacity != null) {
+                        overCapacity.increment();
+                    }
+                    refuse(response, admission.overCapacity());
+                    return;
+                }
+                boolean async = false;
+                try {
+                    chain.doFilter(new CappedBody(request, maxBodySize + 1, System.nanoTime()), response);
+                    if (request.isAsyncStarted()) {
+                        // the route answers on its executor: released when that answer is complete
+                        request.getAsyncContext().addListener(new Release(admission, counted));
+                        async = true;
+                    }
+                } finally {
+                    if (!async) {
+                        admission.release(counted);
+                    }
+                }
+            }
+
+            @Override
+            protected boolean shouldNotFilterAsyncDispatch() {
+                return true;
             }
         });
         registration.addUrlPatterns(webhookPath);
@@ -75,18 +127,92 @@ public class WebhookRequestFilter {
         body.put("detail", rejection.getDetail());
         response.setStatus(rejection.getStatus());
         response.setContentType("application/json");
+        if (rejection.getRetryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", String.valueOf(rejection.getRetryAfterSeconds()));
+        }
         response.getOutputStream().write(MAPPER.writeValueAsBytes(body));
     }
 
-    /** The request with a body that ends after {@code limit} bytes, whatever follows. */
+    /** Gives an admitted webhook's share back once its asynchronous answer is complete (or has failed). */
+    private static final class Release implements AsyncListener {
+
+        private final WebhookAdmission admission;
+        private final long counted;
+        private boolean released;
+
+        Release(WebhookAdmission admission, long counted) {
+            this.admission = admission;
+            this.counted = counted;
+        }
+
+        private synchronized void release() {
+            if (!released) {
+                released = true;
+                admission.release(counted);
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // the same request dispatched again keeps its share until this listener hears the end
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /**
+     * The request with a body that ends after {@code limit} bytes, whatever follows, and the header
+     * {@link IngestPressure#ADMITTED_AT}: when this filter took it in ({@link System#nanoTime()}), so the
+     * route's answer deadline counts the time it waited for the executor too (one sent by the client is replaced).
+     */
     static final class CappedBody extends HttpServletRequestWrapper {
 
         private final long limit;
+        private final String admittedAt;
         private ServletInputStream capped;
 
-        CappedBody(HttpServletRequest request, long limit) {
+        CappedBody(HttpServletRequest request, long limit, long admittedAtNanos) {
             super(request);
             this.limit = limit;
+            this.admittedAt = String.valueOf(admittedAtNanos);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return IngestPressure.ADMITTED_AT.equalsIgnoreCase(name) ? admittedAt : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return IngestPressure.ADMITTED_AT.equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of(admittedAt)) : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+                String name = e.nextElement();
+                if (!IngestPressure.ADMITTED_AT.equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(IngestPressure.ADMITTED_AT);
+            return Collections.enumeration(names);
         }
 
         @Override

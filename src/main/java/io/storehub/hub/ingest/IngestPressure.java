@@ -2,6 +2,7 @@ package io.storehub.hub.ingest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.storehub.hub.support.AnswerDeadline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -13,12 +14,26 @@ import org.apache.camel.Processor;
  *
  * <p>Storeganise allows 2 seconds and retries twice: an acknowledgement delayed by background work
  * is an event lost at the source, while a delivery delayed by a few milliseconds is not.
+ *
+ * <p>It also bounds the webhooks in the route on every runtime: one arriving while {@code maxInFlight}
+ * are being handled is answered {@code 503 over_capacity} with {@code Retry-After} at once. On Spring
+ * Boot the servlet filter ({@link WebhookAdmission}) already bounds them before the route's executor.
+ * And it starts the webhook's {@link AnswerDeadline}: the store steps after it wait no longer.
  */
 public class IngestPressure implements Processor {
 
     private static final String ARRIVED = "SgIngestArrived";
+    /**
+     * Request header set by the Spring Boot servlet filter: {@link System#nanoTime()} when it took the
+     * webhook in, before the webhook waited for a thread of the route's executor.
+     */
+    public static final String ADMITTED_AT = "Sg-Admitted-At";
+    private static final long TRUSTED_WAIT_NANOS = 60_000_000_000L;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final WebhookAdmission admission = new WebhookAdmission();
+    private int maxInFlight = 256;
+    private long answerWithinMillis = 1000;
     // exponentially weighted moving average of the answer time, microseconds (written racily: a hint)
     private volatile double ackMicros;
     private volatile long lastAnswerNanos;
@@ -30,7 +45,26 @@ public class IngestPressure implements Processor {
 
     public void arrived(Exchange exchange) {
         exchange.setProperty(ARRIVED, Boolean.TRUE);
-        inFlight.incrementAndGet();
+        long waitedMillis = waitedMillis(exchange);
+        AnswerDeadline.start(exchange, answerWithinMillis - waitedMillis);
+        if (inFlight.incrementAndGet() > maxInFlight || waitedMillis >= answerWithinMillis) {
+            // too many at once, or it waited for a thread until no time was left to store it
+            throw admission.overCapacity(); // answered() still counts it out
+        }
+    }
+
+    /** How long the webhook waited between the servlet filter and this step (0 on other runtimes). */
+    private static long waitedMillis(Exchange exchange) {
+        Object admitted = exchange.getMessage().removeHeader(ADMITTED_AT);
+        if (admitted == null) {
+            return 0;
+        }
+        try {
+            long waited = System.nanoTime() - Long.parseLong(admitted.toString().trim());
+            return waited > 0 && waited < TRUSTED_WAIT_NANOS ? waited / 1_000_000L : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Once per webhook that {@link #arrived}, with the time it took to answer. */
@@ -41,6 +75,19 @@ public class IngestPressure implements Processor {
         inFlight.decrementAndGet();
         ackMicros = ackMicros * 0.9 + (ackNanos / 1000.0) * 0.1;
         lastAnswerNanos = System.nanoTime();
+    }
+
+    /** Webhooks handled in the route at once; more are answered 503 over_capacity (default 256). */
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = Math.max(1, maxInFlight);
+    }
+
+    /**
+     * The time the steps that store a webhook may take together ({@link AnswerDeadline}); past it the
+     * webhook is answered 503 not_stored (default 1000 ms: Storeganise waits 2 s, network included).
+     */
+    public void setAnswerWithinMillis(long answerWithinMillis) {
+        this.answerWithinMillis = answerWithinMillis;
     }
 
     public int inFlight() {

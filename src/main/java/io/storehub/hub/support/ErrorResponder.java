@@ -30,6 +30,7 @@ public class ErrorResponder implements Processor {
     private int fallbackStatus = 503;
     private String fallbackCode = "not_stored";
     private String fallbackDetail = "The event could not be stored durably; it was not accepted, so Storeganise will retry it.";
+    private int fallbackRetryAfterSeconds = 5;
     private List<String> keepHeaders = List.of("Allow", "WWW-Authenticate");
 
     @Override
@@ -38,15 +39,18 @@ public class ErrorResponder implements Processor {
         int status;
         String code;
         String detail;
+        int retryAfter;
         if (cause instanceof HttpRejection rejection) {
             status = rejection.getStatus();
             code = rejection.getCode();
             detail = rejection.getDetail();
+            retryAfter = rejection.getRetryAfterSeconds();
             LOG.info("Request rejected: {} {} ({})", status, code, detail);
         } else {
             status = fallbackStatus;
             code = fallbackCode;
             detail = fallbackDetail;
+            retryAfter = status == 503 ? fallbackRetryAfterSeconds : 0;
             LOG.error("Request failed ({}): {}", code, cause == null ? "unknown error" : cause.toString(), cause);
         }
         Message out = exchange.getMessage();
@@ -59,6 +63,9 @@ public class ErrorResponder implements Processor {
         });
         out.getHeaders().clear(); // request headers must not echo back as response headers
         out.getHeaders().putAll(kept);
+        if (retryAfter > 0) {
+            out.setHeader("Retry-After", String.valueOf(retryAfter));
+        }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("detail", detail);
@@ -81,6 +88,11 @@ public class ErrorResponder implements Processor {
     /** Sentence of an unexpected failure. */
     public void setFallbackDetail(String fallbackDetail) {
         this.fallbackDetail = fallbackDetail;
+    }
+
+    /** {@code Retry-After} of an unexpected failure answered 503, in seconds (default 5; 0: none). */
+    public void setFallbackRetryAfterSeconds(int fallbackRetryAfterSeconds) {
+        this.fallbackRetryAfterSeconds = fallbackRetryAfterSeconds;
     }
 
     /** Comma-separated response headers set by the route that survive (default {@code Allow,WWW-Authenticate}). */

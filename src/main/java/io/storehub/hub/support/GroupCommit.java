@@ -53,6 +53,14 @@ public abstract class GroupCommit<T, R> {
      */
     protected abstract List<R> commit(List<T> batch) throws Exception;
 
+    /**
+     * Whether a failed batch is worth committing again item by item (true): not when the store itself
+     * failed (no connection), which would fail each item again after its own wait.
+     */
+    protected boolean worthSplitting(Exception failure) {
+        return true;
+    }
+
     /** After a failed commit, before the next one (e.g. drop a broken connection). */
     protected void afterFailure() {
     }
@@ -114,6 +122,11 @@ public abstract class GroupCommit<T, R> {
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 linger(batch);
+                // a caller that stopped waiting (its answer is given) is not committed behind its back
+                batch.removeIf(item -> item.done().isDone());
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 try {
                     commitOrSplit(batch);
                 } catch (RuntimeException | Error e) {
@@ -180,9 +193,17 @@ public abstract class GroupCommit<T, R> {
                 failedAlone(batch.get(0).done(), batchFailure);
                 return;
             }
+            if (!worthSplitting(batchFailure)) {
+                LOG.debug("{}: a batch of {} failed ({}); failing all of it", threadName, batch.size(), batchFailure.toString());
+                batch.forEach(item -> failedAlone(item.done(), batchFailure));
+                return;
+            }
             LOG.debug("{}: a batch of {} failed ({}); committing them one by one", threadName, batch.size(), batchFailure.toString());
         }
         for (Item<T, R> item : batch) {
+            if (item.done().isDone()) {
+                continue;
+            }
             try {
                 complete(List.of(item), commit(List.of(item.work())));
             } catch (Exception alone) {

@@ -9,11 +9,18 @@ public class HttpRejection extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final int retryAfterSeconds;
 
     public HttpRejection(int status, String code, String detail) {
+        this(status, code, detail, 0);
+    }
+
+    /** A refusal that says when to try again ({@code Retry-After}, seconds; 0: not said). */
+    public HttpRejection(int status, String code, String detail, int retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int getStatus() {
@@ -22,6 +29,11 @@ public class HttpRejection extends RuntimeException {
 
     public String getCode() {
         return code;
+    }
+
+    /** Seconds for the {@code Retry-After} header, 0 when there is none. */
+    public int getRetryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public String getDetail() {

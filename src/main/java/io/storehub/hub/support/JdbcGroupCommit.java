@@ -40,7 +40,15 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
 
     /** {@link #submit} and wait for the commit: the update count, or the statement's failure. */
     public int execute(String sql, Object... params) throws SQLException {
-        return await(submit(sql, params));
+        return await(submit(sql, params), getTimeoutMillis());
+    }
+
+    /**
+     * As {@link #execute}, waiting at most {@code timeoutMillis} (a webhook that must be answered);
+     * a write not yet begun when the caller stops waiting is dropped, one begun may still be committed.
+     */
+    public int execute(long timeoutMillis, String sql, Object... params) throws SQLException {
+        return await(submit(sql, params), timeoutMillis);
     }
 
     /**
@@ -48,23 +56,44 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
      * its write shares a commit with others: a queue consumer, not a webhook waiting for its answer.
      */
     public int executePatiently(String sql, Object... params) throws SQLException {
-        return await(submit(new Write(sql, params), true));
+        return await(submit(new Write(sql, params), true), getTimeoutMillis());
     }
 
-    private int await(CompletableFuture<Integer> write) throws SQLException {
+    private int await(CompletableFuture<Integer> write, long timeoutMillis) throws SQLException {
         try {
-            return write.get(getTimeoutMillis(), TimeUnit.MILLISECONDS);
+            return write.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException failure) {
                 throw failure;
             }
             throw new SQLException("Database write failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new SQLException("Database write not committed within " + getTimeoutMillis() + " ms", e);
+            write.cancel(false);
+            throw new SQLException("Database write not committed within " + timeoutMillis + " ms", "08000", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("Interrupted waiting for a database write", e);
         }
+    }
+
+    /** Not when the database could not be reached: each write would wait for a connection again. */
+    @Override
+    protected boolean worthSplitting(Exception failure) {
+        return !isConnectionFailure(failure);
+    }
+
+    /** No connection, or the connection broke (SQLState class 08, or Hikari's connection timeout). */
+    public static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -11,9 +11,12 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ids the hub must remember durably, one namespace ({@code processorName}) per use, in table
@@ -30,6 +33,9 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class JdbcIdStore extends ServiceSupport implements IdempotentRepository, CamelContextAware {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcIdStore.class);
+    private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
     static final String TABLE = "CAMEL_MESSAGEPROCESSED";
     // portable "insert unless present" (H2 and PostgreSQL); the update count says whether it was new
     private static final String INSERT = "INSERT INTO " + TABLE + " (processorName, messageId, createdAt) "
@@ -45,6 +51,9 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private volatile JdbcGroupCommit groupCommit;
     private String processorName;
     private boolean patient;
+    private OutageBreaker breaker;
+    private long lookupTimeoutMillis = 0;
+    private long recordTimeoutMillis = 0;
 
     @Override
     public boolean add(String key) {
@@ -60,16 +69,85 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         }
     }
 
+    /**
+     * The webhook's record of an id once its event is stored in the broker (recordTimeoutMillis set):
+     * waits at most that long, and no longer than the exchange's {@link AnswerDeadline}. The event is
+     * durable already, so a record that fails or is late does not fail the webhook: the broker's
+     * duplicate detection refuses a retry of it meanwhile (and a late record may still be committed).
+     */
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        if (recordTimeoutMillis <= 0) {
+            return add(key);
+        }
+        try {
+            long wait = Math.max(1, AnswerDeadline.remainingMillis(exchange, recordTimeoutMillis));
+            Object[] params = {processorName, key, Timestamp.from(Instant.now()), processorName, key};
+            boolean added = groupCommit().execute(wait, INSERT, params) == 1;
+            succeeded();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException sql && isDuplicateKey(sql)) {
+                return false;
+            }
+            if (breaker != null) {
+                breaker.failed(e);
+            }
+            LOG.warn("Event {} is stored but its id was not recorded ({}); the broker's duplicate detection covers a retry of it", key, e.toString());
+            return true;
+        }
+    }
+
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        if (lookupTimeoutMillis <= 0) {
+            return lookup(key, 0);
+        }
+        long left = AnswerDeadline.remainingMillis(exchange, lookupTimeoutMillis);
+        if (left <= 0) { // the steps before took the time: not the database's fault
+            throw new RuntimeCamelException("No time left to look up id " + key + " before the answer is due");
+        }
+        return lookup(key, left);
+    }
+
     @Override
     public boolean contains(String key) {
+        return lookup(key, lookupTimeoutMillis);
+    }
+
+    /**
+     * One primary-key read. With a breaker that knows the database is down: its 503 answer at once.
+     * With a timeout: the read waits at most that long on the network (the wait for a connection is
+     * the pool's connection-timeout).
+     */
+    private boolean lookup(String key, long timeoutMillis) {
+        if (breaker != null) {
+            breaker.admit();
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(EXISTS)) {
+            if (timeoutMillis > 0) {
+                c.setNetworkTimeout(DIRECT, (int) timeoutMillis);
+                s.setQueryTimeout((int) Math.max(1, (timeoutMillis + 999) / 1000));
+            }
             s.setString(1, processorName);
             s.setString(2, key);
+            boolean found;
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
+                found = rs.next();
             }
+            succeeded();
+            return found;
         } catch (SQLException e) {
+            if (breaker != null) {
+                breaker.failed(e);
+            }
             throw new RuntimeCamelException("Could not look up id " + key + " (" + processorName + ")", e);
+        }
+    }
+
+    private void succeeded() {
+        if (breaker != null) {
+            breaker.succeeded();
         }
     }
 
@@ -141,6 +219,24 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
      */
     public void setPatient(boolean patient) {
         this.patient = patient;
+    }
+
+    /** Optional: remembers a database failure so the next webhooks are answered 503 at once. */
+    public void setBreaker(OutageBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    /** Longest wait of a lookup on the database's network (0: the driver's). */
+    public void setLookupTimeoutMillis(long lookupTimeoutMillis) {
+        this.lookupTimeoutMillis = lookupTimeoutMillis;
+    }
+
+    /**
+     * For the webhook's ids (0: off, a failed record fails the caller): the longest wait for the id's
+     * record after the event is stored; a record that fails or is late is logged, not thrown.
+     */
+    public void setRecordTimeoutMillis(long recordTimeoutMillis) {
+        this.recordTimeoutMillis = recordTimeoutMillis;
     }
 
     @Override

@@ -47,6 +47,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     private CamelContext camelContext;
     private String queue;
+    private OutageBreaker breaker;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
 
@@ -61,15 +62,60 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         super("hub-broker-group-send", 256, 10_000);
     }
 
-    /** Sends the exchange's message to the queue; returns once it is committed (or throws why not). */
+    /**
+     * Sends the exchange's message to the queue; returns once it is committed (or throws why not).
+     * Waits at most the timeout, and no longer than the exchange's {@link AnswerDeadline}; while the
+     * {@link OutageBreaker} (if set) knows the broker is down it throws its 503 answer at once.
+     */
     public void send(Exchange exchange) throws Exception {
+        if (breaker != null) {
+            breaker.admit();
+        }
+        long wait = AnswerDeadline.remainingMillis(exchange, getTimeoutMillis());
+        if (wait <= 0) { // the steps before took the time: not the broker's fault
+            throw new JMSException("No time left to store the message before the answer is due");
+        }
+        CompletableFuture<Void> sent = submit(exchange);
         try {
-            submit(exchange).get(getTimeoutMillis(), TimeUnit.MILLISECONDS);
+            sent.get(wait, TimeUnit.MILLISECONDS);
+            if (breaker != null) {
+                breaker.succeeded();
+            }
         } catch (ExecutionException e) {
+            failed(e.getCause());
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
-            throw new JMSException("Message not committed by the broker within " + getTimeoutMillis() + " ms");
+            // not yet begun: dropped; begun: may still be committed (a retry is then refused as a
+            // duplicate by the broker and counts as stored)
+            sent.cancel(false);
+            JMSException timeout = new JMSException("Message not committed by the broker within " + wait + " ms");
+            failed(timeout);
+            throw timeout;
         }
+    }
+
+    private void failed(Throwable failure) {
+        if (breaker != null) {
+            breaker.failed(failure);
+        }
+    }
+
+    /** Not when the broker could not be reached: each message would wait for it again. */
+    @Override
+    protected boolean worthSplitting(Exception failure) {
+        return !isConnectionFailure(failure);
+    }
+
+    /** The broker is unreachable or the connection broke (Artemis' exception types, named in the cause chain). */
+    static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            if (name.contains("NotConnected") || name.contains("ConnectionTimedOut") || name.contains("Unblocked")
+                    || name.contains("ObjectClosed") || name.contains("IllegalState")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A message sent alone whose commit failed: stored if the broker refused it as a duplicate. */
@@ -174,6 +220,11 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
     @Override
     public CamelContext getCamelContext() {
         return camelContext;
+    }
+
+    /** Optional: remembers a broker failure so the next webhooks are answered 503 at once. */
+    public void setBreaker(OutageBreaker breaker) {
+        this.breaker = breaker;
     }
 
     /** The queue the messages go to. */

@@ -1,0 +1,76 @@
+package io.storehub.hub.ingest;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.storehub.hub.support.HttpRejection;
+
+/**
+ * What a flood of webhooks may cost the hub at once: at most {@code maxRequests} webhooks taken in
+ * and not yet answered (each holds a request processor and its buffers), declaring at most
+ * {@code maxBytes} of bodies together (a body without {@code Content-Length} counts as the size cap).
+ * A webhook over either bound is answered {@code 503 over_capacity} with {@code Retry-After} at once,
+ * before its body is read, instead of waiting in a queue past Storeganise's 2 seconds. Connections
+ * are not the bound: an idle keep-alive connection costs a socket and a few KiB.
+ *
+ * <p>One webhook is always admitted when none is in flight, whatever it declares.
+ */
+public class WebhookAdmission {
+
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private int maxRequests = 256;
+    private long maxBytes = 16L * 1024 * 1024;
+    private int retryAfterSeconds = 1;
+
+    /** Takes one webhook in, declaring {@code declaredBytes}; false (nothing taken) when over capacity. */
+    public boolean tryAdmit(long declaredBytes) {
+        int now = requests.incrementAndGet();
+        long held = bytes.addAndGet(declaredBytes);
+        if (now > 1 && (now > maxRequests || held > maxBytes)) {
+            release(declaredBytes);
+            refused.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Once per admitted webhook, when it has been answered. */
+    public void release(long declaredBytes) {
+        bytes.addAndGet(-declaredBytes);
+        requests.decrementAndGet();
+    }
+
+    /** The answer to a webhook over capacity. */
+    public HttpRejection overCapacity() {
+        return new HttpRejection(503, "over_capacity",
+                "The hub is handling as many webhooks as it takes at once; the event was not accepted, send it again shortly.",
+                retryAfterSeconds);
+    }
+
+    public int inFlight() {
+        return requests.get();
+    }
+
+    public long bytesInFlight() {
+        return bytes.get();
+    }
+
+    /** Webhooks refused over capacity since start. */
+    public long refused() {
+        return refused.get();
+    }
+
+    public void setMaxRequests(int maxRequests) {
+        this.maxRequests = Math.max(1, maxRequests);
+    }
+
+    public void setMaxBytes(long maxBytes) {
+        this.maxBytes = Math.max(1, maxBytes);
+    }
+
+    public void setRetryAfterSeconds(int retryAfterSeconds) {
+        this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+    }
+}

@@ -1,0 +1,30 @@
+package io.storehub.hub.support;
+
+import org.apache.camel.Exchange;
+
+/**
+ * When an HTTP request must have its answer: set by the route's first step, read by the steps that
+ * wait on a store (the dedupe lookup, the broker send, the id record), so that together they never
+ * keep the caller past it. A step with no time left fails at once.
+ */
+public final class AnswerDeadline {
+
+    /** Exchange property: {@link System#nanoTime()} by which the answer is due. */
+    public static final String PROPERTY = "SgAnswerBy";
+
+    private AnswerDeadline() {
+    }
+
+    public static void start(Exchange exchange, long withinMillis) {
+        exchange.setProperty(PROPERTY, System.nanoTime() + withinMillis * 1_000_000L);
+    }
+
+    /** Milliseconds left before the answer is due, at most {@code cap}; {@code cap} when no deadline was set. */
+    public static long remainingMillis(Exchange exchange, long cap) {
+        Long by = exchange == null ? null : exchange.getProperty(PROPERTY, Long.class);
+        if (by == null) {
+            return cap;
+        }
+        return Math.max(0, Math.min(cap, (by - System.nanoTime()) / 1_000_000L));
+    }
+}
