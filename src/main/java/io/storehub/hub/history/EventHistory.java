@@ -267,7 +267,7 @@ public class EventHistory implements CamelContextAware {
     }
 
     /**
-     * One pass of a delivery that did not fail (deliver-in-order, send-delivery, requeue-later): {@code delivered},
+     * One pass of a delivery that did not fail (AttemptOutcome, at the end of attempt-delivery): {@code delivered},
      * {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's route had nothing to
      * send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the same entity).
      */

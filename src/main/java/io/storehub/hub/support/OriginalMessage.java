@@ -44,6 +44,18 @@ public class OriginalMessage {
         exchange.setProperty(PROPERTY, new Snapshot(body, headers));
     }
 
+    /**
+     * {@link #keep}, and where a failure of this message goes (exchange properties read by the
+     * retry-or-park route): its queue for a retry, the dead letter queue to park it in, and the name
+     * of the retry policy bean.
+     */
+    public void keepFor(Exchange exchange, String queue, String deadLetterQueue, String retryPolicy) {
+        keep(exchange);
+        exchange.setProperty("SgQueue", queue);
+        exchange.setProperty("SgDeadLetterQueue", deadLetterQueue);
+        exchange.setProperty("SgRetryPolicy", retryPolicy);
+    }
+
     /** First step of the consumer's failure handling: back to the message as it came from the queue. */
     public void restore(Exchange exchange) {
         Snapshot original = exchange.getProperty(PROPERTY, Snapshot.class);

@@ -213,8 +213,9 @@ class CamelMainPortabilityTest {
         try {
             List<Map<String, Object>> items = new Yaml().load(Files.readString(file));
             return items == null ? java.util.stream.Stream.empty() : items.stream()
-                    .filter(item -> item.containsKey("route"))
-                    .map(item -> (String) ((Map<String, Object>) item.get("route")).get("id"));
+                    .filter(item -> item.containsKey("route") || item.containsKey("templatedRoute"))
+                    .map(item -> item.containsKey("route") ? (String) ((Map<String, Object>) item.get("route")).get("id")
+                            : (String) ((Map<String, Object>) item.get("templatedRoute")).get("routeId"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
