@@ -1,10 +1,13 @@
 package io.storehub.hub.deliver;
 
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.ingest.Headers;
 import io.storehub.hub.support.HubCounters;
+import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +17,12 @@ import org.slf4j.LoggerFactory;
  * counters, the destination's health, the latency and the entity's lane. The routes call it once per
  * pass: {@link #record} at the end of a delivery that did not fail (what it did is in
  * {@link DeliveryGate#NEXT}) or of an event queued again behind its entity, {@link #failed} after a
- * failed attempt once the retry policy decided (retry or park).
+ * failed attempt once the retry policy decided (retry or park), with its log line.
  */
 public class AttemptOutcome implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.storehub.hub.deliver");
+    private static final Logger RETRY_LOG = LoggerFactory.getLogger("io.storehub.hub.retry");
 
     private IdempotentRepository records;
     private volatile EventHistory history;
@@ -66,6 +70,14 @@ public class AttemptOutcome implements CamelContextAware {
         // the lane of its entity holds it (retry) or keeps its place (parked delivery); a parked event lets the next pass
         lanes.failed(exchange);
         counters().processingFailure(exchange);
+        Message m = exchange.getMessage();
+        if ("retry".equals(m.getHeader(RetryPolicy.ACTION))) {
+            RETRY_LOG.warn("Processing failed (attempt {}), retrying from {} at {}: {}", m.getHeader(Headers.ATTEMPT),
+                    exchange.getProperty("SgQueue"), m.getHeader(RetryPolicy.NEXT_ATTEMPT_AT), m.getHeader(Headers.FAILURE_REASON));
+        } else {
+            RETRY_LOG.error("Processing failed (attempt {}, no retry left or the failure is permanent), parked in {}: {}",
+                    m.getHeader(Headers.ATTEMPT), exchange.getProperty("SgDeadLetterQueue"), m.getHeader(Headers.FAILURE_REASON));
+        }
     }
 
     // declared in other files (history-beans, beans), which may load after the delivery beans: looked up when first needed

@@ -2,6 +2,7 @@ package io.storehub.hub.deliver;
 
 import java.time.Duration;
 
+import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
@@ -10,12 +11,12 @@ import org.apache.camel.spi.IdempotentRepository;
  * and one taken from the delivery queue; sets the exchange property {@link #NEXT}:
  * <ul>
  * <li>{@code duplicate}: already delivered (the success record says so), not sent again;</li>
- * <li>{@code park}: held behind a parked delivery of its entity to this ordered destination;</li>
  * <li>{@code defer}: queued for later ({@link RateLimits#DEFER_UNTIL}, with {@link #DEFER_REASON}):
  * behind an earlier delivery of its entity, the destination backs off, or no rate-limit slot is free;</li>
  * <li>{@code send}: send it now.</li>
  * </ul>
- * The two entries differ only in how long they wait: {@link #firstTry} respects the destination's
+ * Held behind a parked delivery of its entity to this ordered destination, it fails permanently (parked
+ * with it). The two entries differ only in how long they wait: {@link #firstTry} respects the destination's
  * back-off and waits at most {@code firstTryWait} for a rate-limit slot (a dispatch consumer must not
  * hold the events behind it); {@link #fromQueue} waits up to the rate limit's own maximum and is
  * the probe that ends a back-off.
@@ -49,7 +50,8 @@ public class DeliveryGate {
         if (records.contains(exchange.getProperty(DestinationRegistry.DELIVERY_KEY, String.class))) {
             exchange.setProperty(NEXT, "duplicate");
         } else if ("park".equals(lane)) {
-            exchange.setProperty(NEXT, "park");
+            throw new PermanentFailure("held behind the parked delivery of event " + exchange.getProperty(EntityLanes.HELD_BEHIND)
+                    + " to " + exchange.getProperty(DestinationRegistry.DESTINATION) + " (ordered destination): replay that one first");
         } else if ("defer".equals(lane)) {
             defer(exchange, "ordered");
         } else {

@@ -56,6 +56,21 @@ public class OriginalMessage {
         exchange.setProperty("SgRetryPolicy", retryPolicy);
     }
 
+    /**
+     * Queued again for later, not as a failed attempt (route requeue-later): back to the message as it was
+     * taken, scheduled for the exchange property SgDeferUntil, keeping the rate-limit slot it holds
+     * (header SgRateSlotAt, set by RateLimits when it deferred the delivery for that slot).
+     */
+    public void restoreForLater(Exchange exchange) {
+        Object slot = exchange.getIn().getHeader("SgRateSlotAt");
+        restore(exchange);
+        Message message = exchange.getMessage();
+        if (slot != null) {
+            message.setHeader("SgRateSlotAt", slot);
+        }
+        message.setHeader(RetryPolicy.SCHEDULED_DELIVERY, exchange.getProperty("SgDeferUntil"));
+    }
+
     /** First step of the consumer's failure handling: back to the message as it came from the queue. */
     public void restore(Exchange exchange) {
         Snapshot original = exchange.getProperty(PROPERTY, Snapshot.class);
