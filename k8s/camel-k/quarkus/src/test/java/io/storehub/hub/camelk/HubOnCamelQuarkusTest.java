@@ -61,7 +61,9 @@ class HubOnCamelQuarkusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern ROUTE_ID = Pattern.compile("(?m)^- route:\\s*\\n\\s+id: ([\\w.-]+)");
+    // a route's id, or a templated route's routeId (written after its routeTemplateRef)
+    private static final Pattern ROUTE_ID = Pattern.compile(
+            "(?m)^- (?:route:\\s*\\n\\s+id|templatedRoute:\\s*\\n\\s+routeTemplateRef: [\\w.-]+\\s*\\n\\s+routeId): ([\\w.-]+)");
 
     @Inject
     CamelContext camel;
