@@ -121,6 +121,19 @@ bench_hub_pids() {
   pgrep -P "$BENCH_HUB_PID" 2>/dev/null || true
 }
 
+# CPU time (user + system, clock ticks of `getconf CLK_TCK`) of the hub's JVMs so far, from
+# /proc/<pid>/stat fields 14 and 15 (after the command name, which may hold spaces)
+bench_hub_cpu_ticks() {
+  local total=0 pid stat rest
+  for pid in $(bench_hub_pids); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    rest=${stat##*) }   # fields from 3 (state) on
+    read -r -a f <<<"$rest"
+    total=$(( total + f[11] + f[12] ))
+  done
+  echo "$total"
+}
+
 # Peak RSS of the hub: the peak (VmHWM) of the JVM running it. Sets BENCH_RSS_MIB and BENCH_LAST_RSS.
 bench_hub_peak_rss() {
   local kb
@@ -276,13 +289,14 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   # left out of every figure).
   local warm=${BENCH_PACED_WARMUP_SECONDS:-120} base_a=0 base_p=0 base_d=0
   if (( warm > 0 )); then
-    local warm_rate=$(( rate < 250 ? rate : 250 ))
+    local warm_rate=${BENCH_PACED_WARMUP_RATE:-$(( rate < 250 ? rate : 250 ))}
     echo "   warm-up: $warm_rate events/s for ${warm}s, delivered before the measured load (not counted)"
     java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$warm_rate" "$warm" > /dev/null
     python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout" > /dev/null
   fi
   read -r base_a base_p _ base_d < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts)
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" snapshot > "$BENCH_WORK/latency-before-$name.json"
+  local cpu_before; cpu_before=$(bench_hub_cpu_ticks)
   LOAD_GEN=$(java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
   echo "   sender: $LOAD_GEN"
   local start; start=$(bench_calc "$(bench_field start_ms "$LOAD_GEN") / 1000")
@@ -291,6 +305,7 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   local drain_start; drain_start=$(date +%s.%N)
   read -r LOAD_DRAINED LOAD_DRAIN_ELAPSED LOAD_A LOAD_P LOAD_Q LOAD_D \
     < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout")
+  LOAD_CPU_TICKS=$(( $(bench_hub_cpu_ticks) - cpu_before ))
   local done_at; done_at=$(bench_calc "$drain_start + $LOAD_DRAIN_ELAPSED")
   LOAD_A=$(( LOAD_A - base_a )); LOAD_P=$(( LOAD_P - base_p )); LOAD_D=$(( LOAD_D - base_d ))
   read -r LOAD_P50 LOAD_P99 _ < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" latency "$BENCH_WORK/latency-before-$name.json")
@@ -303,6 +318,10 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   # LOAD_AFTER: deliveries/s once the sender stopped, the hub's capacity when a backlog was left
   read -r LOAD_DURING LOAD_PEAK LOAD_EVENTS_PEAK LOAD_DELIVERIES_PEAK LOAD_AFTER \
     < <(python3 "$BENCH_ROOT/bench/metrics.py" - load "$samples" "$start" "$LOAD_SEND_END" "$done_at" 3)
+  # LOAD_CPU_MS: the hub's CPU time from the first measured request until the backlog was delivered
+  # (acks, dispatch, sends, records, the drain's 2 s check for doubles), per delivery made in it
+  LOAD_CPU_MS=$(bench_calc "'%.3f' % ($LOAD_CPU_TICKS * 1000.0 / $(getconf CLK_TCK) / max(1, $LOAD_D))")
+  LOAD_CPU_S=$(bench_calc "'%.1f' % ($LOAD_CPU_TICKS / $(getconf CLK_TCK))")
   LOAD_CHECK="no: delivered $LOAD_D, expected 3 x $LOAD_A = $(( 3 * LOAD_A ))"
   if [ "$LOAD_DRAINED" = drained ] && (( LOAD_D == 3 * LOAD_A && LOAD_P == LOAD_A )); then
     LOAD_CHECK="yes ($LOAD_D = 3 x $LOAD_A)"

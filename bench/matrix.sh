@@ -81,7 +81,7 @@ bench_destinations
 echo "== 3/4 $RATE events/s x 3 http destinations (answering after $DELAY_MS ms) for ${LOAD_SECONDS}s"
 bench_paced_load paced "$RATE" "$LOAD_SECONDS" "$DRAIN_TIMEOUT" "${HUB_ARGS[@]}"
 P_GEN=$LOAD_GEN; P_A=$LOAD_A; P_DURING=$LOAD_DURING; P_OVERALL=$LOAD_OVERALL; P_AFTER=$LOAD_AFTER; P_P50=$LOAD_P50; P_P99=$LOAD_P99
-P_CHECK=$LOAD_CHECK; P_RSS=$LOAD_RSS; P_DRAIN=$LOAD_DRAIN; P_PEAK=$LOAD_PEAK
+P_CHECK=$LOAD_CHECK; P_RSS=$LOAD_RSS; P_DRAIN=$LOAD_DRAIN; P_PEAK=$LOAD_PEAK; P_CPU=$LOAD_CPU_MS
 
 if [ "$OVERLOAD_RATE" = auto ]; then
   # deliveries/s / 3 destinations = events/s the hub delivers; three times that is the overload
@@ -119,6 +119,7 @@ loads: wrk ${WRK_SECONDS}s after ${WARMUP}s warm-up, $BENCH_WRK_CONNECTIONS conn
 | ... deliveries/s during the load / overall (after the load) | $P_DURING / $P_OVERALL ($P_AFTER) | 1,500 sustained |
 | ... received -> delivered p50 / p99 | $P_P50 / $P_P99 ms | p99 < 1 s |
 | ... backlog peak, drain after the load | $P_PEAK messages, ${P_DRAIN}s | |
+| ... hub CPU per delivery (load + drain; bench/cpu-per-delivery.sh runs issue 17's 250/s scenario) | $P_CPU ms | <= 0.75 ms |
 | ... delivered = 3 x accepted | $P_CHECK | yes |
 | overload $OVERLOAD_RATE/s x 3 ($OVERLOAD_WHY), ${LOAD_SECONDS}s: acked | $O_ACC of $O_SENT ($(pct "$O_ACC" "$O_SENT") %), within 2 s: $(bench_field acked_2s "$O_GEN") | 100 % |
 | ... ack p99 (max) | $(bench_field ack_p99_ms "$O_GEN") ms ($(bench_field ack_max_ms "$O_GEN") ms) | < 500 ms |

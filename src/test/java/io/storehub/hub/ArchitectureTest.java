@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -24,17 +23,6 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static final int MAX_LINES = 400;
-
-    /**
-     * Main source files still over {@value #MAX_LINES} lines while their split is under way (issue 17):
-     * a temporary list, to be emptied. Any other file over the limit fails the test, and so does a file
-     * listed here that is no longer over it (take it off the list).
-     */
-    static final Set<String> OVER_SIZE_FOR_NOW = Set.of(
-            "io/storehub/hub/enrich/EnrichedEventFinish.java",
-            "io/storehub/hub/deliver/DeadLetters.java",
-            "io/storehub/hub/history/HistoryWriter.java",
-            "io/storehub/hub/history/EventHistory.java");
 
     private static final Path MAIN_SOURCES = Path.of("src/main/java");
 
@@ -60,11 +48,8 @@ class ArchitectureTest {
         }
         assertThat(lines).as("main source files found under " + MAIN_SOURCES.toAbsolutePath()).hasSizeGreaterThan(50);
         List<String> over = lines.entrySet().stream()
-                .filter(e -> e.getValue() > MAX_LINES && !OVER_SIZE_FOR_NOW.contains(e.getKey()))
+                .filter(e -> e.getValue() > MAX_LINES)
                 .map(e -> e.getKey() + " (" + e.getValue() + " lines)").toList();
         assertThat(over).as("main source files over " + MAX_LINES + " lines: split them").isEmpty();
-        List<String> stale = OVER_SIZE_FOR_NOW.stream().filter(f -> lines.getOrDefault(f, 0L) <= MAX_LINES).sorted().toList();
-        assertThat(stale).as("files in OVER_SIZE_FOR_NOW that are gone or no longer over " + MAX_LINES + " lines: take them off the list")
-                .isEmpty();
     }
 }

@@ -1,7 +1,6 @@
 package io.storehub.hub.deliver;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.EntityKey;
 import io.storehub.hub.support.Headers;
@@ -51,8 +49,6 @@ public class DeadLetters implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
@@ -69,7 +65,7 @@ public class DeadLetters implements CamelContextAware {
 
     /** POST /admin/replay: {@code destination} and one of {@code eventId}, {@code from}/{@code to}, {@code all=true}. */
     public void replay(Exchange exchange) throws Exception {
-        Map<String, String> in = input(exchange);
+        Map<String, String> in = ReplayRequest.input(exchange);
         String destination = in.get("destination");
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay: destination=<name>.");
@@ -79,7 +75,7 @@ public class DeadLetters implements CamelContextAware {
             throw new HttpRejection(400, "selection_required",
                     "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
         }
-        String selector = selector(in);
+        String selector = ReplayRequest.selector(in);
         int replayed = move(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -163,7 +159,7 @@ public class DeadLetters implements CamelContextAware {
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay.");
         }
-        String selector = selector(in);
+        String selector = ReplayRequest.selector(in);
         int replayed = move(selector, actor);
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
         return replayed;
@@ -175,7 +171,7 @@ public class DeadLetters implements CamelContextAware {
         if (destination != null) {
             in.put("destination", destination);
         }
-        String selector = in.isEmpty() ? null : selector(in);
+        String selector = in.isEmpty() ? null : ReplayRequest.selector(in);
         List<Map<String, Object>> items = new ArrayList<>();
         int total = 0;
         try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
@@ -226,10 +222,10 @@ public class DeadLetters implements CamelContextAware {
 
     /** GET /admin/dead-letters: the parked deliveries, optionally of one {@code destination}, at most {@code limit}. */
     public void list(Exchange exchange) throws Exception {
-        Map<String, String> in = input(exchange);
-        int limit = Math.max(1, Math.min(1000, parseInt(in.getOrDefault("limit", "100"))));
+        Map<String, String> in = ReplayRequest.input(exchange);
+        int limit = Math.max(1, Math.min(1000, ReplayRequest.parseInt(in.getOrDefault("limit", "100"))));
         String selector = in.get("destination") == null && in.get("eventId") == null && in.get("from") == null && in.get("to") == null
-                ? null : selector(in);
+                ? null : ReplayRequest.selector(in);
         List<Map<String, Object>> items = new ArrayList<>();
         int total = 0;
         try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
@@ -287,31 +283,6 @@ public class DeadLetters implements CamelContextAware {
         return d;
     }
 
-    static String selector(Map<String, String> in) {
-        List<String> terms = new ArrayList<>();
-        String destination = in.get("destination");
-        if (destination != null) {
-            if (!NAME.matcher(destination).matches()) {
-                throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
-            }
-            terms.add(DestinationRegistry.DESTINATION + " = '" + destination + "'");
-        }
-        String eventId = in.get("eventId");
-        if (eventId != null) {
-            if (!EVENT_ID.matcher(eventId).matches()) {
-                throw new HttpRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
-            }
-            terms.add(Headers.EVENT_ID + " = '" + eventId + "'");
-        }
-        if (in.get("from") != null) {
-            terms.add("JMSTimestamp >= " + instant("from", in.get("from")).toEpochMilli());
-        }
-        if (in.get("to") != null) {
-            terms.add("JMSTimestamp < " + instant("to", in.get("to")).toEpochMilli());
-        }
-        return String.join(" AND ", terms);
-    }
-
     private static Message copyForReplay(JMSContext context, Message parked) throws JMSException {
         Message copy;
         if (parked instanceof TextMessage text) {
@@ -333,49 +304,6 @@ public class DeadLetters implements CamelContextAware {
         }
         copy.setStringProperty("SgReplayedAt", Instant.now().toString());
         return copy;
-    }
-
-    /** The query parameters (platform-http headers) overlaid with a JSON object body, if any. */
-    private static Map<String, String> input(Exchange exchange) throws Exception {
-        Map<String, String> in = new LinkedHashMap<>();
-        for (String key : List.of("destination", "eventId", "from", "to", "all", "limit")) {
-            String value = exchange.getIn().getHeader(key, String.class);
-            if (value != null && !value.isBlank()) {
-                in.put(key, value.trim());
-            }
-        }
-        String body = exchange.getIn().getBody(String.class);
-        if (body != null && !body.isBlank()) {
-            Map<String, Object> json;
-            try {
-                json = MAPPER.readValue(body, new TypeReference<>() {
-                });
-            } catch (Exception e) {
-                throw new HttpRejection(400, "invalid_body", "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}.");
-            }
-            json.forEach((k, v) -> {
-                if (v != null) {
-                    in.put(k, String.valueOf(v));
-                }
-            });
-        }
-        return in;
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new HttpRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T00:00:00Z.");
-        }
-    }
-
-    private static int parseInt(String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new HttpRejection(400, "invalid_limit", "limit must be a number.");
-        }
     }
 
     private static void json(Exchange exchange, Object answer) throws Exception {

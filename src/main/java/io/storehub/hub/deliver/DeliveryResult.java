@@ -4,7 +4,7 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * How direct:send-delivery takes back what the destination's own route did (it runs on a copy):
+ * How direct:attempt-delivery takes back what the destination's own route did (it runs on a copy):
  * the hub's {@code Sg*} properties (last status, Retry-After, ...) and the failure if it failed; and
  * {@link #SKIPPED} when the route stopped on purpose (a recipe with nothing to do for this event),
  * which otherwise would stop the whole delivery before it is counted and its lane moved on.

@@ -6,6 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -41,7 +44,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is written while nothing fails: a delivery or dispatch reads its lane (one index range)
  * and goes ahead. Writes go through the group commit, so they are on disk before the queue
- * transaction that relies on them commits.
+ * transaction that relies on them commits. With scope {@code instance} (the default on the embedded
+ * H2 database, which belongs to one hub) this process writes every lane, so it also counts the items
+ * of each lane in memory and reads the table only for a lane that has something waiting: nothing is
+ * read either while nothing waits. With scope {@code cluster} (any other database: replicas share the
+ * lanes) every decision reads its lane.
  */
 public class EntityLanes implements CamelContextAware {
 
@@ -72,6 +79,11 @@ public class EntityLanes implements CamelContextAware {
     private long spacingMillis = 1000;
     /** A head whose next attempt is this long past is taken as lost: the items behind it go ahead. */
     private long staleAfterMillis = 15 * 60_000;
+    /** auto, instance or cluster (see the class comment). */
+    private String scope = "auto";
+    /** Scope instance: the items of each non-empty lane, loaded from the table on first use; null for cluster. */
+    private volatile Map<String, Integer> waiting;
+    private volatile boolean scoped;
 
     record Head(String eventId, String state, long nextAttemptAt, long seq) {
     }
@@ -105,6 +117,10 @@ public class EntityLanes implements CamelContextAware {
         exchange.setProperty(LANE, lane);
         exchange.setProperty(ACTION, "go");
         String eventId = exchange.getIn().getHeader(Headers.EVENT_ID, String.class);
+        Map<String, Integer> known = waiting();
+        if (known != null && !known.containsKey(lane)) {
+            return; // nothing of this entity waits: no read
+        }
         Head head = head(lane);
         if (head == null) {
             return;
@@ -172,7 +188,8 @@ public class EntityLanes implements CamelContextAware {
     public void done(Exchange exchange) {
         String lane = exchange.getProperty(LANE, String.class);
         if (lane != null && Boolean.TRUE.equals(exchange.getProperty(IN_LANE, Boolean.class))) {
-            write(DELETE, lane, exchange.getIn().getHeader(Headers.EVENT_ID, String.class));
+            int removed = write(DELETE, lane, exchange.getIn().getHeader(Headers.EVENT_ID, String.class));
+            counted(lane, -removed);
             exchange.setProperty(IN_LANE, false);
         }
     }
@@ -187,12 +204,73 @@ public class EntityLanes implements CamelContextAware {
     private void put(String lane, Exchange exchange, String state, long nextAttemptAt) {
         String eventId = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
         if (write(UPDATE, state, nextAttemptAt, lane, eventId) == 0) {
-            write(INSERT, lane, eventId, state, nextAttemptAt, Timestamp.from(Instant.now()), lane);
+            counted(lane, 1); // before the insert: a decision made meanwhile reads the lane
+            try {
+                write(INSERT, lane, eventId, state, nextAttemptAt, Timestamp.from(Instant.now()), lane);
+            } catch (RuntimeException e) {
+                counted(lane, -1);
+                throw e;
+            }
         }
         exchange.setProperty(IN_LANE, true);
     }
 
     // ------------------------------------------------------------------ storage
+
+    private void counted(String lane, int delta) {
+        Map<String, Integer> known = waiting();
+        if (known != null && delta != 0) {
+            known.compute(lane, (k, n) -> {
+                int now = (n == null ? 0 : n) + delta;
+                return now > 0 ? now : null;
+            });
+        }
+    }
+
+    /** Scope instance: the lane counts (loaded once from the table); cluster: null. */
+    private Map<String, Integer> waiting() {
+        if (scoped) {
+            return waiting;
+        }
+        synchronized (this) {
+            if (!scoped) {
+                waiting = instanceScope() ? load() : null;
+                scoped = true;
+                LOG.info("Entity lanes: {}", waiting != null ? "held by this hub alone; read only when something of an entity waits"
+                        : "shared by the replicas; read on every decision");
+            }
+            return waiting;
+        }
+    }
+
+    private boolean instanceScope() {
+        String s = scope == null ? "auto" : scope.trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "instance" -> true;
+            case "cluster" -> false;
+            default -> {
+                try (Connection c = dataSource.getConnection()) {
+                    yield c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+                } catch (SQLException e) {
+                    throw new RuntimeCamelException("Could not reach the database of the entity lanes", e);
+                }
+            }
+        };
+    }
+
+    private Map<String, Integer> load() {
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT lane, COUNT(*) FROM hub_lane GROUP BY lane");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not read the entity lanes", e);
+        }
+        return counts;
+    }
 
     Head head(String lane) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HEAD)) {
@@ -240,6 +318,11 @@ public class EntityLanes implements CamelContextAware {
 
     public void setRegistry(DestinationRegistry registry) {
         this.registry = registry;
+    }
+
+    /** storeganise.delivery.lanes-scope: auto (instance on H2, cluster otherwise), instance or cluster. */
+    public void setScope(String scope) {
+        this.scope = scope;
     }
 
     public void setSpacingMillis(long spacingMillis) {

@@ -4,15 +4,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.text.NumberFormat;
 import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -54,7 +46,6 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
 
     @Override
     public void process(Exchange exchange) {
-        exchange.getIn().removeHeaders("SgFetch*");
         Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), null);
         if (event != null) {
             Locale locale = Locale.forLanguageTag(language);
@@ -84,13 +75,13 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         put(summary, "siteCode", JsonPaths.text(event, "site.code"));
         ZoneId zone = timeZone(event);
         put(summary, "timeZone", zone == null ? null : zone.getId());
-        String when = dateSource(event);
-        put(summary, "date", isoDate(when, zone));
+        String when = EventDates.dateSource(event);
+        put(summary, "date", EventDates.isoDate(when, zone));
         Map<String, Object> amount = amount(event, locale);
         if (amount != null) {
             summary.put("amount", amount);
         }
-        summary.put("headline", headline(event, summary, humanDate(when, zone, locale)));
+        summary.put("headline", headline(event, summary, EventDates.humanDate(when, zone, locale)));
         return summary;
     }
 
@@ -167,65 +158,6 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
             }
         }
         return defaultTimeZone;
-    }
-
-    /** The job's own date for jobs (the move-in day), else when the event happened. */
-    private static String dateSource(Map<String, Object> event) {
-        String family = JsonPaths.text(event, "family");
-        if (family != null && family.startsWith("job-")) {
-            String jobDate = JsonPaths.first(event, "job.data.date job.date valetOrder.date");
-            if (jobDate != null) {
-                return jobDate;
-            }
-        }
-        return JsonPaths.text(event, "event.created");
-    }
-
-    static String isoDate(String value, ZoneId zone) {
-        if (value == null) {
-            return null;
-        }
-        if (value.length() == 10) {
-            return value; // a calendar day (e.g. a move-in date) has no time zone to convert
-        }
-        Instant instant = instant(value);
-        if (instant == null) {
-            return value;
-        }
-        ZonedDateTime at = instant.atZone(zone != null ? zone : ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
-        return at.toOffsetDateTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    }
-
-    static String humanDate(String value, ZoneId zone, Locale locale) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            if (value.length() == 10) {
-                return LocalDate.parse(value).format(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale));
-            }
-            Instant instant = instant(value);
-            if (instant == null) {
-                return null;
-            }
-            ZonedDateTime at = instant.atZone(zone != null ? zone : ZoneOffset.UTC);
-            return at.format(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale))
-                    + (zone == null ? " UTC" : "");
-        } catch (DateTimeException e) {
-            return null;
-        }
-    }
-
-    private static Instant instant(String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeException e) {
-            try {
-                return Instant.parse(value);
-            } catch (DateTimeException e2) {
-                return null;
-            }
-        }
     }
 
     /** Money of the event: the invoice total, else the rental price; with the currency when known. */

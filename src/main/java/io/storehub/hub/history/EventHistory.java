@@ -5,21 +5,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import static io.storehub.hub.history.ExchangeFacts.deferReason;
+import static io.storehub.hub.history.ExchangeFacts.started;
+import static io.storehub.hub.history.ExchangeFacts.status;
+import static io.storehub.hub.history.ExchangeFacts.strings;
+import static io.storehub.hub.history.ExchangeFacts.text;
+import static io.storehub.hub.history.ExchangeFacts.value;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.storehub.hub.ingest.BackgroundGate;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.CamelContext;
@@ -32,15 +30,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The event history's entry point: the routes call its small methods as single steps (received,
  * dispatched, attempt, failed; DeadLetters and the redeliver endpoint call replayed and manual), each
- * of which only builds a small record and queues it. One background thread writes the queue in
- * batches, one transaction per batch ({@link HistoryWriter}), at least every {@code flushInterval},
- * after giving way, like the queue consumers, while webhooks wait to be answered (backgroundGate).
+ * of which only builds a small record and queues it ({@link HistoryQueue}: one background thread writes
+ * it in batches, one transaction per batch, at least every {@code flushInterval}).
  *
  * <p>Nothing here may slow the webhook's acknowledgement: ingest calls {@link #received} only for a
- * duplicate, and then it never blocks (a full queue drops the record and counts
- * {@code storeganise.history.dropped}); the consumer-side methods, the accepted event's {@link #received}
- * included, wait at most {@code maxBlock} for room (back-pressure on background work), then drop. A crash loses at most
- * the records of the last flush interval, never an event: the history is a record, not the source of truth.
+ * duplicate, and then it never blocks (a full queue drops the record and counts {@code storeganise.history.dropped});
+ * the consumer-side methods, the accepted event's {@link #received} included, wait at most {@code maxBlock} for room,
+ * then drop. A crash loses at most the records of the last flush interval, never an event: the history is a record.
  *
  * <p>Plain class with setters (routes/history-beans.camel.yaml): same on Spring Boot, camel-main, Camel K.
  */
@@ -57,8 +53,8 @@ public class EventHistory implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventHistory.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final List<String> RESOURCE_KEYS = List.of("job", "valetOrder", "unitRental", "previousUnitRental", "unit",
-            "customer", "site", "invoice", "addon", "settings");
+    private static final List<String> RESOURCE_KEYS = List.of("job", "valetOrder", "unitRental", "previousUnitRental", "unit", "customer",
+            "site", "invoice", "addon", "settings");
 
     private CamelContext camelContext;
     private DataSource dataSource;
@@ -69,123 +65,28 @@ public class EventHistory implements CamelContextAware {
     private String retentionText = "P30D";
     private long maxEvents = 50_000;
     private int queueCapacity = 20_000;
-    private final int batchSize = 2_000;
     private Duration flushInterval = Duration.ofMillis(500);
     private Duration maxBlock = Duration.ofMillis(200);
     private Clock clock = Clock.systemUTC();
 
-    private BlockingQueue<HistoryRecord> queue = new LinkedBlockingQueue<>(queueCapacity);
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
-    private HistoryWriter writer;
+    private volatile HistoryQueue queue; // the records waiting for the writer thread
     private TextScrub scrub;
-    private volatile Counter droppedCounter;
-    private volatile boolean metersLooked;
-    /** The bean the writer waits on while webhooks are pressed (none found: no wait). */
-    private static final String GATE_BEAN = "backgroundGate";
-    private BackgroundGate gate;
-    private boolean gateLooked;
 
     // ------------------------------------------------------------------ lifecycle
 
     /** Starts the writer thread (the bean's initMethod). */
     public void start() {
-        queue = new LinkedBlockingQueue<>(queueCapacity);
         if (!enabled) {
             LOG.info("Event history is off (storeganise.history.enabled=false)");
             return;
         }
-        writer = new HistoryWriter(dataSource, maxBodyBytes);
-        running = true;
-        thread = new Thread(this::run, "event-history-writer");
-        thread.setDaemon(true);
-        thread.start();
+        queue().start(new HistoryWriter(dataSource, maxBodyBytes));
         LOG.info("Event history on: bodies {}, retention {}, at most {} events", storeBodies ? "kept up to " + maxBodyBytes + " bytes" : "not kept",
                 retention, maxEvents);
     }
 
-    /** Writes what is queued and stops the writer (the bean's destroyMethod). */
-    public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void run() {
-        List<HistoryRecord> batch = new ArrayList<>(batchSize);
-        while (running || !queue.isEmpty()) {
-            try {
-                HistoryRecord first = queue.poll(250, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                // gather for at most one flush interval: one commit (one fsync) for many records
-                long deadline = System.nanoTime() + flushInterval.toNanos();
-                while (batch.size() < batchSize) {
-                    queue.drainTo(batch, batchSize - batch.size());
-                    long wait = deadline - System.nanoTime();
-                    if (batch.size() >= batchSize || wait <= 0 || !running) {
-                        break;
-                    }
-                    HistoryRecord next = queue.poll(wait, TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                }
-                giveWay();
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (!running) {
-                    break;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Event history writer: {}", e.toString());
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    /**
-     * Waits, like the queue consumers do, while the webhook endpoint is pressed (the backgroundGate bean,
-     * bounded at half a second): the records wait in memory and are then written in fewer, larger batches.
-     */
-    private void giveWay() throws InterruptedException {
-        if (gate == null && camelContext != null && !gateLooked) {
-            gateLooked = true;
-            gate = camelContext.getRegistry().lookupByNameAndType(GATE_BEAN, BackgroundGate.class);
-        }
-        if (gate != null) {
-            gate.pause();
-        }
-    }
-
-    private void write(List<HistoryRecord> batch) {
-        try {
-            writer.write(batch);
-            written.addAndGet(batch.size());
-        } catch (Exception first) {
-            // another replica may have inserted the same event or delivery row in between: read again, once
-            LOG.debug("Event history batch failed, retrying once: {}", first.toString());
-            try {
-                writer.write(batch);
-                written.addAndGet(batch.size());
-            } catch (Exception again) {
-                LOG.warn("Event history: {} records not written: {}", batch.size(), again.toString());
-                drop(batch.size());
-            }
-        }
+    public void stop() { // the bean's destroyMethod: writes what is queued and stops the writer
+        queue().stop();
     }
 
     // ------------------------------------------------------------------ the route steps
@@ -211,13 +112,10 @@ public class EventHistory implements CamelContextAware {
         HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class),
                 receivedAt != null ? receivedAt : clock.millis(), duplicate, clock.millis(),
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
-        if (!metersLooked) {
-            droppedCounter();
-        }
         if (!duplicate) {
             offerOrWait(r);
-        } else if (!queue.offer(r)) {
-            drop(1);
+        } else {
+            queue().offer(r);
         }
     }
 
@@ -267,7 +165,7 @@ public class EventHistory implements CamelContextAware {
     }
 
     /**
-     * One pass of a delivery that did not fail (deliver-in-order, send-delivery, requeue-later): {@code delivered},
+     * One pass of a delivery that did not fail (AttemptOutcome, at the end of attempt-delivery): {@code delivered},
      * {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's route had nothing to
      * send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the same entity).
      */
@@ -367,17 +265,17 @@ public class EventHistory implements CamelContextAware {
 
     /** Records queued but not yet written. */
     public int pending() {
-        return queue.size();
+        return queue().pending();
     }
 
     /** Records dropped since start (queue full or not writable). */
     public long dropped() {
-        return dropped.get();
+        return queue().dropped();
     }
 
     /** Records written since start. */
     public long written() {
-        return written.get();
+        return queue().written();
     }
 
     public boolean isEnabled() {
@@ -392,8 +290,7 @@ public class EventHistory implements CamelContextAware {
         return maxBodyBytes;
     }
 
-    /** The retention as configured (P30D reads better than Duration's PT720H). */
-    public String getRetentionText() {
+    public String getRetentionText() { // as configured: P30D reads better than Duration's PT720H
         return retentionText;
     }
 
@@ -404,41 +301,17 @@ public class EventHistory implements CamelContextAware {
     // ------------------------------------------------------------------ helpers
 
     private void offerOrWait(HistoryRecord r) {
-        if (!metersLooked) {
-            droppedCounter();
-        }
-        try {
-            if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
-                drop(1);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drop(1);
-        }
+        queue().offerOrWait(r);
     }
 
-    private void drop(int n) {
-        dropped.addAndGet(n);
-        Counter c = droppedCounter();
-        if (c != null) {
-            c.increment(n);
-        }
+    /** Made on first use, with the settings given by then (the bean's setters run before). */
+    private HistoryQueue queue() {
+        HistoryQueue q = queue;
+        return q != null ? q : makeQueue();
     }
 
-    /** The dropped counter and the pending gauge, registered with the first record (the registry exists by then). */
-    private synchronized Counter droppedCounter() {
-        if (!metersLooked && camelContext != null) {
-            metersLooked = true;
-            MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-            if (registry != null) {
-                droppedCounter = Counter.builder("storeganise.history.dropped")
-                        .description("History records not written (queue full or database unavailable); events are unaffected")
-                        .register(registry);
-                Gauge.builder("storeganise.history.pending", queue, Collection::size)
-                        .description("History records waiting for the writer").register(registry);
-            }
-        }
-        return droppedCounter;
+    private synchronized HistoryQueue makeQueue() {
+        return queue != null ? queue : (queue = new HistoryQueue(camelContext, queueCapacity, flushInterval, maxBlock));
     }
 
     private TextScrub scrub() {
@@ -448,54 +321,6 @@ public class EventHistory implements CamelContextAware {
             scrub = s;
         }
         return s;
-    }
-
-    private static String deferReason(String reason) {
-        if (reason == null) {
-            return "deferred";
-        }
-        return switch (reason) {
-            case "rate-limit" -> "waits for its rate-limit slot";
-            case "ordered" -> "waits behind an earlier delivery of the same entity (ordered destination)";
-            case "backing-off" -> "the destination is backing off after failures";
-            default -> "deferred: " + reason;
-        };
-    }
-
-    /** When the attempt started: as DestinationRegistry.describe noted it, else when the exchange was created. */
-    private static long started(Exchange exchange) {
-        Long at = exchange.getProperty("SgAttemptStartedAt", Long.class);
-        return at != null ? at : exchange.getClock().getCreated();
-    }
-
-    /** An exchange property, else the header of that name. */
-    private static String value(Exchange exchange, String name) {
-        String v = exchange.getProperty(name, String.class);
-        return v != null ? v : exchange.getIn().getHeader(name, String.class);
-    }
-
-    private static Integer status(Exchange exchange) {
-        Object status = exchange.getProperty(RetryPolicy.LAST_STATUS);
-        if (status == null) {
-            status = exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS);
-        }
-        return status instanceof Number n ? n.intValue() : null;
-    }
-
-    private static List<String> strings(Collection<?> values) {
-        List<String> out = new ArrayList<>();
-        if (values != null) {
-            values.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
-    }
-
-    private static String text(Object value, int max) {
-        if (value == null) {
-            return null;
-        }
-        String s = value.toString();
-        return s.length() > max ? s.substring(0, max) : s;
     }
 
     // ------------------------------------------------------------------ configuration
@@ -542,7 +367,6 @@ public class EventHistory implements CamelContextAware {
 
     public void setQueueCapacity(int queueCapacity) {
         this.queueCapacity = queueCapacity;
-        this.queue = new LinkedBlockingQueue<>(queueCapacity);
     }
 
     /** ISO-8601, at most PT1S: the longest a record waits before it is written. */

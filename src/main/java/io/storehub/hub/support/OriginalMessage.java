@@ -44,6 +44,33 @@ public class OriginalMessage {
         exchange.setProperty(PROPERTY, new Snapshot(body, headers));
     }
 
+    /**
+     * {@link #keep}, and where a failure of this message goes (exchange properties read by the
+     * retry-or-park route): its queue for a retry, the dead letter queue to park it in, and the name
+     * of the retry policy bean.
+     */
+    public void keepFor(Exchange exchange, String queue, String deadLetterQueue, String retryPolicy) {
+        keep(exchange);
+        exchange.setProperty("SgQueue", queue);
+        exchange.setProperty("SgDeadLetterQueue", deadLetterQueue);
+        exchange.setProperty("SgRetryPolicy", retryPolicy);
+    }
+
+    /**
+     * Queued again for later, not as a failed attempt (route requeue-later): back to the message as it was
+     * taken, scheduled for the exchange property SgDeferUntil, keeping the rate-limit slot it holds
+     * (header SgRateSlotAt, set by RateLimits when it deferred the delivery for that slot).
+     */
+    public void restoreForLater(Exchange exchange) {
+        Object slot = exchange.getIn().getHeader("SgRateSlotAt");
+        restore(exchange);
+        Message message = exchange.getMessage();
+        if (slot != null) {
+            message.setHeader("SgRateSlotAt", slot);
+        }
+        message.setHeader(RetryPolicy.SCHEDULED_DELIVERY, exchange.getProperty("SgDeferUntil"));
+    }
+
     /** First step of the consumer's failure handling: back to the message as it came from the queue. */
     public void restore(Exchange exchange) {
         Snapshot original = exchange.getProperty(PROPERTY, Snapshot.class);

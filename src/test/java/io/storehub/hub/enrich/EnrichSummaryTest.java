@@ -17,11 +17,11 @@ class EnrichSummaryTest {
 
     @Test
     void anInstantIsGivenInTheSitesTimeZoneAndADayStaysADay() {
-        assertThat(EnrichedEventFinish.isoDate("2026-07-01T23:30:00.000Z", ZoneId.of("Europe/London"))).isEqualTo("2026-07-02T00:30:00+01:00");
-        assertThat(EnrichedEventFinish.isoDate("2026-07-01T23:30:00.000Z", ZoneId.of("Australia/Sydney"))).isEqualTo("2026-07-02T09:30:00+10:00");
-        assertThat(EnrichedEventFinish.isoDate("2026-07-01T23:30:00.000Z", null)).isEqualTo("2026-07-01T23:30:00Z");
-        assertThat(EnrichedEventFinish.isoDate("2026-12-01", ZoneId.of("Australia/Sydney"))).isEqualTo("2026-12-01");
-        assertThat(EnrichedEventFinish.humanDate("2026-07-01T23:30:00.000Z", ZoneId.of("Europe/London"), Locale.forLanguageTag("en-GB")))
+        assertThat(EventDates.isoDate("2026-07-01T23:30:00.000Z", ZoneId.of("Europe/London"))).isEqualTo("2026-07-02T00:30:00+01:00");
+        assertThat(EventDates.isoDate("2026-07-01T23:30:00.000Z", ZoneId.of("Australia/Sydney"))).isEqualTo("2026-07-02T09:30:00+10:00");
+        assertThat(EventDates.isoDate("2026-07-01T23:30:00.000Z", null)).isEqualTo("2026-07-01T23:30:00Z");
+        assertThat(EventDates.isoDate("2026-12-01", ZoneId.of("Australia/Sydney"))).isEqualTo("2026-12-01");
+        assertThat(EventDates.humanDate("2026-07-01T23:30:00.000Z", ZoneId.of("Europe/London"), Locale.forLanguageTag("en-GB")))
                 .isEqualTo("2 Jul 2026, 00:30");
     }
 

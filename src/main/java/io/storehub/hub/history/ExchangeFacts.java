@@ -1,0 +1,64 @@
+package io.storehub.hub.history;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.storehub.hub.support.RetryPolicy;
+import org.apache.camel.Exchange;
+
+/** What {@link EventHistory} reads from an exchange for its records, and how it words it. */
+final class ExchangeFacts {
+
+    private ExchangeFacts() {
+    }
+
+    static String deferReason(String reason) {
+        if (reason == null) {
+            return "deferred";
+        }
+        return switch (reason) {
+            case "rate-limit" -> "waits for its rate-limit slot";
+            case "ordered" -> "waits behind an earlier delivery of the same entity (ordered destination)";
+            case "backing-off" -> "the destination is backing off after failures";
+            default -> "deferred: " + reason;
+        };
+    }
+
+    /** When the attempt started: as DestinationRegistry.describe noted it, else when the exchange was created. */
+    static long started(Exchange exchange) {
+        Long at = exchange.getProperty("SgAttemptStartedAt", Long.class);
+        return at != null ? at : exchange.getClock().getCreated();
+    }
+
+    /** An exchange property, else the header of that name. */
+    static String value(Exchange exchange, String name) {
+        String v = exchange.getProperty(name, String.class);
+        return v != null ? v : exchange.getIn().getHeader(name, String.class);
+    }
+
+    static Integer status(Exchange exchange) {
+        Object status = exchange.getProperty(RetryPolicy.LAST_STATUS);
+        if (status == null) {
+            status = exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS);
+        }
+        return status instanceof Number n ? n.intValue() : null;
+    }
+
+    static List<String> strings(Collection<?> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            values.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+
+    static String text(Object value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String s = value.toString();
+        return s.length() > max ? s.substring(0, max) : s;
+    }
+
+}
