@@ -34,7 +34,7 @@ import static org.apache.camel.builder.Builder.header;
  * The hub with every recipe switched on, the way a user does it (storeganise.recipes.<name>.enabled and
  * settings), enriching from the shared WireMock Storeganise ({@link StoreganiseStub}, which also answers
  * the write-back) and delivering to WireMock stand-ins shaped like the real services: a card payment
- * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and a failing plain http destination. One context for all recipe tests.
+ * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and a failing plain http destination. One context for the recipe tests (RecipeFailureAlertEmailTest has its own: a hub has one alert destination).
  */
 @CamelSpringBootTest
 @AutoConfigureObservability
