@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -76,16 +77,9 @@ public class LoadGen {
         }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
-        AtomicInteger sent = new AtomicInteger();
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger acceptedWithin2s = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        ConcurrentLinkedQueue<Long> ackMicros = new ConcurrentLinkedQueue<>();
+        Tally tally = new Tally();
         LinkedBlockingQueue<Long> due = new LinkedBlockingQueue<>();
         long total = (long) rate * seconds;
-        long startMillis = System.currentTimeMillis();
-        long start = System.nanoTime();
         ExecutorService senders = Executors.newFixedThreadPool(connections);
         for (int c = 0; c < connections; c++) {
             senders.execute(() -> {
@@ -108,47 +102,120 @@ public class LoadGen {
                     } catch (Exception e) {
                         ok = false;
                     }
-                    long micros = (System.nanoTime() - dueAt) / 1000;
-                    ackMicros.add(micros);
-                    if (ok) {
-                        accepted.incrementAndGet();
-                        if (micros <= 2_000_000) {
-                            acceptedWithin2s.incrementAndGet();
-                        }
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                    done.incrementAndGet();
+                    tally.record(dueAt, ok, null);
                 }
             });
         }
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        ticker.scheduleAtFixedRate(() -> {
-            // catch up if the ticker was late, so the offered rate holds; each request due at its own time
-            long now = System.nanoTime() - start;
-            long dueCount = Math.min(total, now * rate / 1_000_000_000L + 1);
-            while (sent.get() < dueCount) {
-                long n = sent.getAndIncrement();
-                due.add(start + n * 1_000_000_000L / rate);
-            }
-        }, 0, 2, TimeUnit.MILLISECONDS);
-        while (sent.get() < total) {
-            Thread.sleep(50);
-        }
-        ticker.shutdown();
-        long sendMillis = (System.nanoTime() - start) / 1_000_000;
+        Pacer pacer = new Pacer(rate, total);
+        pacer.run((n, dueAt) -> due.add(dueAt));
         // what is still queued or in flight gets the timeout, plus what it waited
-        long deadline = System.currentTimeMillis() + timeout.toMillis() + 5_000 + due.size() * 1000L / Math.max(1, rate);
-        while (done.get() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+        tally.awaitDone(total, timeout.toMillis() + 5_000 + due.size() * 1000L / Math.max(1, rate));
         senders.shutdownNow();
-        List<Long> acks = new ArrayList<>(ackMicros);
-        Collections.sort(acks);
-        System.out.printf("sent=%d accepted=%d acked_2s=%d failed=%d start_ms=%d send_ms=%d ack_p50_ms=%.1f ack_p99_ms=%.1f ack_max_ms=%.1f%n",
-                sent.get(), accepted.get(), acceptedWithin2s.get(), failed.get(), startMillis, sendMillis, pct(acks, 0.50) / 1000.0,
-                pct(acks, 0.99) / 1000.0, acks.isEmpty() ? 0 : acks.get(acks.size() - 1) / 1000.0);
+        System.out.printf("sent=%d accepted=%d acked_2s=%d failed=%d start_ms=%d send_ms=%d %s%n",
+                pacer.sent(), tally.accepted.get(), tally.acceptedWithin2s.get(), tally.failed.get(), pacer.startMillis(),
+                pacer.sendMillis(), tally.latencies());
         System.exit(0);
+    }
+
+    /**
+     * Makes the requests due at a fixed rate, each at its own time (start + n / rate), catching up if
+     * the ticker was late so the offered rate holds; hands each due time to the sender of its choice.
+     */
+    static final class Pacer {
+
+        private final int rate;
+        private final long total;
+        private final AtomicLong sent = new AtomicLong();
+        private long startMillis;
+        private long sendMillis;
+
+        Pacer(int rate, long total) {
+            this.rate = rate;
+            this.total = total;
+        }
+
+        /** Returns once every request is due: each handed over as (request number, due time in System.nanoTime()). */
+        void run(DueRequest due) throws InterruptedException {
+            startMillis = System.currentTimeMillis();
+            long start = System.nanoTime();
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+            ticker.scheduleAtFixedRate(() -> {
+                long dueCount = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+                while (sent.get() < dueCount) {
+                    long n = sent.getAndIncrement();
+                    due.accept(n, start + n * 1_000_000_000L / rate);
+                }
+            }, 0, 2, TimeUnit.MILLISECONDS);
+            while (sent.get() < total) {
+                Thread.sleep(50);
+            }
+            ticker.shutdown();
+            sendMillis = (System.nanoTime() - start) / 1_000_000;
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        long startMillis() {
+            return startMillis;
+        }
+
+        long sendMillis() {
+            return sendMillis;
+        }
+    }
+
+    interface DueRequest {
+        void accept(long n, long dueAt);
+    }
+
+    /** What the sender counts of its requests; each ack time counts from when the request was due. */
+    static final class Tally {
+
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger acceptedWithin2s = new AtomicInteger();
+        final AtomicInteger answeredWithin2s = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        private final ConcurrentLinkedQueue<Long> ackMicros = new ConcurrentLinkedQueue<>();
+
+        /** ok: 200 "accepted"; status: the HTTP status ("none": no answer), or null where it is not counted. */
+        void record(long dueAt, boolean ok, String status) {
+            long micros = (System.nanoTime() - dueAt) / 1000;
+            ackMicros.add(micros);
+            if (status != null) {
+                statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
+                if (!status.equals("none") && micros <= 2_000_000) {
+                    answeredWithin2s.incrementAndGet();
+                }
+            }
+            if (ok) {
+                accepted.incrementAndGet();
+                if (micros <= 2_000_000) {
+                    acceptedWithin2s.incrementAndGet();
+                }
+            } else {
+                failed.incrementAndGet();
+            }
+            done.incrementAndGet();
+        }
+
+        void awaitDone(long total, long waitMillis) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + waitMillis;
+            while (done.get() < total && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        /** ack p50/p99/max over every answer (a timeout counts as the timeout). */
+        String latencies() {
+            List<Long> acks = new ArrayList<>(ackMicros);
+            Collections.sort(acks);
+            return String.format(Locale.ROOT, "ack_p50_ms=%.1f ack_p99_ms=%.1f ack_max_ms=%.1f", pct(acks, 0.50) / 1000.0,
+                    pct(acks, 0.99) / 1000.0, acks.isEmpty() ? 0 : acks.get(acks.size() - 1) / 1000.0);
+        }
     }
 
     /** The keep-alive mode: every connection opened first and held; requests spread over them in turn. */
@@ -160,14 +227,8 @@ public class LoadGen {
         private final int seconds;
         private final Duration timeout;
         private final int connections;
-        private final AtomicInteger accepted = new AtomicInteger();
-        private final AtomicInteger acceptedWithin2s = new AtomicInteger();
-        private final AtomicInteger answeredWithin2s = new AtomicInteger();
-        private final AtomicInteger failed = new AtomicInteger();
-        private final AtomicInteger done = new AtomicInteger();
+        private final Tally tally = new Tally();
         private final AtomicInteger reconnects = new AtomicInteger();
-        private final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        private final ConcurrentLinkedQueue<Long> ackMicros = new ConcurrentLinkedQueue<>();
 
         HeldConnections(URI url, byte[] secret, int rate, int seconds, Duration timeout, int connections) {
             this.url = url;
@@ -194,35 +255,14 @@ public class LoadGen {
                 threads.add(t);
             }
             long total = (long) rate * seconds;
-            long startMillis = System.currentTimeMillis();
-            long start = System.nanoTime();
-            AtomicInteger sent = new AtomicInteger();
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-            ticker.scheduleAtFixedRate(() -> {
-                long now = System.nanoTime() - start;
-                long dueCount = Math.min(total, now * rate / 1_000_000_000L + 1);
-                while (sent.get() < dueCount) {
-                    long n = sent.getAndIncrement();
-                    queues.get((int) (n % connections)).add(start + n * 1_000_000_000L / rate);
-                }
-            }, 0, 2, TimeUnit.MILLISECONDS);
-            while (sent.get() < total) {
-                Thread.sleep(50);
-            }
-            ticker.shutdown();
-            long sendMillis = (System.nanoTime() - start) / 1_000_000;
-            long deadline = System.currentTimeMillis() + timeout.toMillis() + 5_000;
-            while (done.get() < total && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            List<Long> acks = new ArrayList<>(ackMicros);
-            Collections.sort(acks);
+            Pacer pacer = new Pacer(rate, total);
+            pacer.run((n, dueAt) -> queues.get((int) (n % connections)).add(dueAt));
+            tally.awaitDone(total, timeout.toMillis() + 5_000);
             StringBuilder counts = new StringBuilder();
-            new TreeMap<>(statuses).forEach((status, n) -> counts.append(" status_").append(status).append('=').append(n.get()));
-            System.out.printf("sent=%d accepted=%d acked_2s=%d answered_2s=%d failed=%d unfinished=%d connections=%d reconnects=%d start_ms=%d send_ms=%d ack_p50_ms=%.1f ack_p99_ms=%.1f ack_max_ms=%.1f%s%n",
-                    sent.get(), accepted.get(), acceptedWithin2s.get(), answeredWithin2s.get(), failed.get(), total - done.get(),
-                    connections, reconnects.get(), startMillis, sendMillis, pct(acks, 0.50) / 1000.0, pct(acks, 0.99) / 1000.0,
-                    acks.isEmpty() ? 0 : acks.get(acks.size() - 1) / 1000.0, counts);
+            new TreeMap<>(tally.statuses).forEach((status, n) -> counts.append(" status_").append(status).append('=').append(n.get()));
+            System.out.printf("sent=%d accepted=%d acked_2s=%d answered_2s=%d failed=%d unfinished=%d connections=%d reconnects=%d start_ms=%d send_ms=%d %s%s%n",
+                    pacer.sent(), tally.accepted.get(), tally.acceptedWithin2s.get(), tally.answeredWithin2s.get(), tally.failed.get(),
+                    total - tally.done.get(), connections, reconnects.get(), pacer.startMillis(), pacer.sendMillis(), tally.latencies(), counts);
         }
 
         private Socket open() throws IOException {
@@ -265,21 +305,7 @@ public class LoadGen {
                         // opened again for the next request
                     }
                 }
-                long micros = (System.nanoTime() - dueAt) / 1000;
-                ackMicros.add(micros);
-                statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
-                if (!status.equals("none") && micros <= 2_000_000) {
-                    answeredWithin2s.incrementAndGet();
-                }
-                if (ok) {
-                    accepted.incrementAndGet();
-                    if (micros <= 2_000_000) {
-                        acceptedWithin2s.incrementAndGet();
-                    }
-                } else {
-                    failed.incrementAndGet();
-                }
-                done.incrementAndGet();
+                tally.record(dueAt, ok, status);
             }
         }
 
