@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.IngestPressure;
 import io.storehub.hub.ingest.RequestGuard;
 import io.storehub.hub.ingest.WebhookAdmission;
+import io.storehub.hub.ingest.WebhookMetrics;
 import io.storehub.hub.support.HttpRejection;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -66,10 +67,8 @@ public class WebhookRequestFilter {
         admission.setMaxRequests(maxInFlight);
         admission.setMaxBytes(maxInFlightBytes);
         MeterRegistry registry = meters.getIfAvailable();
-        // counted with the route's refusals (WebhookMetrics: same meter and tags)
-        Counter overCapacity = registry == null ? null : Counter.builder("storeganise.webhook.received")
-                .description("Webhooks received, by event type, outcome and rejection reason")
-                .tag("type", "unknown").tag("outcome", "rejected").tag("reason", "over_capacity").register(registry);
+        // counted with the route's refusals
+        Counter overCapacity = registry == null ? null : WebhookMetrics.received(registry, "unknown", "rejected", "over_capacity");
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

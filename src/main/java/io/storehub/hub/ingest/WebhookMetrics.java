@@ -38,10 +38,7 @@ public class WebhookMetrics implements Processor {
         String reason = exchange.getProperty(ErrorResponder.REJECT_REASON, "none", String.class);
         // a rejected request's type is not trusted (and often not known): keep the tag set bounded
         String type = "rejected".equals(outcome) ? "unknown" : exchange.getMessage().getHeader(Headers.EVENT_TYPE, "unknown", String.class);
-        counters.computeIfAbsent(type + '|' + outcome + '|' + reason, k -> Counter.builder("storeganise.webhook.received")
-                .description("Webhooks received, by event type, outcome and rejection reason")
-                .tag("type", type).tag("outcome", outcome).tag("reason", reason)
-                .register(meterRegistry)).increment();
+        counters.computeIfAbsent(type + '|' + outcome + '|' + reason, k -> received(meterRegistry, type, outcome, reason)).increment();
         timers.computeIfAbsent(outcome, k -> Timer.builder("storeganise.webhook.ack")
                         .description("Time from receiving a webhook to answering it")
                         .tag("outcome", outcome)
@@ -51,6 +48,14 @@ public class WebhookMetrics implements Processor {
         if (pressure != null) {
             pressure.answered(exchange, TimeUnit.MILLISECONDS.toNanos(ackMillis));
         }
+    }
+
+    /** The counter of webhooks received with this type, outcome and rejection reason (also the servlet filter's refusals). */
+    public static Counter received(MeterRegistry registry, String type, String outcome, String reason) {
+        return Counter.builder("storeganise.webhook.received")
+                .description("Webhooks received, by event type, outcome and rejection reason")
+                .tag("type", type).tag("outcome", outcome).tag("reason", reason)
+                .register(registry);
     }
 
     /** Told how long each answer took, so queue consumers give way while webhooks wait (optional). */
