@@ -51,7 +51,11 @@ public class DeliveryMatches {
         }
     }
 
-    /** Up to {@code limit} matches whose event id comes after {@code afterEventId} (null: from the first), in event-id order. */
+    /**
+     * Up to {@code limit} matches whose event id comes after {@code afterEventId} (null: from the first), in
+     * event-id order. A filter of one status reads each page off the index, in time independent of how many
+     * match; with several statuses every match is sorted (fine for a sample, not for paging through many).
+     */
     public List<Match> page(Filter f, String afterEventId, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT d.event_id, e.event_type, d.last_error, d.updated_at, e.received_at")
@@ -60,7 +64,9 @@ public class DeliveryMatches {
             sql.append(" AND d.event_id > ?");
             args.add(afterEventId);
         }
-        sql.append(" ORDER BY d.event_id FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
+        // with one status the order is the index's own (H2 then reads the page off the index instead of sorting every match)
+        sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.event_id" : " ORDER BY d.event_id")
+                .append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
         List<Match> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(ps, args);
