@@ -90,7 +90,8 @@ public class ReplayForm implements CamelContextAware {
         Map<String, Object> result = bulk().run(filter, exchange.getProperty(EventHistory.ACTOR, String.class));
         StringBuilder location = new StringBuilder("/console/dead-letters?");
         filter.asFields().forEach((k, v) -> location.append(enc(k)).append('=').append(enc(v)).append('&'));
-        location.append("notice=bulk-replayed&count=").append(result.get("replayed")).append("&matched=").append(result.get("matched"));
+        location.append("notice=bulk-replayed&count=").append(result.get("replayed")).append("&matched=").append(result.get("matched"))
+                .append("&notFound=").append(result.get("notFound"));
         ConsoleView.redirect(exchange, location.toString());
     }
 
@@ -99,8 +100,11 @@ public class ReplayForm implements CamelContextAware {
         if (!"bulk-replayed".equals(query(exchange, "notice"))) {
             return null;
         }
+        long notFound = number(query(exchange, "notFound"));
         return "Replayed " + String.format("%,d", number(query(exchange, "count"))) + " of " + String.format("%,d", number(query(exchange, "matched")))
-                + " matched deliveries (the others were not parked: delivered since, or waiting for their next attempt).";
+                + " matched deliveries (the others were not parked: delivered since, or waiting for their next attempt)."
+                + (notFound > 0 ? " " + String.format("%,d", notFound) + " parked ones were not found in the dead letter queue: replayed"
+                        + " meanwhile, or not yet read back by the broker (a large, paged queue); preview again and replay what is left." : "");
     }
 
     private static Map<String, String> withDryRun(Map<String, String> fields, boolean dryRun) {

@@ -77,6 +77,7 @@ class BulkReplayTest extends ConsoleTestSupport {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).get("matched").asLong()).isEqualTo(3);
         assertThat(JSON.readTree(first.body()).get("replayed").asInt()).isEqualTo(3);
+        assertThat(JSON.readTree(first.body()).get("notFound").asInt()).isZero();
         assertThat(JSON.readTree(repeatedAtOnce.body()).get("replayed").asInt()).as("nothing is parked any more").isZero();
         for (String id : created) {
             JsonNode event = awaitEvent(id, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText()));
