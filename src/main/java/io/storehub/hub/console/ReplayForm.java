@@ -91,7 +91,7 @@ public class ReplayForm implements CamelContextAware {
         StringBuilder location = new StringBuilder("/console/dead-letters?");
         filter.asFields().forEach((k, v) -> location.append(enc(k)).append('=').append(enc(v)).append('&'));
         location.append("notice=bulk-replayed&count=").append(result.get("replayed")).append("&matched=").append(result.get("matched"))
-                .append("&notFound=").append(result.get("notFound"));
+                .append(Boolean.TRUE.equals(result.get("running")) ? "&running=true" : "&notFound=" + result.get("notFound"));
         ConsoleView.redirect(exchange, location.toString());
     }
 
@@ -99,6 +99,10 @@ public class ReplayForm implements CamelContextAware {
     static String notice(Exchange exchange) {
         if (!"bulk-replayed".equals(query(exchange, "notice"))) {
             return null;
+        }
+        if ("true".equals(query(exchange, "running"))) {
+            return "Replaying " + String.format("%,d", number(query(exchange, "matched"))) + " matched deliveries in the background ("
+                    + String.format("%,d", number(query(exchange, "count"))) + " so far); the latest bulk replays below show the total when it is done.";
         }
         long notFound = number(query(exchange, "notFound"));
         return "Replayed " + String.format("%,d", number(query(exchange, "count"))) + " of " + String.format("%,d", number(query(exchange, "matched")))

@@ -101,6 +101,32 @@ class BulkReplayTest extends ConsoleTestSupport {
     }
 
     @Test
+    void aReplayLongerThanTheAnswerTimeGoesOnInTheBackgroundAndIsAuditedWhenDone() throws Exception {
+        Instant from = Instant.now();
+        List<String> parked = park("job.unit_moveIn.completed", 3);
+        DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).atPriority(1).willReturn(okJson("{\"received\":true}")));
+        BulkReplay bulk = camelContext.getRegistry().findSingleByType(BulkReplay.class);
+        HttpResponse<String> response;
+        bulk.setAnswerWithin("PT0S"); // every replay outlasts it
+        try {
+            response = replay("{\"destination\":\"ops-crm\",\"type\":\"job.unit_moveIn.completed\",\"from\":\"" + from + "\"}");
+        } finally {
+            bulk.setAnswerWithin("PT20S");
+        }
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("running").asBoolean()).isTrue();
+        assertThat(answer.get("matched").asLong()).isEqualTo(3);
+        for (String id : parked) {
+            awaitEvent(id, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText()));
+            staysAt(id, 2);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> bulk.latest(5).stream()
+                .anyMatch(e -> String.valueOf(e.get("detail")).contains("job.unit_moveIn.completed, from " + from) && Long.valueOf(3).equals(e.get("items"))));
+    }
+
+    @Test
     void anUnknownDestinationIsRefused() throws Exception {
         assertRefused("{\"destination\":\"no-such-crm\",\"dryRun\":true}", "unknown_destination");
     }
