@@ -31,6 +31,7 @@ public class ConsolePages {
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
     private HistoryApi api;
+    private ReplayForm replayForm;
     private ConsoleView view = new ConsoleView();
     private int refreshSeconds = 5;
 
@@ -178,6 +179,9 @@ public class ConsolePages {
         model.put("none", rows.isEmpty());
         model.put("types", TestEvents.types());
         model.put("refresh", "/console/destinations?fragment=table");
+        if (replayForm != null && header(exchange, "fragment") == null) {
+            replayForm.fill(model, exchange, false);
+        }
         respond(exchange, model, "destinations", "destinations-table");
     }
 
@@ -206,6 +210,11 @@ public class ConsolePages {
         model.put("destination", destination);
         if ("replayed".equals(header(exchange, "notice"))) {
             model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+        } else if (ReplayForm.notice(exchange) != null) {
+            model.put("notice", ReplayForm.notice(exchange));
+        }
+        if (replayForm != null) { // bulk replay by filter: the form, its preview for the chosen destination, the latest replays
+            replayForm.fill(model, exchange, true);
         }
         respond(exchange, model, "dead-letters", null);
     }
@@ -372,6 +381,10 @@ public class ConsolePages {
 
     public void setApi(HistoryApi api) {
         this.api = api;
+    }
+
+    public void setReplayForm(ReplayForm replayForm) {
+        this.replayForm = replayForm;
     }
 
     public void setView(ConsoleView view) {

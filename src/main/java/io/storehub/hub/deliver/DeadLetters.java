@@ -50,6 +50,7 @@ public class DeadLetters implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
             Headers.FAILED_AT, RetryPolicy.LAST_STATUS, RetryPolicy.NEXT_ATTEMPT_AT, RetryPolicy.ACTION, RateLimits.SLOT);
@@ -90,6 +91,14 @@ public class DeadLetters implements CamelContextAware {
      * attempts, recording each in the event history with who asked; answers how many were moved.
      */
     int move(String selector, String actor) throws JMSException {
+        return move(selector, actor, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #move(String, String)}; once {@code expected} messages are moved it only takes what the
+     * broker has at once (no waiting for more), so a batch of known deliveries ends without a timeout.
+     */
+    int move(String selector, String actor, int expected) throws JMSException {
         int replayed = 0;
         List<String[]> moved = new ArrayList<>();
         try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
@@ -98,7 +107,7 @@ public class DeadLetters implements CamelContextAware {
             JMSProducer producer = context.createProducer().setDeliveryMode(jakarta.jms.DeliveryMode.PERSISTENT);
             try (JMSConsumer consumer = context.createConsumer(source, selector)) {
                 Message parked;
-                while ((parked = consumer.receive(300)) != null) {
+                while ((parked = replayed >= expected ? consumer.receiveNoWait() : consumer.receive(300)) != null) {
                     if (lanes != null) { // an ordered delivery waits again at its place in its entity's lane
                         lanes.unpark(parked.getStringProperty(DestinationRegistry.DESTINATION),
                                 parked.getStringProperty(EntityKey.HEADER), parked.getStringProperty(Headers.EVENT_ID));
@@ -147,6 +156,27 @@ public class DeadLetters implements CamelContextAware {
         int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")", actor);
         LOG.info("Replayed {} selected parked deliveries", replayed);
         return replayed;
+    }
+
+    /**
+     * Bulk replay ({@link BulkReplay}): replays the parked deliveries of these events to this destination
+     * (ids read from the history; any that is no longer parked is simply not found).
+     */
+    public int replayEvents(String destination, List<String> eventIds, String actor) throws JMSException {
+        if (destination == null || !Pattern.matches("[A-Za-z0-9_-]{1,64}", destination)) {
+            throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
+        }
+        List<String> quoted = new ArrayList<>();
+        for (String id : eventIds) {
+            if (id != null && EVENT_ID.matcher(id).matches()) {
+                quoted.add("'" + id + "'");
+            }
+        }
+        if (quoted.isEmpty()) {
+            return 0;
+        }
+        return move(DestinationRegistry.DESTINATION + " = '" + destination + "' AND " + Headers.EVENT_ID + " IN (" + String.join(",", quoted) + ")",
+                actor, quoted.size());
     }
 
     /** The console: replays every parked delivery of a destination, or only those of one event when eventId is given. */

@@ -6,10 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
+import io.storehub.hub.deliver.DestinationHealth;
+import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.support.StoreganiseStub;
 import io.storehub.hub.support.Webhooks;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,6 +41,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console in a real browser: headless Chromium (Debian packages chromium and chromium-driver,
@@ -121,6 +129,51 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
         assertThat(timeline).contains("replayed", "by console: admin", "delivered");
         assertThat(requestsMentioning(id).stream().filter(r -> r.getUrl().startsWith(CRM_PATH))).hasSize(2);
         screenshot("event-delivered");
+    }
+
+    @Test
+    void anOperatorPreviewsTheParkedDeliveriesOfAFilterThenReplaysThemAndEachIsDeliveredOnce() throws Exception {
+        Instant from = Instant.now();
+        List<String> ids = new ArrayList<>();
+        DestinationHealth health = camelContext.getRegistry().findSingleByType(DestinationHealth.class);
+        for (String type : List.of("job.unit_moveIn.created", "job.unit_moveIn.created", "job.unit_moveIn.started")) {
+            String id = Webhooks.newId();
+            DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).withHeader("X-Storeganise-Event-Id", equalTo(id))
+                    .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"unknown customer\"}")));
+            Exchange success = new DefaultExchange(camelContext); // each tried at once: no back-off after failures in a row
+            success.setProperty(DestinationRegistry.DESTINATION, "ops-crm");
+            health.succeeded(success);
+            postBody(Webhooks.event(id, type, Instant.now(), jobEvent(JOB)));
+            awaitEvent(id, e -> "parked".equals(delivery(e, "ops-crm").path("status").asText()));
+            ids.add(id);
+        }
+        signIn();
+        browser.findElement(By.linkText("Destinations")).click();
+        new Select(browser.findElement(By.id("replay-destination"))).selectByValue("ops-crm");
+        browser.findElement(By.id("replay-type")).sendKeys("job.unit_moveIn.created");
+        browser.findElement(By.id("replay-from")).sendKeys(from.toString());
+        browser.findElement(By.id("replay-preview")).click();
+
+        wait(20).until(d -> d.getCurrentUrl().contains("/console/dead-letters?destination=ops-crm"));
+        assertThat(browser.findElement(By.id("replay-matched")).getText()).startsWith("2 deliveries match");
+        assertThat(browser.findElements(By.cssSelector("table.replay-sample tr[data-event-id]")).stream().map(r -> r.getAttribute("data-event-id")))
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        assertThat(browser.findElement(By.id("replay-filtered")).getText()).isEqualTo("Replay 2 deliveries");
+        screenshot("bulk-replay-preview");
+        DESTINATIONS.stubFor(post(urlPathEqualTo(CRM_PATH)).atPriority(1).willReturn(okJson("{\"received\":true}")));
+        browser.findElement(By.id("replay-filtered")).click();
+        wait(5).until(ExpectedConditions.alertIsPresent()).accept();
+
+        wait(20).until(d -> d.getCurrentUrl().contains("notice=bulk-replayed"));
+        assertThat(browser.findElement(By.id("notice")).getText()).startsWith("Replayed 2 of 2 matched deliveries");
+        assertThat(browser.findElement(By.id("bulk-replays")).getText()).contains("by console: admin, 2 deliveries");
+        screenshot("bulk-replay-done");
+        for (String id : ids.subList(0, 2)) {
+            awaitEvent(id, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText()));
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+                    .until(() -> requestsMentioning(id).stream().filter(r -> r.getUrl().startsWith(CRM_PATH)).count() == 2);
+        }
+        assertThat(delivery(adminJson("/admin/events/" + ids.get(2)), "ops-crm").get("status").asText()).isEqualTo("parked");
     }
 
     @Test

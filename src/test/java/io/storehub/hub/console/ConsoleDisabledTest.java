@@ -23,6 +23,11 @@ class ConsoleDisabledTest extends HubTestSupport {
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.body()).as(path).doesNotContain("<form");
         }
+        HttpResponse<String> bulkReplay = Webhooks.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/deliveries/replay"))
+                .header("Authorization", "Bearer anything").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"destination\":\"crm\",\"dryRun\":true}")).build());
+        assertThat(bulkReplay.statusCode()).isEqualTo(404);
+        assertThat(bulkReplay.body()).contains("admin_disabled");
         HttpResponse<String> signIn = Webhooks.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/console/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("token=")).build());
         assertThat(signIn.statusCode()).isEqualTo(404);

@@ -107,6 +107,7 @@ class ConsoleSecurityTest extends ConsoleTestSupport {
         Map<String, Map<String, String>> actions = Map.of(
                 "/console/test-event", Map.of("type", "unit.blocked"),
                 "/console/dead-letters/replay", Map.of("destination", "audit", "all", "true"),
+                "/console/deliveries/replay", Map.of("destination", "audit", "status", "failed"),
                 "/console/events/" + id + "/redeliver", Map.of("destination", "audit"),
                 "/console/logout", Map.of());
         for (Map.Entry<String, Map<String, String>> action : actions.entrySet()) {

@@ -66,6 +66,8 @@ import static org.awaitility.Awaitility.await;
                 "storeganise.delivery.max-attempts=4",
                 "storeganise.delivery.initial-delay=PT0.2S",
                 "storeganise.delivery.max-delay=PT0.5S",
+                // bulk replays move their deliveries two at a time here, so every test of them crosses pages
+                "storeganise.delivery.replay-batch-size=2",
                 "storeganise.destinations.ops-crm.type=http",
                 "storeganise.destinations.ops-crm.auth.bearer=" + ConsoleTestSupport.CRM_TOKEN,
                 // the tests park and replay many deliveries of the sample story's job to this destination: not in

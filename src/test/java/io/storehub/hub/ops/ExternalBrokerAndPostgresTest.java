@@ -87,6 +87,13 @@ class ExternalBrokerAndPostgresTest {
             assertThat(log.at("/lastHour/delivered").asLong()).isEqualTo(1);
             assertThat(log.at("/latencyLastHour/p50Ms").isNumber()).as("PERCENTILE_CONT on PostgreSQL").isTrue();
             assertThat(adminGet(admin + "/overview").get("queues")).allSatisfy(q -> assertThat(q.get("source").asText()).isEqualTo("management"));
+            // bulk replay by filter: its query and its audit entry on PostgreSQL (the delivery succeeded: nothing matches)
+            String filter = "{\"destination\":\"" + log.get("name").asText() + "\",\"status\":\"failed\",\"type\":\"unitRental.*\",\"from\":\""
+                    + java.time.Instant.now().minusSeconds(600) + "\",\"error\":\"50%_\"";
+            int audited = auditRows();
+            assertThat(adminPost(admin + "/deliveries/replay", filter + ",\"dryRun\":true}").get("matched").asLong()).isZero();
+            assertThat(adminPost(admin + "/deliveries/replay", filter + "}").get("replayed").asLong()).isZero();
+            assertThat(auditRows()).as("one audit entry in PostgreSQL").isEqualTo(audited + 1);
         } finally {
             hub.close();
         }
@@ -96,6 +103,22 @@ class ExternalBrokerAndPostgresTest {
         HttpResponse<String> response = Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
         return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()) : null;
+    }
+
+    private static JsonNode adminPost(String url, String json) throws Exception {
+        HttpResponse<String> response = Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static int auditRows() throws Exception {
+        try (Connection c = servers.postgres().getPostgresDatabase().getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM hub_audit WHERE action = 'bulk-replay'"); ResultSet rs = q.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static int dedupeRows(String id) throws Exception {

@@ -1,0 +1,164 @@
+package io.storehub.hub.deliver;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.history.DeliveryMatches;
+import io.storehub.hub.support.HttpRejection;
+
+/**
+ * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's
+ * form: {@code destination} (required, a configured one), {@code status} {@code parked} (default) or
+ * {@code failed}, {@code type} (a glob such as {@code invoice.*}), {@code from} / {@code to} (ISO-8601,
+ * when the event was received), {@code error} (text in the last error), {@code dryRun}. Anything else,
+ * or a bad value, is a 400 with a JSON reason.
+ */
+public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean dryRun) {
+
+    /** {@code failed}: the last attempt failed and the delivery waits for its next one, or is parked. */
+    public static final Map<String, List<String>> STATUSES = Map.of(
+            "parked", List.of("parked"),
+            "failed", List.of("retrying", "deferred", "parked"));
+    static final Set<String> FIELDS = Set.of("destination", "status", "type", "from", "to", "error", "dryRun");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.*-]{1,255}");
+
+    /** The JSON object body of {@code POST /admin/deliveries/replay}. */
+    static Map<String, String> fromJson(String body) {
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+        } catch (Exception e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw new HttpRejection(400, "invalid_body",
+                    "Send a JSON object such as {\"destination\": \"crm\", \"status\": \"parked\", \"type\": \"invoice.*\", \"dryRun\": true}.");
+        }
+        Map<String, String> in = new LinkedHashMap<>();
+        json.fields().forEachRemaining(f -> {
+            if (!f.getValue().isNull()) {
+                in.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString());
+            }
+        });
+        return in;
+    }
+
+    /** Validates {@code in} (field name to text; blank means absent) against the configured destinations. */
+    static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry) {
+        for (String key : in.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", sorted()) + ".");
+            }
+        }
+        String destination = value(in, "destination");
+        if (destination == null) {
+            throw new HttpRejection(400, "destination_required", "Name the destination whose deliveries to replay: \"destination\": \"<name>\".");
+        }
+        if (!NAME.matcher(destination).matches() || registry == null || registry.get(destination) == null) {
+            List<String> names = new ArrayList<>();
+            if (registry != null) {
+                registry.all().forEach(d -> names.add(d.getName()));
+            }
+            throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
+                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+        }
+        String status = value(in, "status") == null ? "parked" : value(in, "status");
+        if (!STATUSES.containsKey(status)) {
+            throw new HttpRejection(400, "invalid_status", "status is parked (the default) or failed (waiting for a retry, or parked).");
+        }
+        String type = value(in, "type");
+        if (type != null && !TYPE.matcher(type).matches()) {
+            throw new HttpRejection(400, "invalid_type", "type is an event type or a glob such as invoice.* (letters, digits, . _ - and *).");
+        }
+        Instant from = instant(in, "from");
+        Instant to = instant(in, "to");
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new HttpRejection(400, "invalid_range", "from (" + from + ") is after to (" + to + ").");
+        }
+        String error = value(in, "error");
+        if (error != null && error.length() > 200) {
+            throw new HttpRejection(400, "invalid_error", "error is a text of at most 200 characters to find in the last error.");
+        }
+        String dryRun = value(in, "dryRun");
+        if (dryRun != null && !"true".equalsIgnoreCase(dryRun) && !"false".equalsIgnoreCase(dryRun)) {
+            throw new HttpRejection(400, "invalid_dry_run", "dryRun is true or false.");
+        }
+        return new ReplayFilter(new DeliveryMatches.Filter(destination, STATUSES.get(status), type, from, to, error), status,
+                "true".equalsIgnoreCase(dryRun));
+    }
+
+    /** The filter in words, for the audit entry and the logs. */
+    public String describe() {
+        DeliveryMatches.Filter f = filter;
+        StringBuilder sb = new StringBuilder(f.destination()).append(", ").append(status);
+        if (f.type() != null) {
+            sb.append(", type ").append(f.type());
+        }
+        if (f.from() != null) {
+            sb.append(", from ").append(f.from());
+        }
+        if (f.to() != null) {
+            sb.append(", to ").append(f.to());
+        }
+        if (f.error() != null) {
+            sb.append(", error \"").append(f.error()).append('"');
+        }
+        return sb.toString();
+    }
+
+    /** The filter as the fields it was read from (absent ones left out), for links and forms. */
+    public Map<String, String> asFields() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("destination", filter.destination());
+        out.put("status", status);
+        if (filter.type() != null) {
+            out.put("type", filter.type());
+        }
+        if (filter.from() != null) {
+            out.put("from", filter.from().toString());
+        }
+        if (filter.to() != null) {
+            out.put("to", filter.to().toString());
+        }
+        if (filter.error() != null) {
+            out.put("error", filter.error());
+        }
+        return out;
+    }
+
+    private static Instant instant(Map<String, String> in, String name) {
+        String value = value(in, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new HttpRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T02:00:00Z.");
+        }
+    }
+
+    private static String value(Map<String, String> in, String name) {
+        String v = in.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static String clip(String s) {
+        String safe = s.replaceAll("[^A-Za-z0-9_.*:-]", "?");
+        return safe.length() > 64 ? safe.substring(0, 64) + "..." : safe;
+    }
+
+    private static List<String> sorted() {
+        return FIELDS.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,116 @@
+package io.storehub.hub.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+/**
+ * Which deliveries of one destination a bulk replay filter matches, read from {@code hub_delivery}
+ * (where each event and destination stands) joined to {@code hub_event} (its type and when it was
+ * received). Counts them, and reads them a page at a time in event-id order (keyset pagination, index
+ * {@code hub_delivery_replay}), so that a replay of 100,000 never holds them all. Read only: the
+ * history's writers own these tables.
+ */
+public class DeliveryMatches {
+
+    /** The deliveries a bulk replay asks for; {@code from} inclusive, {@code to} exclusive, on when the event was received. */
+    public record Filter(String destination, List<String> statuses, String type, Instant from, Instant to, String error) {
+
+        /** The same filter, for one of its statuses only. */
+        public Filter only(String status) {
+            return new Filter(destination, List.of(status), type, from, to, error);
+        }
+    }
+
+    /** One matched delivery: its event, type, last error, and when it last changed ({@code updated_at}). */
+    public record Match(String eventId, String type, String lastError, Instant at, Instant receivedAt) {
+    }
+
+    private final DataSource dataSource;
+
+    public DeliveryMatches(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long count(Filter f) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE " + where(f, args);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} matches whose event id comes after {@code afterEventId} (null: from the first), in
+     * event-id order. A filter of one status reads each page off the index, in time independent of how many
+     * match; with several statuses every match is sorted (fine for a sample, not for paging through many).
+     */
+    public List<Match> page(Filter f, String afterEventId, int limit) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT d.event_id, e.event_type, d.last_error, d.updated_at, e.received_at")
+                .append(" FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE ").append(where(f, args));
+        if (afterEventId != null) {
+            sql.append(" AND d.event_id > ?");
+            args.add(afterEventId);
+        }
+        // with one status the order is the index's own (H2 then reads the page off the index instead of sorting every match)
+        sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.event_id" : " ORDER BY d.event_id")
+                .append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
+        List<Match> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Match(rs.getString("event_id"), rs.getString("event_type"), rs.getString("last_error"),
+                            Texts.instant(rs, "updated_at"), Texts.instant(rs, "received_at")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String where(Filter f, List<Object> args) {
+        StringBuilder sql = new StringBuilder("d.destination = ? AND d.status IN (").append(Texts.marks(f.statuses().size())).append(")");
+        args.add(f.destination());
+        args.addAll(f.statuses());
+        if (f.type() != null) {
+            if (f.type().contains("*")) {
+                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
+                args.add(Texts.likeGlob(f.type()));
+            } else {
+                sql.append(" AND e.event_type = ?");
+                args.add(f.type());
+            }
+        }
+        if (f.from() != null) {
+            sql.append(" AND e.received_at >= ?");
+            args.add(Texts.utc(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" AND e.received_at < ?");
+            args.add(Texts.utc(f.to()));
+        }
+        if (f.error() != null) {
+            sql.append(" AND LOWER(d.last_error) LIKE ? ESCAPE '\\'");
+            args.add(Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));
+        }
+        return sql.toString();
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+}
