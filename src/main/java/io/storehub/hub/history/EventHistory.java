@@ -64,6 +64,7 @@ public class EventHistory implements CamelContextAware {
     private Duration retention = Duration.ofDays(30);
     private String retentionText = "P30D";
     private long maxEvents = 50_000;
+    private Duration dedupeWindow = Duration.ofDays(7);
     private int queueCapacity = 20_000;
     private Duration flushInterval = Duration.ofMillis(500);
     private Duration maxBlock = Duration.ofMillis(200);
@@ -256,7 +257,7 @@ public class EventHistory implements CamelContextAware {
         if (!enabled) {
             return 0;
         }
-        int purged = new HistoryPurge(dataSource).purge(olderThan, keep);
+        int purged = new HistoryPurge(dataSource, clock.instant().minus(dedupeWindow)).purge(olderThan, keep);
         if (purged > 0) {
             LOG.info("Event history: purged {} events (older than {} or beyond the newest {})", purged, olderThan, keep);
         }
@@ -271,6 +272,15 @@ public class EventHistory implements CamelContextAware {
     /** Records dropped since start (queue full or not writable). */
     public long dropped() {
         return queue().dropped();
+    }
+
+    /**
+     * True when every record queued so far is written or dropped. The success records of deliveries are
+     * written at once (DeliveryRecord), the other facts here: a reader that sees a delivery delivered
+     * sees its earlier attempts once this is true.
+     */
+    public boolean caughtUp() {
+        return queue().caughtUp();
     }
 
     /** Records written since start. */
@@ -363,6 +373,14 @@ public class EventHistory implements CamelContextAware {
             throw new IllegalArgumentException("storeganise.history.max-events must be positive");
         }
         this.maxEvents = maxEvents;
+    }
+
+    /**
+     * {@code storeganise.webhook.dedupe-window} (ISO-8601, default P7D): the purge keeps the success records
+     * ({@link DeliveryRecord}) of deliveries this recent, whatever the retention and max-events.
+     */
+    public void setDedupeWindow(String dedupeWindow) {
+        this.dedupeWindow = Duration.parse(dedupeWindow);
     }
 
     public void setQueueCapacity(int queueCapacity) {
