@@ -1,5 +1,6 @@
 package io.storehub.hub.deliver;
 
+import io.storehub.hub.history.DeliveryRecord;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubCounters;
@@ -8,12 +9,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bookkeeping after an attempt, in one place: the success record, the event history, the
+ * The bookkeeping after an attempt, in one place: the success record (a delivered attempt's only
+ * row: {@link DeliveryRecord}), the event history of the other outcomes, the
  * counters, the destination's health, the latency and the entity's lane. The routes call it once per
  * pass: {@link #record} at the end of a delivery that did not fail (what it did is in
  * {@link DeliveryGate#NEXT}) or of an event queued again behind its entity, {@link #failed} after a
@@ -24,7 +25,7 @@ public class AttemptOutcome implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger("io.storehub.hub.deliver");
     private static final Logger RETRY_LOG = LoggerFactory.getLogger("io.storehub.hub.retry");
 
-    private IdempotentRepository records;
+    private DeliveryRecord records;
     private volatile EventHistory history;
     private CamelContext camelContext;
     private volatile HubCounters counters;
@@ -49,9 +50,11 @@ public class AttemptOutcome implements CamelContextAware {
             counters().delivery(exchange, "skipped");
             lanes.done(exchange);
         } else {
-            // the success record first: whatever fails after it, the delivery is never sent again
-            records.add(exchange.getProperty(DestinationRegistry.DELIVERY_KEY, String.class));
-            history().attempt(exchange, "delivered");
+            // the success record first: whatever fails after it, the delivery is never sent again; the same
+            // row is the delivery's status and its attempt in the history (a manual redelivery's attempt aside)
+            if (!records.delivered(exchange)) {
+                history().attempt(exchange, "delivered");
+            }
             lanes.done(exchange);
             health.succeeded(exchange);
             latency.process(exchange);
@@ -109,7 +112,7 @@ public class AttemptOutcome implements CamelContextAware {
         return camelContext;
     }
 
-    public void setRecords(IdempotentRepository records) {
+    public void setRecords(DeliveryRecord records) {
         this.records = records;
     }
 

@@ -2,15 +2,15 @@ package io.storehub.hub.deliver;
 
 import java.time.Duration;
 
+import io.storehub.hub.history.DeliveryRecord;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.IdempotentRepository;
 
 /**
  * What a delivery does next, the same decision for a delivery tried at once (by the dispatch consumer)
  * and one taken from the delivery queue; sets the exchange property {@link #NEXT}:
  * <ul>
- * <li>{@code duplicate}: already delivered (the success record says so), not sent again;</li>
+ * <li>{@code duplicate}: already delivered (its {@link DeliveryRecord} says so), not sent again;</li>
  * <li>{@code defer}: queued for later ({@link RateLimits#DEFER_UNTIL}, with {@link #DEFER_REASON}):
  * behind an earlier delivery of its entity, the destination backs off, or no rate-limit slot is free;</li>
  * <li>{@code send}: send it now.</li>
@@ -27,7 +27,7 @@ public class DeliveryGate {
     public static final String DEFER_REASON = "SgDeferReason";
 
     private EntityLanes lanes;
-    private IdempotentRepository records;
+    private DeliveryRecord records;
     private DestinationHealth health;
     private RateLimits rateLimits;
     private Duration firstTryWait = Duration.ofMillis(20);
@@ -47,7 +47,7 @@ public class DeliveryGate {
         exchange.removeProperty(DEFER_REASON);
         lanes.delivery(exchange);
         String lane = exchange.getProperty(EntityLanes.ACTION, String.class);
-        if (records.contains(exchange.getProperty(DestinationRegistry.DELIVERY_KEY, String.class))) {
+        if (records.alreadyDelivered(exchange)) {
             exchange.setProperty(NEXT, "duplicate");
         } else if ("park".equals(lane)) {
             throw new PermanentFailure("held behind the parked delivery of event " + exchange.getProperty(EntityLanes.HELD_BEHIND)
@@ -83,7 +83,7 @@ public class DeliveryGate {
         this.lanes = lanes;
     }
 
-    public void setRecords(IdempotentRepository records) {
+    public void setRecords(DeliveryRecord records) {
         this.records = records;
     }
 

@@ -57,11 +57,17 @@ public class EventDetails {
             }
             event.put("entities", entities);
             List<Map<String, Object>> deliveries = new ArrayList<>();
+            // the attempt that delivered each destination: its success record, the same row
+            List<Map<String, Object>> successes = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT destination, status, attempts, last_http_status, last_error,"
-                    + " next_retry_at, delivered_at, updated_at FROM hub_delivery WHERE event_id = ? ORDER BY destination")) {
+                    + " next_retry_at, delivered_at, updated_at, success_at, success_attempt, success_http_status, success_ms"
+                    + " FROM hub_delivery WHERE event_id = ? ORDER BY destination")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        if (rs.getObject("success_at") != null) {
+                            successes.add(successAttempt(rs));
+                        }
                         Map<String, Object> d = new LinkedHashMap<>();
                         d.put("destination", rs.getString("destination"));
                         d.put("status", rs.getString("status"));
@@ -75,8 +81,10 @@ public class EventDetails {
                     }
                 }
             }
+            List<Map<String, Object>> timeline = timeline(c, id, event, successes);
+            queuedWithoutRow(timeline, deliveries);
             event.put("deliveries", deliveries);
-            event.put("timeline", timeline(c, id, event));
+            event.put("timeline", timeline);
             try (PreparedStatement ps = c.prepareStatement("SELECT webhook, webhook_truncated, enriched, enriched_truncated, enriched_bytes"
                     + " FROM hub_event_body WHERE event_id = ?")) {
                 ps.setString(1, id);
@@ -128,7 +136,68 @@ public class EventDetails {
         }
     }
 
-    private static List<Map<String, Object>> timeline(Connection c, String id, Map<String, Object> event) throws SQLException {
+    /** The timeline's entry of the attempt that delivered a destination, from its success record (a hub_delivery row). */
+    private static Map<String, Object> successAttempt(ResultSet rs) throws SQLException {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("at", iso(rs, "success_at"));
+        s.put("kind", "attempt");
+        s.put("destination", rs.getString("destination"));
+        s.put("attempt", integer(rs, "success_attempt"));
+        s.put("outcome", "delivered");
+        s.put("httpStatus", integer(rs, "success_http_status"));
+        s.put("errorClass", null);
+        s.put("error", null);
+        long duration = rs.getLong("success_ms");
+        s.put("durationMs", rs.wasNull() ? null : duration);
+        s.put("nextRetryAt", null);
+        s.put("actor", null);
+        s.put("detail", null);
+        return s;
+    }
+
+    /** A timeline entry the fan-out implies: the destination was queued ({@code enriched} lists it). */
+    private static Map<String, Object> queuedEntry(Map<String, Object> enriched, String destination) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("at", enriched.get("at"));
+        s.put("kind", "queued");
+        s.put("destination", destination);
+        s.put("attempt", null);
+        s.put("outcome", "queued");
+        s.put("httpStatus", null);
+        s.put("errorClass", null);
+        s.put("error", null);
+        s.put("durationMs", null);
+        s.put("nextRetryAt", null);
+        s.put("actor", enriched.get("actor"));
+        s.put("detail", null);
+        return s;
+    }
+
+    /** A destination the fan-out queued whose attempt has no outcome yet (no row): listed as queued. */
+    private static void queuedWithoutRow(List<Map<String, Object>> timeline, List<Map<String, Object>> deliveries) {
+        Map<String, Map<String, Object>> queued = new LinkedHashMap<>();
+        timeline.stream().filter(s -> "queued".equals(s.get("kind"))).forEach(s -> queued.put((String) s.get("destination"), s));
+        deliveries.forEach(d -> queued.remove(d.get("destination")));
+        if (queued.isEmpty()) {
+            return;
+        }
+        queued.forEach((destination, step) -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("destination", destination);
+            d.put("status", "queued");
+            d.put("attempts", 0);
+            d.put("lastHttpStatus", null);
+            d.put("lastError", null);
+            d.put("nextRetryAt", null);
+            d.put("deliveredAt", null);
+            d.put("updatedAt", step.get("at"));
+            deliveries.add(d);
+        });
+        deliveries.sort(java.util.Comparator.comparing(d -> (String) d.get("destination")));
+    }
+
+    private static List<Map<String, Object>> timeline(Connection c, String id, Map<String, Object> event,
+                                                      List<Map<String, Object>> successes) throws SQLException {
         List<Map<String, Object>> timeline = new ArrayList<>();
         Map<String, Object> received = new LinkedHashMap<>();
         received.put("at", event.get("receivedAt"));
@@ -147,7 +216,8 @@ public class EventDetails {
             timeline.add(dup);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT occurred_at, kind, destination, attempt, outcome, http_status, error_class,"
-                + " error, duration_ms, next_retry_at, actor, detail FROM hub_event_step WHERE event_id = ? ORDER BY occurred_at, step_id")) {
+                + " error, duration_ms, next_retry_at, actor, detail, destinations FROM hub_event_step WHERE event_id = ?"
+                + " ORDER BY occurred_at, step_id")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -166,9 +236,16 @@ public class EventDetails {
                     s.put("actor", rs.getString("actor"));
                     s.put("detail", rs.getString("detail"));
                     timeline.add(s);
+                    String queued = rs.getString("destinations");
+                    if (queued != null) {
+                        for (String destination : queued.split(",")) {
+                            timeline.add(queuedEntry(s, destination));
+                        }
+                    }
                 }
             }
         }
+        timeline.addAll(successes);
         // a duplicate is told where it happened in time (the rows above are in order otherwise)
         timeline.sort(java.util.Comparator.comparing(s -> s.get("at") == null ? Instant.MAX : Instant.parse((String) s.get("at"))));
         return timeline;

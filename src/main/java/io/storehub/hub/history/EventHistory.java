@@ -64,6 +64,7 @@ public class EventHistory implements CamelContextAware {
     private Duration retention = Duration.ofDays(30);
     private String retentionText = "P30D";
     private long maxEvents = 50_000;
+    private Duration dedupeWindow = Duration.ofDays(7);
     private int queueCapacity = 20_000;
     private Duration flushInterval = Duration.ofMillis(500);
     private Duration maxBlock = Duration.ofMillis(200);
@@ -92,10 +93,8 @@ public class EventHistory implements CamelContextAware {
     // ------------------------------------------------------------------ the route steps
 
     /**
-     * The event as received. Ingest calls it for a duplicate ({@code SgOutcome} duplicate) and never
-     * blocks there, as it runs before the 200 is sent; the dispatch consumer calls it for the stored
-     * event (its webhook body, received-at and entity ids), so that a burst of webhooks costs no
-     * history writes while it is being acknowledged. Recording an event again changes nothing.
+     * The event as received: ingest calls it for a duplicate (never blocking before the 200), the dispatch consumer for
+     * the stored event (so a burst of webhooks costs no history writes while acknowledged). Again changes nothing.
      */
     public void received(Exchange exchange) {
         if (!enabled) {
@@ -113,16 +112,13 @@ public class EventHistory implements CamelContextAware {
                 receivedAt != null ? receivedAt : clock.millis(), duplicate, clock.millis(),
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
-            offerOrWait(r);
+            queue().offerOrWait(r);
         } else {
             queue().offer(r);
         }
     }
 
-    /**
-     * Fan-out (direct:deliver, after the subscriptions were evaluated): the enrichment result, the entity
-     * ids, the destinations queued and those skipped by a filter, the enriched body as it will be delivered.
-     */
+    /** Fan-out (direct:deliver): the enrichment result, entity ids, destinations queued and skipped by a filter, the body. */
     public void dispatched(Exchange exchange) {
         if (!enabled) {
             return;
@@ -157,7 +153,7 @@ public class EventHistory implements CamelContextAware {
             }
         }
         Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
-        offerOrWait(new HistoryRecord.Dispatched(id, in.getHeader(Headers.EVENT_TYPE, String.class),
+        queue().offerOrWait(new HistoryRecord.Dispatched(id, in.getHeader(Headers.EVENT_TYPE, String.class),
                 in.getHeader(Headers.FAMILY, String.class), receivedAt != null ? receivedAt : clock.millis(), clock.millis(),
                 queued, skipped, fetched, missing, EntityIds.email(body), text(summary.get("customerName"), 200),
                 text(summary.get("headline"), 500), EntityIds.fromEnriched(body), json, truncated, bytes,
@@ -165,9 +161,9 @@ public class EventHistory implements CamelContextAware {
     }
 
     /**
-     * One pass of a delivery that did not fail (AttemptOutcome, at the end of attempt-delivery): {@code delivered},
-     * {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's route had nothing to
-     * send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the same entity).
+     * One pass of a delivery that did not fail (AttemptOutcome): {@code delivered} (an operator's redelivery: the others
+     * are their {@link DeliveryRecord}), {@code duplicate-skipped} (already delivered), {@code skipped} (the destination's
+     * route had nothing to send) or {@code deferred} (rate-limit slot, back-off, or behind an earlier delivery of the entity).
      */
     public void attempt(Exchange exchange, String outcome) {
         if (!enabled) {
@@ -189,7 +185,7 @@ public class EventHistory implements CamelContextAware {
         String actor = value(exchange, MANUAL);
         String detail = "deferred".equals(outcome) ? deferReason(exchange.getProperty("SgDeferReason", String.class))
                 : "skipped".equals(outcome) ? "the destination's route had nothing to send" : actor != null ? "manual" : null;
-        offerOrWait(new HistoryRecord.Attempt(id, value(exchange, Headers.EVENT_TYPE), receivedAt, destination, started,
+        queue().offerOrWait(new HistoryRecord.Attempt(id, value(exchange, Headers.EVENT_TYPE), receivedAt, destination, started,
                 Math.max(0, now - started), attempt, outcome, "delivered".equals(outcome) ? status(exchange) : null, null, null, next,
                 actor, detail));
     }
@@ -220,11 +216,11 @@ public class EventHistory implements CamelContextAware {
         if (destination != null) {
             long started = started(exchange);
             String actor = in.getHeader(MANUAL, String.class);
-            offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
+            queue().offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
                     Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
                     actor != null ? "manual" : null));
         } else {
-            offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
+            queue().offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
                     errorClass, error, next));
         }
     }
@@ -233,14 +229,14 @@ public class EventHistory implements CamelContextAware {
     public void replayed(String eventId, String type, Long receivedAt, String destination, String actor) {
         if (enabled && eventId != null && destination != null) {
             long now = clock.millis();
-            offerOrWait(new HistoryRecord.Replayed(eventId, type, receivedAt != null ? receivedAt : now, destination, now, actor));
+            queue().offerOrWait(new HistoryRecord.Replayed(eventId, type, receivedAt != null ? receivedAt : now, destination, now, actor));
         }
     }
 
     /** An operator asked for a delivery again; {@code mode} says how it was queued. */
     public void manual(String eventId, String destination, String actor, String mode) {
         if (enabled) {
-            offerOrWait(new HistoryRecord.Manual(eventId, destination, clock.millis(), actor, mode));
+            queue().offerOrWait(new HistoryRecord.Manual(eventId, destination, clock.millis(), actor, mode));
         }
     }
 
@@ -256,7 +252,7 @@ public class EventHistory implements CamelContextAware {
         if (!enabled) {
             return 0;
         }
-        int purged = new HistoryPurge(dataSource).purge(olderThan, keep);
+        int purged = new HistoryPurge(dataSource, clock.instant().minus(dedupeWindow)).purge(olderThan, keep);
         if (purged > 0) {
             LOG.info("Event history: purged {} events (older than {} or beyond the newest {})", purged, olderThan, keep);
         }
@@ -271,6 +267,11 @@ public class EventHistory implements CamelContextAware {
     /** Records dropped since start (queue full or not writable). */
     public long dropped() {
         return queue().dropped();
+    }
+
+    /** Every record queued so far is written (or dropped): a delivered {@link DeliveryRecord}'s earlier attempts can be read. */
+    public boolean caughtUp() {
+        return queue().caughtUp();
     }
 
     /** Records written since start. */
@@ -296,12 +297,6 @@ public class EventHistory implements CamelContextAware {
 
     public long getMaxEvents() {
         return maxEvents;
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private void offerOrWait(HistoryRecord r) {
-        queue().offerOrWait(r);
     }
 
     /** Made on first use, with the settings given by then (the bean's setters run before). */
@@ -363,6 +358,11 @@ public class EventHistory implements CamelContextAware {
             throw new IllegalArgumentException("storeganise.history.max-events must be positive");
         }
         this.maxEvents = maxEvents;
+    }
+
+    /** {@code storeganise.webhook.dedupe-window} (P7D): the purge keeps the {@link DeliveryRecord} successes this recent. */
+    public void setDedupeWindow(String dedupeWindow) {
+        this.dedupeWindow = Duration.parse(dedupeWindow);
     }
 
     public void setQueueCapacity(int queueCapacity) {

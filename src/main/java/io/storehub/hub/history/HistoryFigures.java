@@ -99,14 +99,29 @@ public class HistoryFigures {
                     }
                 }
             }
+            // the delivered attempts: their success records, plus the manual redeliveries' attempt steps (above)
+            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(CASE WHEN success_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
+                    + " FROM hub_delivery WHERE destination = ? AND status = 'delivered' AND success_at >= ?")) {
+                ps.setObject(1, hour);
+                ps.setString(2, destination);
+                ps.setObject(3, day);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    lastHour.merge("delivered", rs.getLong(1), Long::sum);
+                    lastDay.merge("delivered", rs.getLong(2), Long::sum);
+                }
+            }
             stats.put("lastHour", lastHour);
             stats.put("lastDay", lastDay);
             Map<String, Object> latency = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY duration_ms),"
-                    + " PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY duration_ms), COUNT(*) FROM hub_event_step"
-                    + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ms),"
+                    + " PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY ms), COUNT(*) FROM (SELECT success_ms AS ms FROM hub_delivery"
+                    + " WHERE destination = ? AND status = 'delivered' AND success_at >= ? UNION ALL SELECT duration_ms FROM hub_event_step"
+                    + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?) delivered")) {
                 ps.setString(1, destination);
                 ps.setObject(2, hour);
+                ps.setString(3, destination);
+                ps.setObject(4, hour);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     double p50 = rs.getDouble(1);

@@ -90,9 +90,18 @@ final class HistoryFold {
         Integer enrichedBytes;
     }
 
+    /** A timeline row; {@code destinations}: those an enriched step queued (their queued entries, read by EventDetails). */
     record Step(String eventId, long at, String kind, String destination, Integer attempt, String outcome, Integer httpStatus,
-                String errorClass, String error, Long durationMs, Long nextRetryAt, String actor, String detail) {
+                String errorClass, String error, Long durationMs, Long nextRetryAt, String actor, String detail, String destinations) {
+
+        Step(String eventId, long at, String kind, String destination, Integer attempt, String outcome, Integer httpStatus,
+             String errorClass, String error, Long durationMs, Long nextRetryAt, String actor, String detail) {
+            this(eventId, at, kind, destination, attempt, outcome, httpStatus, errorClass, error, durationMs, nextRetryAt, actor, detail, null);
+        }
     }
+
+    /** Longest list of queued destinations an enriched step holds (the column's size); a longer fan-out writes queued steps. */
+    static final int MAX_DESTINATIONS = 4000;
 
     static final class Fold {
         final Map<String, EventDelta> events = new LinkedHashMap<>();
@@ -229,18 +238,24 @@ final class HistoryFold {
         if (d.manualActor() != null) {
             detail.append("; re-dispatched on request");
         }
+        // The fan-out's queued state is implied by this step (its destinations, one queued entry each in the
+        // timeline): no row per destination until its attempt's outcome. A redelivery an operator asked for
+        // moves its row back to queued (it may have been delivered).
+        String queued = String.join(",", d.queued());
+        boolean listed = queued.length() <= MAX_DESTINATIONS;
         f.steps.add(new Step(d.eventId(), d.at(), "enriched", null, null, d.queued().isEmpty() ? "unsubscribed" : "dispatched", null,
-                null, null, d.at() - d.receivedAt(), null, Texts.cap(d.manualActor(), 100), Texts.cap(detail.toString(), 1000)));
+                null, null, d.at() - d.receivedAt(), null, Texts.cap(d.manualActor(), 100), Texts.cap(detail.toString(), 1000),
+                listed && !queued.isEmpty() ? queued : null));
         for (String destination : d.queued()) {
-            DeliveryDelta q = f.delivery(d.eventId(), destination);
             if (d.manualActor() != null) {
+                DeliveryDelta q = f.delivery(d.eventId(), destination);
                 q.status = "queued";
-            } else if (q.status == null) {
-                q.statusIfNew = "queued";
+                q.updatedAt = d.at();
             }
-            q.updatedAt = d.at();
-            f.steps.add(new Step(d.eventId(), d.at(), "queued", destination, null, "queued", null, null, null, null, null,
-                    Texts.cap(d.manualActor(), 100), null));
+            if (!listed) {
+                f.steps.add(new Step(d.eventId(), d.at(), "queued", destination, null, "queued", null, null, null, null, null,
+                        Texts.cap(d.manualActor(), 100), null));
+            }
         }
         for (String destination : d.skipped()) {
             DeliveryDelta s = f.delivery(d.eventId(), destination);

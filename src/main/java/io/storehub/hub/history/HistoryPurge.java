@@ -13,18 +13,26 @@ import javax.sql.DataSource;
 
 /**
  * Deletes old history: events received before the retention cutoff, then, if more than {@code keep}
- * remain, the oldest beyond them, with their bodies, entities, deliveries and steps. In chunks of
+ * remain, the oldest beyond them, with their bodies, entities, deliveries and steps (but the delivery
+ * rows that are success records younger than the dedupe window). In chunks of
  * {@value #CHUNK} events, one short transaction each, so a purge after a burst never holds long locks.
  */
 final class HistoryPurge {
 
     private static final int CHUNK = 1000;
-    private static final List<String> CHILDREN = List.of("hub_event_step", "hub_event_entity", "hub_delivery", "hub_event_body");
+    private static final List<String> CHILDREN = List.of("hub_event_step", "hub_event_entity", "hub_event_body");
 
     private final DataSource dataSource;
+    private final LocalDateTime keepSuccessesSince;
 
-    HistoryPurge(DataSource dataSource) {
+    /**
+     * {@code keepSuccessesSince}: the start of the dedupe window; a delivery row that is the success record
+     * of a delivery since then is kept (DeliveryRecord: "already delivered?" holds for the whole window),
+     * its event's other rows are purged.
+     */
+    HistoryPurge(DataSource dataSource, Instant keepSuccessesSince) {
         this.dataSource = dataSource;
+        this.keepSuccessesSince = Texts.utc(keepSuccessesSince);
     }
 
     int purge(Instant olderThan, long keep) throws SQLException {
@@ -78,6 +86,8 @@ final class HistoryPurge {
                     for (String table : CHILDREN) {
                         delete(c, "DELETE FROM " + table + " WHERE event_id IN (%s)", ids);
                     }
+                    delete(c, "DELETE FROM hub_delivery WHERE event_id IN (%s) AND (success_at IS NULL OR success_at < ?)", ids,
+                            keepSuccessesSince);
                     delete(c, "DELETE FROM hub_event WHERE id IN (%s)", ids);
                     c.commit();
                     purged += ids.size();
@@ -95,10 +105,13 @@ final class HistoryPurge {
         return purged;
     }
 
-    private static void delete(Connection c, String sql, List<String> ids) throws SQLException {
+    private static void delete(Connection c, String sql, List<String> ids, Object... more) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(String.format(sql, Texts.marks(ids.size())))) {
             for (int i = 0; i < ids.size(); i++) {
                 ps.setString(i + 1, ids.get(i));
+            }
+            for (int i = 0; i < more.length; i++) {
+                ps.setObject(ids.size() + i + 1, more[i]);
             }
             ps.executeUpdate();
         }

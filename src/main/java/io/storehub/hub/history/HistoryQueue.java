@@ -36,6 +36,8 @@ final class HistoryQueue {
     private final Duration maxBlock;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** Records taken and not yet written or dropped. */
+    private final AtomicLong inFlight = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
     private HistoryWriter writer;
@@ -75,12 +77,15 @@ final class HistoryQueue {
     /** Waits at most maxBlock for room (back-pressure on background work), then drops. */
     void offerOrWait(HistoryRecord r) {
         meters();
+        inFlight.incrementAndGet();
         try {
             if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
+                inFlight.decrementAndGet();
                 drop(1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            inFlight.decrementAndGet();
             drop(1);
         }
     }
@@ -88,7 +93,9 @@ final class HistoryQueue {
     /** Never waits (ingest, before the webhook is answered): a full queue drops the record. */
     void offer(HistoryRecord r) {
         meters();
+        inFlight.incrementAndGet();
         if (!queue.offer(r)) {
+            inFlight.decrementAndGet();
             drop(1);
         }
     }
@@ -103,6 +110,11 @@ final class HistoryQueue {
 
     long written() {
         return written.get();
+    }
+
+    /** True when every record queued so far is written (or dropped): what was recorded before can be read. */
+    boolean caughtUp() {
+        return inFlight.get() == 0;
     }
 
     private void run() {
@@ -138,6 +150,7 @@ final class HistoryQueue {
             } catch (RuntimeException e) {
                 LOG.warn("Event history writer: {}", e.toString());
             } finally {
+                inFlight.addAndGet(-batch.size());
                 batch.clear();
             }
         }

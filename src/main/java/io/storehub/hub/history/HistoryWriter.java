@@ -188,26 +188,35 @@ final class HistoryWriter {
         Set<String> existing = existing(c, "SELECT event_id, destination FROM hub_delivery WHERE event_id IN (%s)", eventIds, 2);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_delivery (event_id, destination, status, attempts,"
                 + " last_http_status, last_error, next_retry_at, delivered_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
-             PreparedStatement update = c.prepareStatement("UPDATE hub_delivery SET status = COALESCE(?, status),"
-                     + " attempts = attempts + ?, last_http_status = COALESCE(?, last_http_status), last_error = COALESCE(?, last_error),"
-                     + " next_retry_at = CASE WHEN ? THEN ? ELSE next_retry_at END, delivered_at = COALESCE(?, delivered_at),"
-                     + " updated_at = ? WHERE event_id = ? AND destination = ?")) {
+             // the success record (DeliveryRecord) is written at once, these facts later: one older than the
+             // success (a deferral, a failed attempt) no longer sets where the delivery stands
+             PreparedStatement update = c.prepareStatement("UPDATE hub_delivery SET"
+                     + " status = CASE WHEN success_at >= ? THEN status ELSE COALESCE(?, status) END, attempts = attempts + ?,"
+                     + " last_http_status = CASE WHEN success_at >= ? THEN last_http_status ELSE COALESCE(?, last_http_status) END,"
+                     + " last_error = COALESCE(?, last_error),"
+                     + " next_retry_at = CASE WHEN success_at >= ? THEN next_retry_at WHEN ? THEN ? ELSE next_retry_at END,"
+                     + " delivered_at = COALESCE(?, delivered_at), updated_at = CASE WHEN success_at >= ? THEN updated_at ELSE ? END"
+                     + " WHERE event_id = ? AND destination = ?")) {
             int inserts = 0;
             int updates = 0;
             for (Map.Entry<String, DeliveryDelta> entry : f.deliveries.entrySet()) {
                 DeliveryDelta d = entry.getValue();
                 long updatedAt = d.updatedAt > 0 ? d.updatedAt : System.currentTimeMillis();
                 if (existing.contains(entry.getKey())) {
-                    Texts.setText(update, 1, d.status);
-                    update.setInt(2, d.attempts);
-                    Texts.setInt(update, 3, d.httpStatus);
-                    Texts.setText(update, 4, d.error);
-                    update.setBoolean(5, d.setNextRetry);
-                    Texts.setTime(update, 6, d.nextRetryAt);
-                    Texts.setTime(update, 7, d.deliveredAt);
-                    Texts.setTime(update, 8, updatedAt);
-                    update.setString(9, d.eventId);
-                    update.setString(10, d.destination);
+                    Texts.setTime(update, 1, updatedAt);
+                    Texts.setText(update, 2, d.status);
+                    update.setInt(3, d.attempts);
+                    Texts.setTime(update, 4, updatedAt);
+                    Texts.setInt(update, 5, d.httpStatus);
+                    Texts.setText(update, 6, d.error);
+                    Texts.setTime(update, 7, updatedAt);
+                    update.setBoolean(8, d.setNextRetry);
+                    Texts.setTime(update, 9, d.nextRetryAt);
+                    Texts.setTime(update, 10, d.deliveredAt);
+                    Texts.setTime(update, 11, updatedAt);
+                    Texts.setTime(update, 12, updatedAt);
+                    update.setString(13, d.eventId);
+                    update.setString(14, d.destination);
                     update.addBatch();
                     updates++;
                 } else if (f.known(d.eventId)) {
@@ -262,8 +271,8 @@ final class HistoryWriter {
             return;
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event_step (event_id, occurred_at, kind, destination,"
-                + " attempt, outcome, http_status, error_class, error, duration_ms, next_retry_at, actor, detail)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " attempt, outcome, http_status, error_class, error, duration_ms, next_retry_at, actor, detail, destinations)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int inserts = 0;
             for (Step s : f.steps) {
                 if (!f.known(s.eventId())) {
@@ -283,6 +292,7 @@ final class HistoryWriter {
                 Texts.setTime(insert, 11, s.nextRetryAt());
                 Texts.setText(insert, 12, s.actor());
                 Texts.setText(insert, 13, s.detail());
+                Texts.setText(insert, 14, s.destinations());
                 insert.addBatch();
             }
             if (inserts > 0) {

@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.storehub.hub.boot.HubApplication;
 import io.storehub.hub.enrich.CircuitBreakerCall;
 import io.storehub.hub.enrich.StoreganiseApiHealth;
+import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.StoreganiseStub;
 import io.storehub.hub.support.Webhooks;
@@ -198,6 +199,10 @@ public abstract class ConsoleTestSupport {
     /** The event's record (GET /admin/events/{id}) once it satisfies the condition. */
     protected JsonNode awaitEvent(String id, Predicate<JsonNode> condition) {
         return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            // a delivery's success record is written at once, its other facts by the history's writer: read once it caught up
+            if (!camelContext.getRegistry().findSingleByType(EventHistory.class).caughtUp()) {
+                return null;
+            }
             HttpResponse<String> response = admin("GET", "/admin/events/" + id);
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         }, e -> e != null && condition.test(e));

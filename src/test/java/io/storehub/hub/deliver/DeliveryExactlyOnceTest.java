@@ -1,9 +1,11 @@
 package io.storehub.hub.deliver;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.Webhooks;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +32,26 @@ class DeliveryExactlyOnceTest extends DeliverTestSupport {
         NotifyBuilder handledAgain = whenDeliveryHandled(id, "crm", 1);
 
         // what the broker does when the hub dies after the send but before the acknowledgement
+        queueDelivery(id, "job.unit_moveIn.completed", "crm", event);
+
+        assertThat(handledAgain.matches(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(deliveries("crm", "duplicate")).isEqualTo(duplicates + 1);
+        assertThat(requestsMentioning(CRM, id)).hasSize(1);
+    }
+
+    @Test
+    void aDeliveryRedeliveredAfterTheHistoryForgotItsEventIsNotPostedAgain() throws Exception {
+        String id = Webhooks.newId();
+        Map<String, Object> event = enriched(id, "job.unit_moveIn.completed", Map.of("jobId", id), Map.of());
+        deliver(event);
+        await().atMost(Duration.ofSeconds(15)).until(() -> requestsMentioning(CRM, id).size() == 1);
+        EventHistory history = camelContext.getRegistry().findSingleByType(EventHistory.class);
+        await().atMost(Duration.ofSeconds(15)).until(history::caughtUp);
+        // max-events or the retention forgets the event's history within the dedupe window
+        assertThat(history.purge(Instant.now().plusSeconds(1), Long.MAX_VALUE)).isPositive();
+        double duplicates = deliveries("crm", "duplicate");
+        NotifyBuilder handledAgain = whenDeliveryHandled(id, "crm", 1);
+
         queueDelivery(id, "job.unit_moveIn.completed", "crm", event);
 
         assertThat(handledAgain.matches(15, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,219 @@
+package io.storehub.hub.history;
+
+import static io.storehub.hub.history.ExchangeFacts.started;
+import static io.storehub.hub.history.ExchangeFacts.status;
+import static io.storehub.hub.history.ExchangeFacts.value;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.JdbcGroupCommit;
+import io.storehub.hub.support.JdbcIdStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
+
+/**
+ * The record of a delivered (event, destination), one row written once: the {@code hub_delivery} row
+ * (db/migration V30) is at the same time the success record "already delivered?" reads before sending,
+ * the delivery's status the console and the replay filters read, and the timeline's entry for the attempt
+ * that delivered it ({@link EventDetails}). Written through the shared {@link JdbcGroupCommit}, so it is
+ * on disk before the delivery message is acknowledged, whether the event history is on or off.
+ *
+ * <p>Kept as long as its event's history, and at least for the dedupe window: the history purge keeps a
+ * success younger than it ({@link HistoryPurge}), and {@link #expire} forgets, after the window, the rows
+ * whose event the history no longer holds (or never held: history off).
+ *
+ * <p>A manual redelivery (an operator's, sent again although delivered) has a key of its own and keeps
+ * its success record in {@code CAMEL_MESSAGEPROCESSED} (processor {@code storeganise-delivery}), its
+ * attempt in the history's steps; the successes recorded there before V30 are read too, for their
+ * dedupe window. Both rare: the common delivery reads one primary key and writes one row.
+ */
+public class DeliveryRecord implements CamelContextAware {
+
+    static final String PROCESSOR = "storeganise-delivery";
+
+    private static final String DELIVERED = "SELECT 1 FROM hub_delivery WHERE event_id = ? AND destination = ? AND success_at IS NOT NULL"
+            + " UNION ALL SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId = ?";
+    // one statement, insert or update, in each database's own words (PostgreSQL 14 has no MERGE, H2 no ON CONFLICT ... DO UPDATE);
+    // parameters: event, destination, http status, attempt, started at, duration ms, finished at
+    private static final String UPSERT_H2 = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(64)),"
+            + " CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TIMESTAMP), CAST(? AS BIGINT), CAST(? AS TIMESTAMP)))"
+            + " AS k(event_id, destination, http_status, attempt, started_at, ms, finished_at)"
+            + " ON d.event_id = k.event_id AND d.destination = k.destination"
+            + " WHEN MATCHED THEN UPDATE SET status = 'delivered', attempts = d.attempts + 1, last_http_status = k.http_status,"
+            + " next_retry_at = NULL, delivered_at = k.finished_at, updated_at = k.finished_at, success_at = k.started_at,"
+            + " success_attempt = k.attempt, success_http_status = k.http_status, success_ms = k.ms"
+            + " WHEN NOT MATCHED THEN INSERT (event_id, destination, status, attempts, last_http_status, delivered_at, updated_at,"
+            + " success_at, success_attempt, success_http_status, success_ms) VALUES (k.event_id, k.destination, 'delivered', 1,"
+            + " k.http_status, k.finished_at, k.finished_at, k.started_at, k.attempt, k.http_status, k.ms)";
+    private static final String UPSERT_POSTGRESQL = "INSERT INTO hub_delivery AS d (event_id, destination, status, attempts,"
+            + " last_http_status, delivered_at, updated_at, success_at, success_attempt, success_http_status, success_ms)"
+            + " SELECT k.event_id, k.destination, 'delivered', 1, k.http_status, k.finished_at, k.finished_at, k.started_at, k.attempt,"
+            + " k.http_status, k.ms FROM (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER), CAST(? AS INTEGER),"
+            + " CAST(? AS TIMESTAMP), CAST(? AS BIGINT), CAST(? AS TIMESTAMP)))"
+            + " AS k(event_id, destination, http_status, attempt, started_at, ms, finished_at)"
+            + " ON CONFLICT (event_id, destination) DO UPDATE SET status = 'delivered', attempts = d.attempts + 1,"
+            + " last_http_status = EXCLUDED.last_http_status, next_retry_at = NULL, delivered_at = EXCLUDED.delivered_at,"
+            + " updated_at = EXCLUDED.updated_at, success_at = EXCLUDED.success_at, success_attempt = EXCLUDED.success_attempt,"
+            + " success_http_status = EXCLUDED.success_http_status, success_ms = EXCLUDED.success_ms";
+    private static final String EXPIRE = "DELETE FROM hub_delivery WHERE success_at < ?"
+            + " AND NOT EXISTS (SELECT 1 FROM hub_event e WHERE e.id = hub_delivery.event_id)";
+
+    private CamelContext camelContext;
+    private DataSource dataSource;
+    private volatile JdbcGroupCommit groupCommit;
+    private volatile JdbcIdStore manualRecords;
+    private volatile String upsert;
+
+    /**
+     * "Already delivered?" for the delivery on this exchange (DestinationRegistry.describe set its
+     * properties): one read. A manual redelivery asks only about itself.
+     */
+    public boolean alreadyDelivered(Exchange exchange) {
+        String key = exchange.getProperty("SgDeliveryKey", String.class);
+        if (isManual(exchange)) {
+            return manualRecords().contains(key);
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELIVERED)) {
+            s.setString(1, value(exchange, Headers.EVENT_ID));
+            s.setString(2, value(exchange, "SgDestination"));
+            s.setString(3, PROCESSOR);
+            s.setString(4, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not look up the delivery record " + key, e);
+        }
+    }
+
+    /**
+     * Records the delivery on this exchange as delivered, durably when it returns; answers false for a
+     * manual redelivery, whose attempt the event history records (EventHistory.attempt), true when this
+     * row is also the attempt's history.
+     */
+    public boolean delivered(Exchange exchange) {
+        if (isManual(exchange)) {
+            manualRecords().add(exchange.getProperty("SgDeliveryKey", String.class));
+            return false;
+        }
+        long started = started(exchange);
+        long finished = Math.max(started, System.currentTimeMillis());
+        Integer failures = exchange.getProperty(Headers.ATTEMPT, Integer.class);
+        Object[] params = {value(exchange, Headers.EVENT_ID), value(exchange, "SgDestination"), status(exchange),
+                (failures == null ? 0 : failures) + 1, Texts.utc(started), finished - started, Texts.utc(finished)};
+        try {
+            write(params);
+        } catch (SQLException e) {
+            if (!isDuplicateKey(e)) {
+                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], e);
+            }
+            try { // H2's MERGE against the history writer inserting the same row in between: it is an update now
+                write(params);
+            } catch (SQLException again) {
+                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], again);
+            }
+        }
+        return true;
+    }
+
+    private void write(Object[] params) throws SQLException {
+        groupCommit().executePatiently(upsert(), params);
+    }
+
+    /** Forgets the successes recorded before {@code cutoff} whose event the history does not hold; answers how many. */
+    public int expire(Timestamp cutoff) {
+        try {
+            return groupCommit().execute(EXPIRE, Texts.utc(cutoff.toInstant())) + manualRecords().expire(cutoff);
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not expire delivery records", e);
+        }
+    }
+
+    private static boolean isManual(Exchange exchange) {
+        return exchange.getProperty(EventHistory.MANUAL) != null;
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String upsert() {
+        String sql = upsert;
+        if (sql == null) {
+            try (Connection c = dataSource.getConnection()) {
+                boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+                sql = postgres ? UPSERT_POSTGRESQL : UPSERT_H2;
+            } catch (SQLException e) {
+                throw new RuntimeCamelException("Could not tell the database's kind", e);
+            }
+            upsert = sql;
+        }
+        return sql;
+    }
+
+    /** The hub's shared writer, found by type on first use (declared in another file). */
+    private JdbcGroupCommit groupCommit() {
+        JdbcGroupCommit gc = groupCommit;
+        if (gc == null) {
+            gc = camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
+            if (gc == null) {
+                throw new IllegalStateException("No JdbcGroupCommit bean (groupCommit) in the registry for the delivery records");
+            }
+            groupCommit = gc;
+        }
+        return gc;
+    }
+
+    private JdbcIdStore manualRecords() {
+        JdbcIdStore r = manualRecords;
+        if (r == null) {
+            synchronized (this) {
+                if (manualRecords == null) {
+                    JdbcIdStore store = new JdbcIdStore();
+                    store.setDataSource(dataSource);
+                    store.setProcessorName(PROCESSOR);
+                    store.setPatient(true);
+                    store.setCamelContext(camelContext);
+                    store.setGroupCommit(groupCommit());
+                    manualRecords = store;
+                }
+                r = manualRecords;
+            }
+        }
+        return r;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Optional: the shared writer; found in the registry by type when not set. */
+    public void setGroupCommit(JdbcGroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}
