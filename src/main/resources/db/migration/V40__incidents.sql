@@ -25,3 +25,6 @@ CREATE TABLE IF NOT EXISTS hub_incident (
     -- the instance sending it holds it until then (another takes over after a crash)
     claimed_until BIGINT
 );
+
+-- The per-interval alert records of the recipe's earlier version (it kept no incidents) are not read any more.
+DELETE FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'storeganise-alert';

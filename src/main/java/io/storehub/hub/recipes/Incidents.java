@@ -87,7 +87,9 @@ public class Incidents {
         }
         Incident last = store.find(s.destination());
         if (last != null && last.open()) { // opened by another instance since this check began
-            store.addFailed(last, s.failedDeliveries());
+            if (s.failedDeliveries() > 0) {
+                store.addFailed(last, s.failedDeliveries());
+            }
             return;
         }
         long closedAt = last == null || last.closedAt() == null ? 0 : last.closedAt();
