@@ -72,7 +72,7 @@ public class DestinationHealth {
             s.failuresInARow++;
             s.lastFailureAt = now;
             s.lastError = cause == null ? null : cause.getMessage();
-            Integer status = exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS, Integer.class);
+            Integer status = httpStatus(exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS));
             if (s.failingSince == 0) {
                 s.failingSince = now;
                 s.firstError = s.lastError;
@@ -156,6 +156,14 @@ public class DestinationHealth {
             }
         });
         return signals;
+    }
+
+    /** The last status when it is an HTTP status (it may also be a Slack API error or an exception's name). */
+    private static Integer httpStatus(Object status) {
+        if (status instanceof Number n) {
+            return n.intValue();
+        }
+        return status instanceof String text && text.matches("[1-5][0-9][0-9]") ? Integer.valueOf(text) : null;
     }
 
     private State state(String destination) {
