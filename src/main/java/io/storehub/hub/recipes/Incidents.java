@@ -56,7 +56,7 @@ public class Incidents {
         Map<String, Incident> open = store.open();
         for (IncidentSignal s : health.takeSignals()) {
             Incident current = open.get(s.destination());
-            if (current != null && s.failuresInARow() == 0 && s.lastSuccessAt() > current.failingSince()) {
+            if (current != null && recovered(s, current)) {
                 open.remove(s.destination());
                 if (store.close(current, s.failedDeliveries(), now, toAlert(s.destination()), claim)) {
                     notices.add(notice(store.find(s.destination())));
@@ -78,6 +78,15 @@ public class Incidents {
             notices.add(notice(unsent));
         }
         exchange.getIn().setBody(notices);
+    }
+
+    /**
+     * Delivered again: this instance's last attempt succeeded, after the incident began, and none failed since
+     * its previous check (a destination that still fails now and then, between successes, stays in its
+     * incident rather than opening and closing one at every check).
+     */
+    private static boolean recovered(IncidentSignal s, Incident current) {
+        return s.failuresInARow() == 0 && s.lastSuccessAt() > current.failingSince() && s.failedDeliveries() == 0 && s.parkedAt() == 0;
     }
 
     /** Opens an incident for a destination that started failing (on this instance), unless another instance did. */

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Recipe failure-alert, one alert per incident: a destination that starts failing (an http stand-in answering
  * 400, its deliveries parked) gives one Slack message when the incident opens, nothing more within the
- * interval, one reminder after it (more failed), one message when it delivers again, with the counts; the
+ * interval, one reminder after it (more failed), one message when it delivers again, with the counts (not
+ * while deliveries still fail between successes); the
  * incident is also one Storeganise task (not again on recovery); the alert destination's own failures are
  * never alerted through it.
  */
@@ -134,6 +135,27 @@ class RecipeFailureAlertTest extends RecipeTestSupport {
         check(Instant.now().plusSeconds(1));
         assertThat(alertsAbout("legacy-erp")).as("the recovery message").hasSize(2);
         assertThat(tasksAbout("legacy-erp")).as("no second task on recovery").hasSize(1);
+    }
+
+    @Test
+    void aDestinationStillFailingBetweenSuccessesStaysInOneIncident() {
+        failing(LEGACY_WMS, "/hooks/wms");
+        parkOne("site.archived", "legacy-wms");
+        check(Instant.now());
+        assertThat(alertsAbout("legacy-wms")).as("opened").hasSize(1);
+
+        deliverOne(LEGACY_WMS, "/hooks/wms", "site.archived", "legacy-wms");
+        failing(LEGACY_WMS, "/hooks/wms");
+        parkOne("site.archived", "legacy-wms");
+        deliverOne(LEGACY_WMS, "/hooks/wms", "site.archived", "legacy-wms");
+        check(Instant.now().plusSeconds(1));
+        assertThat(alertsAbout("legacy-wms")).as("a failure since the last check: not recovered yet").hasSize(1);
+
+        deliverOne(LEGACY_WMS, "/hooks/wms", "site.archived", "legacy-wms");
+        check(Instant.now().plusSeconds(2));
+        List<String> alerts = alertsAbout("legacy-wms");
+        assertThat(alerts).as("recovered once nothing failed since the last check").hasSize(2);
+        assertThat(alerts.get(1)).contains("*`legacy-wms` recovered*", "Failed during the incident: 2 deliveries; still parked: 2");
     }
 
     @Test
