@@ -2,11 +2,15 @@ package io.storehub.hub.deliver;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,6 +37,15 @@ public class DestinationHealth {
         long lastSuccessAt;
         long lastFailureAt;
         String lastError;
+        // for the failure-alert recipe's incidents (IncidentSignal): the current run of failures, the
+        // first delivery parked since the last check, the deliveries that failed since the last check
+        long failingSince;
+        String firstError;
+        Integer firstStatus;
+        long parkedAt;
+        String parkedError;
+        Integer parkedStatus;
+        int failedDeliveries;
     }
 
     /** After a successful send to the destination in exchange property SgDestination. */
@@ -41,6 +54,7 @@ public class DestinationHealth {
         synchronized (s) {
             s.failuresInARow = 0;
             s.backingOffUntil = 0;
+            s.failingSince = 0;
             s.lastSuccessAt = System.currentTimeMillis();
         }
     }
@@ -58,6 +72,20 @@ public class DestinationHealth {
             s.failuresInARow++;
             s.lastFailureAt = now;
             s.lastError = cause == null ? null : cause.getMessage();
+            Integer status = httpStatus(exchange.getMessage().getHeader(RetryPolicy.LAST_STATUS));
+            if (s.failingSince == 0) {
+                s.failingSince = now;
+                s.firstError = s.lastError;
+                s.firstStatus = status;
+            }
+            if (exchange.getMessage().getHeader(Headers.ATTEMPT, 1, Integer.class) <= 1) {
+                s.failedDeliveries++; // a delivery's first failure: one more delivery failed
+            }
+            if (!"retry".equals(exchange.getMessage().getHeader(RetryPolicy.ACTION)) && s.parkedAt == 0) {
+                s.parkedAt = now;
+                s.parkedError = s.lastError;
+                s.parkedStatus = status;
+            }
             int over = s.failuresInARow - failuresToBackOff;
             if (over >= 0) {
                 long wait = Math.min(maxBackOff.toMillis(), initialBackOff.toMillis() << Math.min(over, 20));
@@ -107,6 +135,35 @@ public class DestinationHealth {
             }
         }
         return d;
+    }
+
+    /**
+     * For the failure-alert recipe's periodic check: what this instance saw of each destination, the
+     * parked delivery and the failed-delivery count since the previous call being handed over (reset).
+     * Cheap: memory only, read once per check.
+     */
+    public List<IncidentSignal> takeSignals() {
+        List<IncidentSignal> signals = new ArrayList<>();
+        states.forEach((name, s) -> {
+            synchronized (s) {
+                signals.add(new IncidentSignal(name, s.failuresInARow >= failuresToBackOff, s.failuresInARow, s.failingSince,
+                        s.firstError, s.firstStatus, s.lastFailureAt, s.lastSuccessAt, s.parkedAt, s.parkedError, s.parkedStatus,
+                        s.failedDeliveries));
+                s.parkedAt = 0;
+                s.parkedError = null;
+                s.parkedStatus = null;
+                s.failedDeliveries = 0;
+            }
+        });
+        return signals;
+    }
+
+    /** The last status when it is an HTTP status (it may also be a Slack API error or an exception's name). */
+    private static Integer httpStatus(Object status) {
+        if (status instanceof Number n) {
+            return n.intValue();
+        }
+        return status instanceof String text && text.matches("[1-5][0-9][0-9]") ? Integer.valueOf(text) : null;
     }
 
     private State state(String destination) {

@@ -94,9 +94,10 @@ final class DestinationsLoader {
         recipeDestinations.forEach((name, settings) -> destinations.put(name, factory.destination(name, settings)));
         if (alertTo != null) {
             Destination alerts = destinations.get(alertTo);
-            if (alerts == null || (alerts.type != Destination.Type.SLACK && alerts.type != Destination.Type.EMAIL)) {
+            if (alerts == null || (alerts.type != Destination.Type.SLACK && alerts.type != Destination.Type.EMAIL
+                    && alerts.type != Destination.Type.HTTP)) {
                 throw new HubConfigurationException(Recipes.PREFIX + Recipes.FAILURE_ALERT + ".to names '" + alertTo + "', which is not a "
-                        + "configured slack or email destination (" + DESTINATIONS + alertTo + ".type); configured: "
+                        + "configured slack, email or http destination (" + DESTINATIONS + alertTo + ".type); configured: "
                         + (destinations.isEmpty() ? "none" : String.join(", ", destinations.keySet())) + ".");
             }
         }
@@ -201,6 +202,22 @@ final class DestinationsLoader {
                     }
                 } catch (DateTimeParseException e) {
                     throw new HubConfigurationException(prefix + "interval '" + interval + "' must be an ISO-8601 duration such as PT15M.");
+                }
+                String every = settings.getOrDefault("check-every", "5m");
+                try {
+                    if (org.apache.camel.util.TimeUtils.toMilliSeconds(every) <= 0) {
+                        throw new IllegalArgumentException("not positive");
+                    }
+                } catch (RuntimeException e) {
+                    throw new HubConfigurationException(prefix + "check-every '" + every + "' must be a Camel time such as 5m, 30s or 300000.");
+                }
+                String task = settings.getOrDefault("storeganise-task", "false");
+                if (!task.equals("true") && !task.equals("false")) {
+                    throw new HubConfigurationException(prefix + "storeganise-task is '" + task + "': it must be true or false.");
+                }
+                if (task.equals("true") && properties.resolveProperty("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+                    throw new HubConfigurationException("storeganise.api.base-url is missing: " + prefix + "storeganise-task=true opens a "
+                            + "Storeganise task per incident through the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
                 }
             }
             if (r.destination() == null) {

@@ -61,8 +61,8 @@ final class Recipes {
                     List.of(), "*", null, false,
                     s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")),
             new Recipe(FAILURE_ALERT,
-                    Map.of("to", "the name of a configured slack or email destination the alerts are sent to"),
-                    List.of("interval", "check-every", "hub-url"), null, null, false, null));
+                    Map.of("to", "the name of a configured slack, email or http destination the alerts are sent to"),
+                    List.of("interval", "check-every", "hub-url", "storeganise-task"), null, null, false, null));
 
     private Recipes() {
     }

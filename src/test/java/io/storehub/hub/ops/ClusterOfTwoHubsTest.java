@@ -37,18 +37,22 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two hub instances (two Spring contexts) on one Artemis broker over TCP and one PostgreSQL behave
- * as one hub: a housekeeping timer fires in both but its work runs once (the cluster lock), and a
- * Slack webhook's 1 message/s holds for both together (the rate-limit buckets in the database).
+ * as one hub: a housekeeping timer fires in both but its work runs once (the cluster lock), a
+ * Slack webhook's 1 message/s holds for both together (the rate-limit buckets in the database), and a
+ * failing destination gives one incident message when it fails and one when it recovers, though both
+ * instances saw it and check at the same moment (the incidents table).
  */
 class ClusterOfTwoHubsTest {
 
     private static final String SLACK_PATH = "/services/T0000/B0000/CLUSTER";
+    private static final String ALERTS_PATH = "/services/T0000/B0000/ALERTS";
 
     @TempDir
     static Path dir;
 
     static SharedInfrastructure servers;
     static WireMockServer slack;
+    static WireMockServer crm;
     static ConfigurableApplicationContext hubA;
     static ConfigurableApplicationContext hubB;
 
@@ -59,6 +63,9 @@ class ClusterOfTwoHubsTest {
         slack = new WireMockServer(options().dynamicPort());
         slack.start();
         slack.stubFor(post(urlPathEqualTo(SLACK_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
+        slack.stubFor(post(urlPathEqualTo(ALERTS_PATH)).willReturn(aResponse().withStatus(200).withBody("ok")));
+        crm = new WireMockServer(options().dynamicPort());
+        crm.start();
         List<String> settings = new ArrayList<>(servers.hubProperties());
         settings.addAll(List.of(
                 // the dedupe expiry fires once in each instance, 3 s after its routes start, then not for an hour
@@ -67,7 +74,18 @@ class ClusterOfTwoHubsTest {
                 "storeganise.destinations.site-team.type=slack",
                 "storeganise.destinations.site-team.webhook-url=" + slack.baseUrl() + SLACK_PATH,
                 "storeganise.subscriptions[0].events[0]=user.*",
-                "storeganise.subscriptions[0].to[0]=site-team"));
+                "storeganise.subscriptions[0].to[0]=site-team",
+                // the failure-alert recipe (checked by the test, the timer never fires) about an http destination
+                "storeganise.recipes.failure-alert.enabled=true",
+                "storeganise.recipes.failure-alert.to=ops-alerts",
+                "storeganise.recipes.failure-alert.interval=PT1H",
+                "storeganise.recipes.failure-alert.check-every=1h",
+                "storeganise.destinations.ops-alerts.type=slack",
+                "storeganise.destinations.ops-alerts.webhook-url=" + slack.baseUrl() + ALERTS_PATH,
+                "storeganise.destinations.crm.type=http",
+                "storeganise.destinations.crm.url=" + crm.baseUrl() + "/hooks",
+                "storeganise.subscriptions[1].events[0]=site.*",
+                "storeganise.subscriptions[1].to[0]=crm"));
         hubA = HubProcess.start(List.of(Counting.class), dir.resolve("a"), settings.toArray(String[]::new));
         hubB = HubProcess.start(List.of(Counting.class), dir.resolve("b"), settings.toArray(String[]::new));
     }
@@ -81,6 +99,9 @@ class ClusterOfTwoHubsTest {
         }
         if (slack != null) {
             slack.stop();
+        }
+        if (crm != null) {
+            crm.stop();
         }
     }
 
@@ -120,6 +141,71 @@ class ClusterOfTwoHubsTest {
         assertThat(delivered(hubA)).as("instance A sent some").isPositive();
         assertThat(delivered(hubB)).as("instance B sent some").isPositive();
         assertThat(delivered(hubA) + delivered(hubB)).isEqualTo(messages);
+    }
+
+    @Test
+    void aFailingDestinationGivesOneOpenAndOneRecoveryMessageForBothInstances() throws Exception {
+        crm.stubFor(post(urlPathEqualTo("/hooks")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"bad site\"}")));
+        postSites(6);
+        // both instances saw it fail (the deliveries are shared out between their consumers)
+        await().atMost(Duration.ofSeconds(60)).until(() -> crm.findAll(postRequestedFor(urlPathEqualTo("/hooks"))).size() >= 6
+                && health(hubA).describe("crm").containsKey("lastFailureAt") && health(hubB).describe("crm").containsKey("lastFailureAt"));
+
+        checkBothAtOnce();
+        List<String> alerts = alertsAboutCrm();
+        assertThat(alerts).as("one open message from the two instances").hasSize(1);
+        assertThat(alerts.get(0)).contains("*`crm` is failing*", "bad site", "(HTTP 400)");
+        checkBothAtOnce();
+        assertThat(alertsAboutCrm()).as("nothing more while it fails").hasSize(1);
+
+        crm.stubFor(post(urlPathEqualTo("/hooks")).willReturn(aResponse().withStatus(200)));
+        postSites(4);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ok".equals(health(hubA).describe("crm").get("state"))
+                || "ok".equals(health(hubB).describe("crm").get("state")));
+        checkBothAtOnce();
+        checkBothAtOnce();
+        alerts = alertsAboutCrm();
+        assertThat(alerts).as("one recovery message from the two instances").hasSize(2);
+        assertThat(alerts.get(1)).contains("*`crm` recovered*", "Failed during the incident: ", "still parked: 6");
+    }
+
+    private static void postSites(int events) {
+        for (int i = 0; i < events; i++) {
+            ConfigurableApplicationContext hub = i % 2 == 0 ? hubA : hubB;
+            String body = Webhooks.event(Webhooks.newId(), "site.updated", java.time.Instant.now(),
+                    "{\"siteId\":\"" + Webhooks.newId() + "\"}");
+            assertThat(Webhooks.post(HubProcess.webhookUrl(hub), body, Webhooks.sign(HubTestSupport.SECRET, body)).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** The failure-alert check run by both instances at the same moment. */
+    private static void checkBothAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<Object>> checks = new ArrayList<>();
+        for (ConfigurableApplicationContext hub : List.of(hubA, hubB)) {
+            org.apache.camel.ProducerTemplate producer = HubProcess.camel(hub).createProducerTemplate();
+            checks.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return producer.requestBody("direct:recipe-failure-alert", (Object) null);
+            }));
+        }
+        start.countDown();
+        for (var check : checks) {
+            check.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static io.storehub.hub.deliver.DestinationHealth health(ConfigurableApplicationContext hub) {
+        return HubProcess.camel(hub).getRegistry().lookupByNameAndType("destinationHealth", io.storehub.hub.deliver.DestinationHealth.class);
+    }
+
+    private static List<String> alertsAboutCrm() {
+        return slack.findAll(postRequestedFor(urlPathEqualTo(ALERTS_PATH))).stream()
+                .map(r -> r.getBodyAsString()).filter(t -> t.contains("`crm`")).toList();
     }
 
     private static double delivered(ConfigurableApplicationContext hub) {

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Recipe failure-alert sent by e-mail: with {@code failure-alert.to} an email destination, a delivery parked
- * for a destination (an http destination answering 400) becomes one alert e-mail to that destination's
+ * for a destination (an http destination answering 400) opens an incident: one alert e-mail to that destination's
  * address, through GreenMail as the SMTP server (as the delivery tests use it). Its own context: the recipe
  * tests' context alerts to Slack, and there is one alert destination per hub.
  */
@@ -118,9 +118,9 @@ class RecipeFailureAlertEmailTest {
         assertThat(received).hasSize(before + 1);
         MimeMessage alert = received[before];
         assertThat(Arrays.stream(alert.getRecipients(Message.RecipientType.TO)).map(Object::toString)).containsExactly(OPS);
-        assertThat(alert.getSubject()).isEqualTo("[storeganise hub] 1 deliveries to legacy-crm parked");
-        assertThat(text(alert)).contains("1 deliveries to legacy-crm are parked", event, "last status 400",
-                "unknown field siteCode", "/admin/replay?destination=legacy-crm&all=true");
+        assertThat(alert.getSubject()).isEqualTo("[storeganise hub] legacy-crm is failing");
+        assertThat(text(alert)).contains("legacy-crm is failing (incident 1", "First error: ", "unknown field siteCode", "(HTTP 400)",
+                "Failed so far: 1 deliveries, 1 parked", "/console/events?destination=legacy-crm");
     }
 
     private String postSigned(String type, String dataJson) {

@@ -34,7 +34,7 @@ import static org.apache.camel.builder.Builder.header;
  * The hub with every recipe switched on, the way a user does it (storeganise.recipes.<name>.enabled and
  * settings), enriching from the shared WireMock Storeganise ({@link StoreganiseStub}, which also answers
  * the write-back) and delivering to WireMock stand-ins shaped like the real services: a card payment
- * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and a failing plain http destination. One context for the recipe tests (RecipeFailureAlertEmailTest has its own: a hub has one alert destination).
+ * gateway, Twilio, HubSpot, Slack, Zapier, a Xero-shaped accounting API and failing plain http destinations. One context for the recipe tests (RecipeFailureAlertEmailTest has its own: a hub has one alert destination).
  */
 @CamelSpringBootTest
 @AutoConfigureObservability
@@ -65,9 +65,12 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.recipes.accounting.enabled=true",
                 "storeganise.recipes.accounting.token=xero-access-token",
                 "storeganise.recipes.accounting.tenant-id=" + RecipeTestSupport.XERO_TENANT,
-                // failure alerts to a Slack destination of their own; the timer never fires during the tests
+                // failure alerts to a Slack destination of their own and as Storeganise tasks; the timer never
+                // fires during the tests
                 "storeganise.recipes.failure-alert.enabled=true",
                 "storeganise.recipes.failure-alert.to=ops-alerts",
+                "storeganise.recipes.failure-alert.storeganise-task=true",
+                "storeganise.recipes.failure-alert.hub-url=https://hub.example.com",
                 "storeganise.recipes.failure-alert.interval=PT1H",
                 "storeganise.recipes.failure-alert.check-every=1h",
                 "storeganise.destinations.ops-alerts.type=slack",
@@ -75,6 +78,16 @@ import static org.apache.camel.builder.Builder.header;
                 "storeganise.destinations.legacy-crm.type=http",
                 "storeganise.subscriptions[1].events[0]=site.updated",
                 "storeganise.subscriptions[1].to[0]=legacy-crm",
+                // more for the incident tests: other failing http destinations, and events to the alert
+                // destination itself
+                "storeganise.destinations.legacy-erp.type=http",
+                "storeganise.subscriptions[2].events[0]=site.created",
+                "storeganise.subscriptions[2].to[0]=legacy-erp",
+                "storeganise.subscriptions[3].events[0]=site.deleted",
+                "storeganise.subscriptions[3].to[0]=ops-alerts",
+                "storeganise.destinations.legacy-wms.type=http",
+                "storeganise.subscriptions[4].events[0]=site.archived",
+                "storeganise.subscriptions[4].to[0]=legacy-wms",
         })
 public abstract class RecipeTestSupport {
 
@@ -92,6 +105,8 @@ public abstract class RecipeTestSupport {
     public static final String ZAPIER_PATH = "/hooks/catch/1234567/abcdefg/";
     protected static final WireMockServer ACCOUNTING = server();
     protected static final WireMockServer LEGACY_CRM = server();
+    protected static final WireMockServer LEGACY_ERP = server();
+    protected static final WireMockServer LEGACY_WMS = server();
     public static final String ALERTS_PATH = "/services/T0OPS/B0OPS/alerts";
     public static final String XERO_TENANT = "0f3c0ab1-7c5e-4d6a-9b1e-5a1f2c3d4e5f";
     public static final String XERO_INVOICES = "/api.xro/2.0/Invoices";
@@ -130,6 +145,8 @@ public abstract class RecipeTestSupport {
         registry.add("storeganise.recipes.accounting.base-url", () -> ACCOUNTING.baseUrl() + "/api.xro/2.0");
         registry.add("storeganise.destinations.ops-alerts.webhook-url", () -> SLACK.baseUrl() + ALERTS_PATH);
         registry.add("storeganise.destinations.legacy-crm.url", () -> LEGACY_CRM.baseUrl() + "/hooks/storage");
+        registry.add("storeganise.destinations.legacy-erp.url", () -> LEGACY_ERP.baseUrl() + "/hooks/erp");
+        registry.add("storeganise.destinations.legacy-wms.url", () -> LEGACY_WMS.baseUrl() + "/hooks/wms");
     }
 
     private static WireMockServer server() {
