@@ -20,6 +20,7 @@ import static io.storehub.hub.history.ExchangeFacts.value;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.RetryPolicy;
+import io.storehub.hub.support.TraceContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -114,6 +115,10 @@ public class EventHistory implements CamelContextAware {
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
             offerOrWait(r);
+            String traceId = TraceContext.traceId(exchange);
+            if (traceId != null) {
+                offerOrWait(new HistoryRecord.Traced(id, traceId));
+            }
         } else {
             queue().offer(r);
         }
