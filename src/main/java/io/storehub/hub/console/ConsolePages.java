@@ -33,6 +33,7 @@ public class ConsolePages {
     private HistoryApi api;
     private ConsoleView view = new ConsoleView();
     private int refreshSeconds = 5;
+    private TraceLinks traceLinks = new TraceLinks(null);
 
     // ------------------------------------------------------------------ pages
 
@@ -143,6 +144,7 @@ public class ConsolePages {
         model.put("createdText", when(event.get("createdAt")));
         model.put("bodyPretty", pretty(event.get("body")));
         model.put("webhookPretty", pretty(event.get("webhook")));
+        model.put("traceLink", traceLinks.link(event.get("traceId")));
         model.put("destinations", destinationOptions(null));
         model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
         String notice = header(exchange, "notice");
@@ -372,6 +374,11 @@ public class ConsolePages {
 
     public void setApi(HistoryApi api) {
         this.api = api;
+    }
+
+    /** {@code storeganise.console.trace-url}: an event's trace id links there ({@code {traceId}} replaced). */
+    public void setTraceUrl(String traceUrl) {
+        this.traceLinks = new TraceLinks(traceUrl);
     }
 
     public void setView(ConsoleView view) {
