@@ -20,7 +20,6 @@ import static io.storehub.hub.history.ExchangeFacts.value;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.RetryPolicy;
-import io.storehub.hub.support.TraceContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -115,10 +114,7 @@ public class EventHistory implements CamelContextAware {
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
             offerOrWait(r);
-            String traceId = TraceContext.traceId(exchange);
-            if (traceId != null) {
-                offerOrWait(new HistoryRecord.Traced(id, traceId));
-            }
+            ExchangeFacts.traced(exchange, id).ifPresent(this::offerOrWait);
         } else {
             queue().offer(r);
         }
