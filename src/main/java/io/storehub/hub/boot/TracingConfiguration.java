@@ -29,7 +29,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  *
  * <p>Precedence: system properties, then environment variables, then {@code otel.*} keys of the Spring
  * configuration (application.yaml), then the hub's defaults: metrics and logs not exported (the hub
- * has Prometheus metrics and its own log), service name {@code storeganise-hub}.
+ * has Prometheus metrics and its own log), OTLP over HTTP ({@code http/protobuf}), service name
+ * {@code storeganise-hub}.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(TracingConfiguration.TracesOn.class)
@@ -65,6 +66,9 @@ public class TracingConfiguration {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("otel.metrics.exporter", "none");
         settings.put("otel.logs.exporter", "none");
+        // OTLP over HTTP (the OpenTelemetry specification's default; the Java SDK's is grpc, whose sender,
+        // OkHttp with Kotlin, the hub does not ship: the JDK's HTTP client sends)
+        settings.put("otel.exporter.otlp.protocol", "http/protobuf");
         String resource = environment.getProperty("otel.resource.attributes", "");
         if (!resource.contains("service.name=")) {
             settings.put("otel.service.name", "storeganise-hub");
