@@ -1,6 +1,6 @@
 package io.storehub.hub.deliver;
 
-import io.storehub.hub.support.TraceContext;
+import io.storehub.hub.support.TraceHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
@@ -14,7 +14,7 @@ public class DeliveryHeaderFilter extends HttpHeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        if (TraceContext.isPropagationHeader(headerName)
+        if (TraceHeaders.isTraceHeader(headerName)
                 && (exchange == null || !exchange.getProperty(DestinationRegistry.PROPAGATE_TRACE, false, Boolean.class))) {
             return true;
         }

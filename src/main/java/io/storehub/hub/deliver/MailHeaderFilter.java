@@ -1,6 +1,6 @@
 package io.storehub.hub.deliver;
 
-import io.storehub.hub.support.TraceContext;
+import io.storehub.hub.support.TraceHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailHeaderFilterStrategy;
 
@@ -12,6 +12,6 @@ public class MailHeaderFilter extends MailHeaderFilterStrategy {
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return TraceContext.isPropagationHeader(headerName) || super.applyFilterToCamelHeaders(headerName, headerValue, exchange);
+        return TraceHeaders.isTraceHeader(headerName) || super.applyFilterToCamelHeaders(headerName, headerValue, exchange);
     }
 }

@@ -1,7 +1,6 @@
 package io.storehub.hub.support;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -23,11 +22,6 @@ public final class TraceContext {
     private static final SpanStorageManager SPANS = new SpanStorageManagerExchange();
     // what the tracer adds to the injected context when asked to include the ids (traceHeadersInclusion)
     private static final String TRACE_ID = "CAMEL_TRACE_ID";
-
-    private static final String[] PROPAGATION_HEADERS = {"traceparent", "tracestate", "baggage", "b3", "x-b3-traceid",
-        "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "uber-trace-id", "x-amzn-trace-id",
-        "ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled", "camel_trace_id", "camel_span_id"};
-    private static final String[] PROPAGATION_PREFIXES = {"uberctx-", "ot-baggage-"};
 
     private TraceContext() {
     }
@@ -60,25 +54,5 @@ public final class TraceContext {
         String id = ids.get(TRACE_ID);
         // the no-op tracer's span has the invalid all-zero id: no trace
         return id == null || id.isBlank() || id.chars().allMatch(c -> c == '0') ? null : id;
-    }
-
-    /**
-     * Whether an HTTP or MIME header carries trace context: the fields of the standard propagators
-     * (W3C trace context and baggage, B3, Jaeger, X-Ray, OT) and the ids camel-opentelemetry2 can add.
-     * Such headers leave the hub only where a destination asks for them.
-     */
-    public static boolean isPropagationHeader(String name) {
-        String n = name.toLowerCase(Locale.ROOT).replace("__dash__", "-");
-        for (String h : PROPAGATION_HEADERS) {
-            if (n.equals(h)) {
-                return true;
-            }
-        }
-        for (String p : PROPAGATION_PREFIXES) {
-            if (n.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
