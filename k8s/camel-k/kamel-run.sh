@@ -32,6 +32,7 @@ done
 #   http: storeganise-http (Storeganise API) and delivery-http (Slack, Zapier, CRMs)
 #   mustache: message templates; mail: email destinations; caffeine: cache of sites, settings, units
 #   micrometer: the MeterRegistry of the hub's counters
+#   opentelemetry2: traces (off unless OTEL_SDK_DISABLED=false, docs/operations.md "Traces")
 #   resilience4j circuitbreaker + bulkhead: storeganiseCircuitBreaker (plain library, no Camel
 #     component: camel-resilience4j has no Camel Quarkus extension)
 #   flyway: the databaseSchema bean (migrations inside the processors jar)
@@ -49,6 +50,7 @@ kamel run --name storeganise-hub \
   --dependency camel:jms \
   --dependency camel:jackson \
   --dependency camel:micrometer \
+  --dependency camel:opentelemetry2 \
   --dependency camel:timer \
   --dependency camel:bean \
   --dependency camel:direct \

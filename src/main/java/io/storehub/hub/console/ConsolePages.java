@@ -1,14 +1,11 @@
 package io.storehub.hub.console;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +23,6 @@ import org.apache.camel.Exchange;
 public class ConsolePages {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Set<String> ASSETS = Set.of("console.css", "console.js");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
@@ -34,6 +30,7 @@ public class ConsolePages {
     private ReplayForm replayForm;
     private ConsoleView view = new ConsoleView();
     private int refreshSeconds = 5;
+    private TraceLinks traceLinks = new TraceLinks(null);
 
     // ------------------------------------------------------------------ pages
 
@@ -144,6 +141,7 @@ public class ConsolePages {
         model.put("createdText", when(event.get("createdAt")));
         model.put("bodyPretty", pretty(event.get("body")));
         model.put("webhookPretty", pretty(event.get("webhook")));
+        model.put("traceLink", traceLinks.link(event.get("traceId")));
         model.put("destinations", destinationOptions(null));
         model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
         String notice = header(exchange, "notice");
@@ -251,22 +249,6 @@ public class ConsolePages {
             ConsoleView.redirect(exchange, "/console/events/" + enc(eventId) + "?notice=replayed&count=" + replayed);
         } else {
             ConsoleView.redirect(exchange, "/console/dead-letters?notice=replayed&count=" + replayed);
-        }
-    }
-
-    /** GET /console/static/{file}: the console's own CSS and JavaScript, from the jar. */
-    public void asset(Exchange exchange) throws IOException {
-        String file = exchange.getIn().getHeader("file", String.class);
-        if (file == null || !ASSETS.contains(file)) {
-            throw new HttpRejection(404, "not_found", "No such file.");
-        }
-        try (InputStream in = ConsolePages.class.getClassLoader().getResourceAsStream("console/static/" + file)) {
-            if (in == null) {
-                throw new HttpRejection(404, "not_found", "No such file.");
-            }
-            ConsoleView.text(exchange, 200, file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
-                    in.readAllBytes());
-            exchange.getMessage().setHeader("Cache-Control", "private, max-age=300");
         }
     }
 
@@ -385,6 +367,11 @@ public class ConsolePages {
 
     public void setReplayForm(ReplayForm replayForm) {
         this.replayForm = replayForm;
+    }
+
+    /** {@code storeganise.console.trace-url}: an event's trace id links there ({@code {traceId}} replaced). */
+    public void setTraceUrl(String traceUrl) {
+        this.traceLinks = new TraceLinks(traceUrl);
     }
 
     public void setView(ConsoleView view) {

@@ -1,11 +1,15 @@
 package io.storehub.hub.console;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.MustacheFactory;
+import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -74,5 +78,23 @@ public final class ConsoleView {
         out.setHeader("Referrer-Policy", "no-referrer");
         out.setHeader("Cache-Control", "no-store");
         return out;
+    }
+
+    private static final Set<String> ASSETS = Set.of("console.css", "console.js");
+
+    /** GET /console/static/{file}: the console's own CSS and JavaScript, from the jar. */
+    public void asset(Exchange exchange) throws IOException {
+        String file = exchange.getIn().getHeader("file", String.class);
+        if (file == null || !ASSETS.contains(file)) {
+            throw new HttpRejection(404, "not_found", "No such file.");
+        }
+        try (InputStream in = ConsoleView.class.getClassLoader().getResourceAsStream("console/static/" + file)) {
+            if (in == null) {
+                throw new HttpRejection(404, "not_found", "No such file.");
+            }
+            text(exchange, 200, file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8",
+                    in.readAllBytes());
+            exchange.getMessage().setHeader("Cache-Control", "private, max-age=300");
+        }
     }
 }

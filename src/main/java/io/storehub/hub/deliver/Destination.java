@@ -18,7 +18,7 @@ public final class Destination {
     public enum Type {
         SLACK("webhook-url", "token", "channel", "api-url", "username", "icon-emoji"),
         EMAIL("to", "cc", "bcc", "from", "reply-to", "host", "port", "security", "username", "password"),
-        HTTP("url", "method", "headers.*", "auth.bearer", "auth.username", "auth.password", "signing-secret"),
+        HTTP("url", "method", "headers.*", "auth.bearer", "auth.username", "auth.password", "signing-secret", "propagate-trace"),
         ZAPIER("url", "headers.*", "flatten", "signing-secret"),
         LOG("level"),
         ROUTE("endpoint");
@@ -85,6 +85,8 @@ public final class Destination {
     final String endpoint;
     // zapier: nested keys flattened to a__b__c (routes/deliver-send.camel.yaml, zapier-payload)
     final boolean flatten;
+    // http: the trace context (traceparent, ...) goes out with the request; never for any other type
+    final boolean propagateTrace;
     // values that must never be shown (URLs with a secret path, tokens, passwords, header values)
     private final List<String> secrets;
 
@@ -116,6 +118,7 @@ public final class Destination {
         this.level = s.level != null ? s.level.trim().toUpperCase(Locale.ROOT) : "INFO";
         this.endpoint = s.endpoint;
         this.flatten = s.flatten != null && s.flatten;
+        this.propagateTrace = type == Type.HTTP && s.propagateTrace != null && s.propagateTrace;
         List<String> secret = new java.util.ArrayList<>();
         for (String v : new String[] {s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password, authorization,
                 s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password}) {

@@ -45,6 +45,8 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
     public static final String LOG_LEVEL = "SgLogLevel";
     /** Whether a zapier destination flattens the enriched event (setting {@code flatten}). */
     public static final String FLATTEN = "SgFlatten";
+    /** Whether the request may carry the trace context (an http destination with {@code propagate-trace: true}; DeliveryHeaderFilter). */
+    public static final String PROPAGATE_TRACE = "SgPropagateTrace";
     /** Exchange property set by {@link #subscribers}: destinations whose subscription matched the type but not the filter. */
     public static final String SKIPPED_BY_FILTER = "SgSkippedByFilter";
     /** Header of an event re-dispatched by an operator for one destination: {@link #subscribers} answers only it. */
@@ -133,6 +135,7 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
             exchange.setProperty(LOG_LEVEL, destination.level);
         }
         exchange.setProperty(FLATTEN, destination.flatten);
+        exchange.setProperty(PROPAGATE_TRACE, destination.propagateTrace);
         // kept for the event history: a sender replaces the headers with its request's and response's;
         // and when this attempt started (on the dispatch consumer the exchange was created before enrichment)
         exchange.setProperty(Headers.ATTEMPT, exchange.getIn().getHeader(Headers.ATTEMPT, 0, Integer.class));

@@ -63,7 +63,9 @@ final class MailUris {
         String username = mailSetting(s.username, "username");
         String password = mailSetting(s.password, "password");
         StringBuilder uri = new StringBuilder(security.equals("ssl") ? "smtps://" : "smtp://")
-                .append(host).append(':').append(port).append("?connectionTimeout=30000");
+                .append(host).append(':').append(port).append("?connectionTimeout=30000")
+                // no trace context as MIME headers (docs/operations.md, Traces)
+                .append("&headerFilterStrategy=#class:").append(MailHeaderFilter.class.getName());
         if (username != null) {
             uri.append("&username=RAW(").append(username).append(')');
             uri.append("&password=RAW(").append(password == null ? "" : password).append(')');

@@ -71,6 +71,8 @@ final class Settings {
         @JsonDeserialize(using = CommaList.class)
         public List<String> signingSecret;
         public Boolean flatten;
+        // http
+        public Boolean propagateTrace;
         // log
         public String level;
         // route

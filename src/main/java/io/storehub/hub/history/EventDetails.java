@@ -43,6 +43,7 @@ public class EventDetails {
                     event = eventRow(rs, true);
                 }
             }
+            event.put("traceId", traceId(c, id));
             List<Map<String, Object>> entities = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT entity_id, kind FROM hub_event_entity WHERE event_id = ? ORDER BY kind, entity_id")) {
                 ps.setString(1, id);
@@ -116,6 +117,16 @@ public class EventDetails {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? bodies(rs) : null;
+            }
+        }
+    }
+
+    /** The id of the event's trace (tracing on when it was processed), or null. */
+    private static String traceId(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM hub_event WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }

@@ -113,6 +113,7 @@ public class EventHistory implements CamelContextAware {
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
             queue().offerOrWait(r);
+            ExchangeFacts.traced(exchange, id).ifPresent(queue()::offerOrWait);
         } else {
             queue().offer(r);
         }

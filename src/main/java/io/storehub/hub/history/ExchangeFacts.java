@@ -3,8 +3,10 @@ package io.storehub.hub.history;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import io.storehub.hub.support.RetryPolicy;
+import io.storehub.hub.support.TraceContext;
 import org.apache.camel.Exchange;
 
 /** What {@link EventHistory} reads from an exchange for its records, and how it words it. */
@@ -61,4 +63,9 @@ final class ExchangeFacts {
         return s.length() > max ? s.substring(0, max) : s;
     }
 
+    /** The id of the trace the event's processing belongs to, to keep with the event; empty when traces are off. */
+    static Optional<HistoryRecord> traced(Exchange exchange, String eventId) {
+        String traceId = TraceContext.traceId(exchange);
+        return traceId == null ? Optional.empty() : Optional.of(new HistoryRecord.Traced(eventId, traceId));
+    }
 }

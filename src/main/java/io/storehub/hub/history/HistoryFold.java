@@ -109,6 +109,8 @@ final class HistoryFold {
         final Map<String, BodyDelta> bodies = new LinkedHashMap<>();
         final Map<String, Map<String, String>> entities = new LinkedHashMap<>();
         final List<Step> steps = new ArrayList<>();
+        /** Trace id per event (the first one known wins). */
+        final Map<String, String> traces = new LinkedHashMap<>();
         /** Event rows that existed before this batch. */
         Set<String> existingEvents = Set.of();
 
@@ -162,6 +164,8 @@ final class HistoryFold {
                 d.updatedAt = r.at();
                 f.steps.add(new Step(r.eventId(), r.at(), "replayed", r.destination(), null, "replayed", null, null, null, null,
                         null, Texts.cap(r.actor(), 100), "moved from the dead letter queue back to the delivery queue"));
+            } else if (record instanceof HistoryRecord.Traced t) {
+                f.traces.putIfAbsent(t.eventId(), t.traceId());
             } else if (record instanceof HistoryRecord.Manual m) {
                 f.event(m.eventId());
                 DeliveryDelta d = f.delivery(m.eventId(), m.destination());

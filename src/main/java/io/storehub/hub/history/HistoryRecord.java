@@ -44,6 +44,10 @@ sealed interface HistoryRecord {
                            String errorClass, String error, Long nextRetryAt) implements HistoryRecord {
     }
 
+    /** The id of the trace the event's processing belongs to (tracing on: docs/operations.md, Traces). */
+    record Traced(String eventId, String traceId) implements HistoryRecord {
+    }
+
     /** A parked delivery was moved back to the delivery queue (DeadLetters), by whom. */
     record Replayed(String eventId, String type, long receivedAt, String destination, long at, String actor)
             implements HistoryRecord {

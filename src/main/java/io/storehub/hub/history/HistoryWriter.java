@@ -52,6 +52,7 @@ final class HistoryWriter {
             c.setAutoCommit(false);
             try {
                 writeEvents(c, f);
+                writeTraces(c, f);
                 writeBodies(c, f);
                 writeDeliveries(c, f);
                 writeEntities(c, f);
@@ -63,6 +64,21 @@ final class HistoryWriter {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
+        }
+    }
+
+    /** The trace id of an event, kept once: a redelivered event's later trace does not replace it. */
+    private static void writeTraces(Connection c, Fold f) throws SQLException {
+        if (f.traces.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE hub_event SET trace_id = ? WHERE id = ? AND trace_id IS NULL")) {
+            for (Map.Entry<String, String> t : f.traces.entrySet()) {
+                update.setString(1, t.getValue());
+                update.setString(2, t.getKey());
+                update.addBatch();
+            }
+            update.executeBatch();
         }
     }
 

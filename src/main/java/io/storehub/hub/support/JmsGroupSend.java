@@ -75,6 +75,8 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         if (wait <= 0) { // the steps before took the time: not the broker's fault
             throw new JMSException("No time left to store the message before the answer is due");
         }
+        // the webhook's trace continues on the consumer, as after a jms: producer (taken on this thread)
+        TraceContext.intoMessage(exchange);
         CompletableFuture<Void> sent = submit(exchange);
         try {
             sent.get(wait, TimeUnit.MILLISECONDS);

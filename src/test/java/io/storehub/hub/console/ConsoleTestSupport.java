@@ -61,6 +61,7 @@ import static org.awaitility.Awaitility.await;
                 "storeganise.console.password=" + ConsoleTestSupport.CONSOLE_PASSWORD,
                 "storeganise.console.login-attempts-per-address=5",
                 "storeganise.console.refresh-seconds=1",
+                "storeganise.console.trace-url=https://grafana.example/explore?traceId={traceId}",
                 "storeganise.dispatch.max-attempts=3",
                 "storeganise.dispatch.initial-delay=PT0.2S",
                 "storeganise.dispatch.max-delay=PT0.5S",

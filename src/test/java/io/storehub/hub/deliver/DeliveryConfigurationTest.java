@@ -169,9 +169,20 @@ class DeliveryConfigurationTest {
     }
 
     @Test
+    void onlyAnHttpDestinationMayPropagateTheTraceContext() {
+        assertRefused("storeganise.destinations.site-team.propagate-trace is not a setting of a slack destination; it knows type, template, "
+                        + "rate-limit, ordered, webhook-url, token, channel, api-url, username, icon-emoji.",
+                SLACK, "storeganise.destinations.site-team.propagate-trace=true");
+        assertRefused("storeganise.destinations.zap.propagate-trace is not a setting of a zapier destination; it knows type, template, "
+                        + "rate-limit, ordered, url, headers.*, flatten, signing-secret.",
+                "storeganise.destinations.zap.type=zapier", "storeganise.destinations.zap.url=https://hooks.zapier.com/hooks/catch/1/a/",
+                "storeganise.destinations.zap.propagate-trace=true");
+    }
+
+    @Test
     void nestedAndGroupedSettingsAreCheckedWithTheirKeys() {
         assertRefused("storeganise.destinations.crm.auth.tokn is not a setting of a http destination; it knows type, template, rate-limit, "
-                        + "ordered, url, method, headers.*, auth.bearer, auth.username, auth.password, signing-secret.",
+                        + "ordered, url, method, headers.*, auth.bearer, auth.username, auth.password, signing-secret, propagate-trace.",
                 "storeganise.destinations.crm.type=http", "storeganise.destinations.crm.url=https://crm.example.com/h",
                 "storeganise.destinations.crm.auth.tokn=x");
         assertRefused("storeganise.destinations.accounts.headers.X-Source is not a setting of a email destination; it knows type, template, "

@@ -1,0 +1,55 @@
+package io.storehub.hub.boot;
+
+import java.util.Set;
+
+import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
+import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
+
+/**
+ * Traces are off unless {@code OTEL_TRACES_EXPORTER} (or {@code otel.traces.exporter}) names an exporter,
+ * and then cost nothing: camel-opentelemetry2's starter, which would install its tracer on every route
+ * and endpoint whatever the exporter, is left out. Spring Boot's own OpenTelemetry SDK set-up is always
+ * left out: the hub's SDK is the one the OpenTelemetry autoconfiguration builds from the standard
+ * {@code OTEL_*} settings ({@link TracingConfiguration}). Listed in META-INF/spring.factories.
+ */
+public class TracingSwitch implements AutoConfigurationImportFilter, EnvironmentAware {
+
+    static final String CAMEL_TRACER = "org.apache.camel.opentelemetry2.starter.OpenTelemetry2AutoConfiguration";
+    private static final Set<String> SPRING_SDK = Set.of(
+            "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration");
+
+    private Environment environment;
+
+    @Override
+    public boolean[] match(String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {
+        boolean on = tracesOn(environment);
+        boolean[] match = new boolean[autoConfigurationClasses.length];
+        for (int i = 0; i < match.length; i++) {
+            String c = autoConfigurationClasses[i];
+            match[i] = c == null || !(SPRING_SDK.contains(c) || (!on && CAMEL_TRACER.equals(c)));
+        }
+        return match;
+    }
+
+    /** Whether spans are exported: the SDK is not disabled and {@code otel.traces.exporter} names one besides {@code none} (the hub's default). */
+    static boolean tracesOn(PropertyResolver env) {
+        if (env == null || Boolean.parseBoolean(env.getProperty("otel.sdk.disabled", "false").trim())) {
+            return false;
+        }
+        for (String exporter : env.getProperty("otel.traces.exporter", "none").split(",")) {
+            if (!exporter.isBlank() && !exporter.trim().equals("none")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+}
