@@ -66,14 +66,7 @@ class OutboxRestartTest {
     @Test
     void eventsInTheOutboxWhenTheHubRestartsAreForwardedAndDeliveredOnce() throws Exception {
         int brokerPort = SharedInfrastructure.freePort();
-        brokerConfig = new ConfigurationImpl();
-        brokerConfig.setPersistenceEnabled(true);
-        brokerConfig.setJournalDirectory(dir.resolve("broker/journal").toString());
-        brokerConfig.setBindingsDirectory(dir.resolve("broker/bindings").toString());
-        brokerConfig.setLargeMessagesDirectory(dir.resolve("broker/large").toString());
-        brokerConfig.setPagingDirectory(dir.resolve("broker/paging").toString());
-        brokerConfig.setSecurityEnabled(false);
-        brokerConfig.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort);
+        brokerConfig = StoreOutageTest.brokerConfig(dir.resolve("broker"), brokerPort);
         broker = new EmbeddedActiveMQ().setConfiguration(brokerConfig).start();
         destination = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         destination.createContext("/sink", exchange -> {

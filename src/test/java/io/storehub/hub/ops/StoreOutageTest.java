@@ -32,8 +32,10 @@ import io.storehub.hub.support.HubTestSupport;
 import io.storehub.hub.support.SharedInfrastructure;
 import io.storehub.hub.support.Webhooks;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,15 +78,8 @@ class StoreOutageTest {
         postgresPort = SharedInfrastructure.freePort();
         postgres = startPostgres();
         int brokerPort = SharedInfrastructure.freePort();
-        brokerConfig = new ConfigurationImpl();
-        brokerConfig.setPersistenceEnabled(true);
-        brokerConfig.setJournalDirectory(dir.resolve("broker/journal").toString());
-        brokerConfig.setBindingsDirectory(dir.resolve("broker/bindings").toString());
-        brokerConfig.setLargeMessagesDirectory(dir.resolve("broker/large").toString());
-        brokerConfig.setPagingDirectory(dir.resolve("broker/paging").toString());
-        brokerConfig.setSecurityEnabled(false);
+        brokerConfig = brokerConfig(dir.resolve("broker"), brokerPort);
         brokerConfig.setIDCacheSize(BROKER_ID_CACHE);
-        brokerConfig.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort);
         broker = new EmbeddedActiveMQ().setConfiguration(brokerConfig).start();
         // the destination: counts the deliveries of each event
         destination = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -110,6 +105,30 @@ class StoreOutageTest {
                 "storeganise.delivery.initial-delay=PT0.5S", "storeganise.delivery.max-delay=PT2S", "storeganise.delivery.max-attempts=200",
                 "storeganise.outbox.forward-period=1000", "storeganise.outbox.forward-delay=1000");
         webhookUrl = HubProcess.webhookUrl(hub);
+    }
+
+    /**
+     * An external broker as docs/deploy.md configures it: persistent, with the hub's redelivery safety
+     * net (a message whose consumer failed, e.g. while the database is down, is redelivered with a
+     * backoff, then dead-lettered; Artemis' defaults redeliver at once and drop it after 10).
+     */
+    static ConfigurationImpl brokerConfig(Path brokerDir, int port) throws Exception {
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setPersistenceEnabled(true);
+        config.setJournalDirectory(brokerDir.resolve("journal").toString());
+        config.setBindingsDirectory(brokerDir.resolve("bindings").toString());
+        config.setLargeMessagesDirectory(brokerDir.resolve("large").toString());
+        config.setPagingDirectory(brokerDir.resolve("paging").toString());
+        config.setSecurityEnabled(false);
+        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
+        AddressSettings hubQueues = new AddressSettings().setRedeliveryDelay(1000).setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(300_000).setMaxDeliveryAttempts(20)
+                .setDeadLetterAddress(SimpleString.of("storeganise.events.DLQ"))
+                .setAutoCreateQueues(true).setAutoCreateAddresses(true);
+        config.addAddressSetting("storeganise.#", hubQueues);
+        config.addAddressSetting("storeganise.deliveries", new AddressSettings(hubQueues)
+                .setDeadLetterAddress(SimpleString.of("storeganise.deliveries.DLQ")));
+        return config;
     }
 
     @AfterAll
