@@ -347,6 +347,7 @@ class StoreOutageTest {
         }
 
         void assertEveryEventAcknowledgedAtItsFirstTry() {
+            System.out.printf("StoreOutageTest: %d events, %d acknowledged, slowest answer %d ms%n", ids.size(), acknowledged.size(), slowest.get());
             assertThat(wrong).as("answers over 2 s, or not 200 (slowest %d ms)", slowest.get()).isEmpty();
             assertThat(acknowledged).as("every event acknowledged").hasSameSizeAs(ids);
             assertThat(ids.size()).as("events sent").isGreaterThan((int) (OUTAGE.toSeconds() * EVENTS_PER_SECOND));
