@@ -17,9 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public class EventStorage {
 
-    /** Exchange property: where the event was stored, {@code broker} or {@code outbox}. */
-    public static final String STORED_IN = "SgStoredIn";
-
     private static final Logger LOG = LoggerFactory.getLogger(EventStorage.class);
 
     private JmsGroupSend broker;
@@ -30,7 +27,6 @@ public class EventStorage {
     public void store(Exchange exchange) throws Exception {
         try {
             broker.send(exchange);
-            exchange.setProperty(STORED_IN, "broker");
         } catch (Exception brokerFailure) {
             if (!outboxEnabled || outbox == null || DeferredDedupe.isPending(exchange)) {
                 throw brokerFailure;
@@ -43,7 +39,6 @@ public class EventStorage {
                 brokerFailure.addSuppressed(outboxFailure);
                 throw brokerFailure;
             }
-            exchange.setProperty(STORED_IN, "outbox");
         }
     }
 

@@ -51,7 +51,6 @@ public class EventOutbox implements CamelContextAware {
             + "WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " WHERE event_id = ?)";
     private static final String OLDEST = "SELECT event_id, headers, body FROM " + TABLE + " ORDER BY seq";
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE event_id = ?";
-    private static final String COUNT = "SELECT COUNT(*) FROM " + TABLE;
 
     private CamelContext camelContext;
     private DataSource dataSource;
@@ -185,14 +184,6 @@ public class EventOutbox implements CamelContextAware {
             }
         }
         return rows;
-    }
-
-    /** Events in the outbox now (one count query). */
-    public long size() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(COUNT);
-                ResultSet rs = s.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     private record Row(String eventId, String headers, byte[] body) {
