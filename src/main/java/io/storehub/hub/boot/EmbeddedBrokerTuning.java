@@ -33,6 +33,7 @@ public class EmbeddedBrokerTuning {
             @Value("${storeganise.broker.journal-buffer-timeout-nanos:500000}") int bufferTimeoutNanos,
             @Value("${storeganise.broker.global-max-size:16MB}") DataSize globalMaxSize,
             @Value("${storeganise.broker.page-size:1MB}") DataSize pageSize,
+            @Value("${storeganise.broker.id-cache-size:20000}") int idCacheSize,
             @Value("${storeganise.queue.events-dlq:storeganise.events.DLQ}") String deadLetterQueue,
             @Value("${storeganise.queue.deliveries:storeganise.deliveries}") String deliveries,
             @Value("${storeganise.queue.deliveries-dlq:storeganise.deliveries.DLQ}") String deliveriesDeadLetterQueue) {
@@ -42,6 +43,10 @@ public class EmbeddedBrokerTuning {
             configuration.setJournalMinFiles(4);
             configuration.setSecurityEnabled(false); // in-VM only: no acceptor is opened
             configuration.setGlobalMaxSize(globalMaxSize.toBytes());
+            // the event ids (_AMQ_DUPL_ID) the broker remembers per address to refuse a copy: they must
+            // cover the events acknowledged while the database is down until they are dispatched
+            // (docs/deploy.md, "Floods and outages"); Artemis' default 20,000
+            configuration.setIDCacheSize(idCacheSize);
             // a paged durable send is answered after its page file is synced: batch those like the journal's
             configuration.setPageSyncTimeout(bufferTimeoutNanos);
             AddressSettings hubQueues = new AddressSettings()

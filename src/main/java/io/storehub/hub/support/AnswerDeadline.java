@@ -19,6 +19,18 @@ public final class AnswerDeadline {
         exchange.setProperty(PROPERTY, System.nanoTime() + withinMillis * 1_000_000L);
     }
 
+    /**
+     * Moves the deadline {@code millis} later (no deadline set: nothing): for a step that stores the
+     * event in the other store after the first failed, so a first store that took all the time (a
+     * connection timeout) still leaves the second its own.
+     */
+    public static void extend(Exchange exchange, long millis) {
+        Long by = exchange == null ? null : exchange.getProperty(PROPERTY, Long.class);
+        if (by != null) {
+            exchange.setProperty(PROPERTY, Math.max(by, System.nanoTime()) + millis * 1_000_000L);
+        }
+    }
+
     /** Milliseconds left before the answer is due, at most {@code cap}; {@code cap} when no deadline was set. */
     public static long remainingMillis(Exchange exchange, long cap) {
         Long by = exchange == null ? null : exchange.getProperty(PROPERTY, Long.class);

@@ -42,6 +42,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             + "SELECT CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)), CAST(? AS TIMESTAMP) "
             + "WHERE NOT EXISTS (SELECT 1 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?)";
     private static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE processorName = ? AND messageId = ?";
+    private static final String RECORDED_AT = "SELECT createdAt FROM " + TABLE + " WHERE processorName = ? AND messageId = ?";
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ?";
     private static final String CLEAR = "DELETE FROM " + TABLE + " WHERE processorName = ?";
     private static final String EXPIRE = "DELETE FROM " + TABLE + " WHERE processorName = ? AND createdAt < ?";
@@ -166,6 +167,19 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private void succeeded() {
         if (breaker != null) {
             breaker.succeeded();
+        }
+    }
+
+    /** When the id was recorded, or null if it is not (one primary-key read, no breaker, no timeout). */
+    public Instant recordedAt(String key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECORDED_AT)) {
+            s.setString(1, processorName);
+            s.setString(2, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not read id " + key + " (" + processorName + ")", e);
         }
     }
 
