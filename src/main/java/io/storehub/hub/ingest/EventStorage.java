@@ -1,6 +1,7 @@
 package io.storehub.hub.ingest;
 
 import io.storehub.hub.support.AnswerDeadline;
+import io.storehub.hub.support.TraceContext;
 import io.storehub.hub.support.EventOutbox;
 import io.storehub.hub.support.JmsGroupSend;
 import org.apache.camel.Exchange;
@@ -33,6 +34,7 @@ public class EventStorage {
             }
             AnswerDeadline.extend(exchange, fallbackMillis);
             try {
+                TraceContext.intoMessage(exchange); // the forwarded message continues the webhook's trace
                 outbox.store(exchange);
             } catch (Exception outboxFailure) {
                 LOG.debug("Event not stored: broker ({}), outbox ({})", brokerFailure, outboxFailure.toString());
