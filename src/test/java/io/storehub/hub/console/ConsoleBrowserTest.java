@@ -125,7 +125,12 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
 
         wait(20).until(d -> d.getCurrentUrl().contains("notice=replayed"));
         wait(30).until(d -> "delivered".equals(deliveryStatus(d, "ops-crm")));
-        String timeline = browser.findElement(By.cssSelector("#live table.timeline")).getText();
+        // the delivery record is committed with the attempt, the history's "replayed" step up to ~0.5 s later
+        // (the page refreshes its live part by itself)
+        String timeline = wait(30).until(d -> {
+            String text = d.findElement(By.cssSelector("#live table.timeline")).getText();
+            return text.contains("by console: admin") ? text : null;
+        });
         assertThat(timeline).contains("replayed", "by console: admin", "delivered");
         assertThat(requestsMentioning(id).stream().filter(r -> r.getUrl().startsWith(CRM_PATH))).hasSize(2);
         screenshot("event-delivered");
