@@ -127,7 +127,7 @@ class ConsoleBrowserTest extends ConsoleTestSupport {
         wait(30).until(d -> "delivered".equals(deliveryStatus(d, "ops-crm")));
         // the delivery record is committed with the attempt, the history's "replayed" step up to ~0.5 s later
         // (the page refreshes its live part by itself)
-        String timeline = wait(30).until(d -> {
+        String timeline = wait(30).ignoring(StaleElementReferenceException.class).until(d -> {
             String text = d.findElement(By.cssSelector("#live table.timeline")).getText();
             return text.contains("by console: admin") ? text : null;
         });
