@@ -165,18 +165,24 @@ class TracingTest {
     @Test
     void theTraceContextTravelsInTheDurableMessage() throws Exception {
         camelContext.getRouteController().stopRoute("dispatch-events");
+        String traceId;
+        SpanData webhook;
         try {
             String id = postUserEvent("user.created", null);
             Map<String, String> properties = await().atMost(Duration.ofSeconds(10)).until(() -> queuedProperties("storeganise.events", id),
                     p -> p != null);
             assertThat(properties.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
-            String traceId = properties.get("traceparent").substring(3, 35);
-            SpanData webhook = await().atMost(Duration.ofSeconds(10)).until(() -> spans(traceId), s -> !s.isEmpty()).get(0);
+            traceId = properties.get("traceparent").substring(3, 35);
+            webhook = await().atMost(Duration.ofSeconds(10)).until(() -> spans(traceId), s -> !s.isEmpty()).get(0);
             assertThat(webhook.getAttributes().asMap().toString()).contains("camel-platform-http");
             assertThat(properties.get("traceparent").substring(36, 52)).isEqualTo(webhook.getSpanId());
         } finally {
             camelContext.getRouteController().startRoute("dispatch-events");
         }
+        // the consumer, started again after the webhook's trace ended, continues it from the stored message
+        List<SpanData> trace = await().atMost(Duration.ofSeconds(20)).until(() -> spans(traceId),
+                s -> s.stream().anyMatch(span -> isConsumerOf(span, "storeganise.events")));
+        assertThat(ancestors(trace, consumerOf(trace, "storeganise.events"))).as(describe(trace)).contains(webhook.getSpanId());
     }
 
     @Test
@@ -281,9 +287,13 @@ class TracingTest {
 
     /** The span of a queue consumer's route (the message taken from the queue). */
     private static SpanData consumerOf(List<SpanData> trace, String queue) {
-        return trace.stream().filter(s -> "EVENT_RECEIVED".equals(attribute(s, "op")) && String.valueOf(attribute(s, "camel.uri")).startsWith("jms://queue:" + queue + "?"))
+        return trace.stream().filter(s -> isConsumerOf(s, queue))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no consumer span of " + queue + " in " + describe(trace)));
+    }
+
+    private static boolean isConsumerOf(SpanData s, String queue) {
+        return "EVENT_RECEIVED".equals(attribute(s, "op")) && String.valueOf(attribute(s, "camel.uri")).startsWith("jms://queue:" + queue + "?");
     }
 
     /** A call of the destinations' HTTP client (delivery-http). */
