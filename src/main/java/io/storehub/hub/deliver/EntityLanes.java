@@ -306,7 +306,7 @@ public class EntityLanes implements CamelContextAware {
     private JdbcGroupCommit groupCommit() {
         JdbcGroupCommit gc = groupCommit;
         if (gc == null) {
-            gc = camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
+            gc = JdbcGroupCommit.inRegistry(camelContext, "the ordering lanes");
             groupCommit = gc;
         }
         return gc;

@@ -170,10 +170,7 @@ public class DeliveryRecord implements CamelContextAware {
     private JdbcGroupCommit groupCommit() {
         JdbcGroupCommit gc = groupCommit;
         if (gc == null) {
-            gc = camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
-            if (gc == null) {
-                throw new IllegalStateException("No JdbcGroupCommit bean (groupCommit) in the registry for the delivery records");
-            }
+            gc = JdbcGroupCommit.inRegistry(camelContext, "the delivery records");
             groupCommit = gc;
         }
         return gc;

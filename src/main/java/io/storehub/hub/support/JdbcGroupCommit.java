@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.CamelContext;
+
 /**
  * Durable writes from many threads, committed together ({@link GroupCommit}): one writer thread runs
  * each batch in one transaction (consecutive writes of the same SQL as one JDBC batch) and answers
@@ -36,6 +38,19 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
     /** Queues a statement; the future completes with its update count once its batch is committed. */
     public CompletableFuture<Integer> submit(String sql, Object... params) {
         return submit(new Write(sql, params));
+    }
+
+    /**
+     * The hub's shared writer (bean {@code groupCommit}), for a bean that finds it on first use: YAML
+     * files are pre-parsed in no fixed order, so a {@code #bean:} reference from another file may not
+     * exist yet. {@code user} names the caller in the error when there is none.
+     */
+    public static JdbcGroupCommit inRegistry(CamelContext camelContext, String user) {
+        JdbcGroupCommit found = camelContext == null ? null : camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
+        if (found == null) {
+            throw new IllegalStateException("No JdbcGroupCommit bean (groupCommit) in the registry for " + user);
+        }
+        return found;
     }
 
     /** {@link #submit} and wait for the commit: the update count, or the statement's failure. */

@@ -211,22 +211,12 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         }
     }
 
-    /**
-     * The hub's shared writer (bean {@code groupCommit}), found by type on first use: YAML files are
-     * pre-parsed in no fixed order, so a {@code #bean:} reference from another file may not exist yet.
-     */
+    /** The hub's shared writer, found on first use ({@link JdbcGroupCommit#inRegistry}). */
     private JdbcGroupCommit groupCommit() {
         JdbcGroupCommit gc = groupCommit;
         if (gc == null) {
-            synchronized (this) {
-                if (groupCommit == null) {
-                    groupCommit = camelContext == null ? null : camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
-                    if (groupCommit == null) {
-                        throw new IllegalStateException("No JdbcGroupCommit bean (groupCommit) in the registry for " + processorName);
-                    }
-                }
-                gc = groupCommit;
-            }
+            gc = JdbcGroupCommit.inRegistry(camelContext, processorName);
+            groupCommit = gc;
         }
         return gc;
     }
