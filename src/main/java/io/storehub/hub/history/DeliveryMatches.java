@@ -84,23 +84,7 @@ public class DeliveryMatches {
         StringBuilder sql = new StringBuilder("d.destination = ? AND d.status IN (").append(Texts.marks(f.statuses().size())).append(")");
         args.add(f.destination());
         args.addAll(f.statuses());
-        if (f.type() != null) {
-            if (f.type().contains("*")) {
-                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
-                args.add(Texts.likeGlob(f.type()));
-            } else {
-                sql.append(" AND e.event_type = ?");
-                args.add(f.type());
-            }
-        }
-        if (f.from() != null) {
-            sql.append(" AND e.received_at >= ?");
-            args.add(Texts.utc(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" AND e.received_at < ?");
-            args.add(Texts.utc(f.to()));
-        }
+        Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         if (f.error() != null) {
             sql.append(" AND LOWER(d.last_error) LIKE ? ESCAPE '\\'");
             args.add(Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));

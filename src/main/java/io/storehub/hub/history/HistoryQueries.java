@@ -48,15 +48,7 @@ public class HistoryQueries {
     public Map<String, Object> search(HistoryFilter f) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS).append(" FROM hub_event e WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (f.type() != null) {
-            if (f.type().contains("*")) {
-                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
-                args.add(Texts.likeGlob(f.type()));
-            } else {
-                sql.append(" AND e.event_type = ?");
-                args.add(f.type());
-            }
-        }
+        Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         boolean deliveryOutcome = f.outcome() != null && DELIVERY_STATUSES.contains(f.outcome());
         if (f.destination() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM hub_delivery d WHERE d.event_id = e.id AND d.destination = ?");
@@ -90,14 +82,6 @@ public class HistoryQueries {
         if (f.email() != null) {
             sql.append(" AND e.id IN (SELECT m.event_id FROM hub_event_entity m WHERE m.entity_id = ? AND m.kind = 'email')");
             args.add(f.email());
-        }
-        if (f.from() != null) {
-            sql.append(" AND e.received_at >= ?");
-            args.add(Texts.utc(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" AND e.received_at < ?");
-            args.add(Texts.utc(f.to()));
         }
         if (f.q() != null) {
             sql.append(" AND LOWER(e.id) LIKE ? ESCAPE '\\'");

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /** Small conversions shared by the history classes: UTC timestamps for JDBC, size caps, LIKE patterns. */
 final class Texts {
@@ -84,6 +85,30 @@ final class Texts {
             ps.setNull(i, Types.BOOLEAN);
         } else {
             ps.setBoolean(i, value);
+        }
+    }
+
+    /**
+     * The event searches' shared conditions on {@code hub_event e}: its type (exact, or a glob with
+     * {@code *}) and when it was received ({@code from} inclusive, {@code to} exclusive); null: no condition.
+     */
+    static void typeAndReceived(StringBuilder sql, List<Object> args, String type, Instant from, Instant to) {
+        if (type != null) {
+            if (type.contains("*")) {
+                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
+                args.add(likeGlob(type));
+            } else {
+                sql.append(" AND e.event_type = ?");
+                args.add(type);
+            }
+        }
+        if (from != null) {
+            sql.append(" AND e.received_at >= ?");
+            args.add(utc(from));
+        }
+        if (to != null) {
+            sql.append(" AND e.received_at < ?");
+            args.add(utc(to));
         }
     }
 
