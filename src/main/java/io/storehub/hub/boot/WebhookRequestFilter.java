@@ -107,7 +107,8 @@ public class WebhookRequestFilter {
                 return true;
             }
         });
-        registration.addUrlPatterns(webhookPath);
+        // the hub's own webhook URL and each tenant's (webhookPath/<tenant>)
+        registration.addUrlPatterns(webhookPath, webhookPath + "/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

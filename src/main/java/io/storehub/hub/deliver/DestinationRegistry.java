@@ -1,6 +1,10 @@
 package io.storehub.hub.deliver;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +14,10 @@ import java.util.Set;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.SecretSource;
+import io.storehub.hub.support.TenantKeys;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
+import io.storehub.hub.tenant.TenantListener;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -26,7 +34,7 @@ import org.apache.camel.Exchange;
  * by {@link Subscriptions}), describes the destination of a delivery message to the routes
  * ({@link #describe}) and names the template a delivery renders ({@link #template}, {@link DestinationTemplates}).
  */
-public class DestinationRegistry implements CamelContextAware, SecretSource {
+public class DestinationRegistry implements CamelContextAware, SecretSource, TenantListener {
 
     public static final String DESTINATIONS = "storeganise.destinations.";
     public static final String SUBSCRIPTIONS = "storeganise.subscriptions";
@@ -63,6 +71,12 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
     private final DestinationTemplates templates = new DestinationTemplates();
     private volatile Map<String, Destination> destinations = Map.of();
     private volatile Subscriptions subscriptions = new Subscriptions(List.of());
+    /** Each tenant's subscriptions (their destinations are in {@link #destinations}, qualified: {@code acme~name}). */
+    private volatile Map<String, Subscriptions> tenantSubscriptions = Map.of();
+    private DestinationsLoader.Loaded own;
+    /** A tenant's destinations built by {@link #check}, taken by {@link #apply} when it is the same tenant. */
+    private final Map<String, Map.Entry<Tenant, DestinationsLoader.Loaded>> checked = new ConcurrentHashMap<>();
+    private TenantDirectory tenants;
     private volatile List<String> enabledRecipes = List.of();
     /** The destination the failure-alert recipe sends to, when that recipe is enabled; else null. */
     private volatile String alertTo;
@@ -78,10 +92,42 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
     public void init() {
         templates.clear();
         DestinationsLoader.Loaded loaded = new DestinationsLoader(camelContext, templates).load();
+        own = loaded;
         destinations = loaded.destinations();
         subscriptions = loaded.subscriptions();
         enabledRecipes = loaded.enabledRecipes();
         alertTo = loaded.alertTo();
+        if (tenants == null) {
+            tenants = TenantDirectory.of(camelContext);
+        }
+        tenants.listen(this);
+    }
+
+    /** Builds a tenant's destinations and subscriptions: any mistake is thrown, naming the key. */
+    @Override
+    public void check(Tenant tenant) {
+        DestinationsLoader.Loaded loaded = new DestinationsLoader(camelContext, templates,
+                SettingsSource.of(tenant.settings()), tenant.name()).load();
+        checked.put(tenant.name(), Map.entry(tenant, loaded));
+    }
+
+    /** The tenants in force: their destinations join the hub's own, each with its own subscriptions. */
+    @Override
+    public synchronized void apply(Map<String, Tenant> inForce) {
+        Map<String, Destination> all = new LinkedHashMap<>(own.destinations());
+        Map<String, Subscriptions> subs = new HashMap<>();
+        for (Tenant t : inForce.values()) {
+            Map.Entry<Tenant, DestinationsLoader.Loaded> built = checked.get(t.name());
+            if (built == null || built.getKey() != t) {
+                check(t);
+                built = checked.get(t.name());
+            }
+            all.putAll(built.getValue().destinations());
+            subs.put(t.name(), built.getValue().subscriptions());
+        }
+        checked.keySet().retainAll(inForce.keySet());
+        destinations = Map.copyOf(all);
+        tenantSubscriptions = Map.copyOf(subs);
     }
 
     // ---------------------------------------------------------------- run time
@@ -89,18 +135,25 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
     /** The destinations the enriched event in the exchange goes to, each once, in configuration order (a mutable list). */
     public List<String> subscribers(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
+        String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
         Set<String> to = new LinkedHashSet<>();
         Set<String> skipped = new LinkedHashSet<>();
         exchange.setProperty(SKIPPED_BY_FILTER, List.of());
         // an operator's re-dispatch of one event to one destination (redeliver when the body was not kept)
         String only = exchange.getIn().getHeader(ONLY_DESTINATION, String.class);
         if (only != null) {
-            return destinations.containsKey(only) ? new ArrayList<>(List.of(only)) : new ArrayList<>();
+            return destinations.containsKey(only) && Objects.equals(TenantKeys.tenantOf(only), tenant)
+                    ? new ArrayList<>(List.of(only)) : new ArrayList<>();
         }
         if (type == null) {
             return new ArrayList<>();
         }
-        subscriptions.match(type, exchange, to, skipped);
+        // a tenant's events go only to its own destinations; an event of a tenant removed meanwhile, nowhere
+        Subscriptions matching = tenant == null ? subscriptions : tenantSubscriptions.get(tenant);
+        if (matching == null) {
+            return new ArrayList<>();
+        }
+        matching.match(type, exchange, to, skipped);
         skipped.removeAll(to);
         // for the event history: destinations the event was for by its type but a filter left out
         exchange.setProperty(SKIPPED_BY_FILTER, new ArrayList<>(skipped));
@@ -189,6 +242,11 @@ public class DestinationRegistry implements CamelContextAware, SecretSource {
     }
 
     // ---------------------------------------------------------------- bean properties
+
+    /** The tenants, whose destinations and subscriptions this registry also holds. */
+    public void setTenants(TenantDirectory tenants) {
+        this.tenants = tenants;
+    }
 
     /** Folder of the message templates ({@code storeganise.templates.dir}, default {@code templates}). */
     public void setTemplatesDir(String templatesDir) {

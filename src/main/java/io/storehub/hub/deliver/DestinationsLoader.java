@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.spi.PropertiesComponent;
@@ -45,6 +46,9 @@ final class DestinationsLoader {
     private static final ObjectMapper TREES = new ObjectMapper();
 
     private final CamelContext camelContext;
+    private final SettingsSource source;
+    /** The tenant whose settings these are (its destinations' names are qualified with it), or null for the hub's own. */
+    private final String tenant;
     private final DestinationTemplates templates;
     private final DestinationFactory factory;
     private final Map<String, Destination> destinations = new LinkedHashMap<>();
@@ -53,7 +57,13 @@ final class DestinationsLoader {
     private String alertTo;
 
     DestinationsLoader(CamelContext camelContext, DestinationTemplates templates) {
+        this(camelContext, templates, SettingsSource.of(camelContext.getPropertiesComponent()), null);
+    }
+
+    DestinationsLoader(CamelContext camelContext, DestinationTemplates templates, SettingsSource source, String tenant) {
         this.camelContext = camelContext;
+        this.source = source;
+        this.tenant = tenant;
         this.templates = templates;
         this.factory = new DestinationFactory(camelContext, templates);
     }
@@ -65,8 +75,8 @@ final class DestinationsLoader {
      * bound into typed settings ({@link Settings}) and checked here.
      */
     Loaded load() {
-        PropertiesComponent properties = camelContext.getPropertiesComponent();
-        Properties loaded = properties.loadProperties(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
+        SettingsSource properties = source;
+        Properties loaded = properties.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
                 || k.startsWith(Recipes.PREFIX));
         loaded.replaceAll((k, v) -> v instanceof String text && text.contains("{{") ? camelContext.resolvePropertyPlaceholders(text) : v);
         // settings may also come from where properties cannot be listed (environment variables): look the known ones up by name
@@ -80,7 +90,8 @@ final class DestinationsLoader {
             referenced.add(alertTo);
         }
         JsonNode listed = tree.get("destinations");
-        for (String name : referenced) {
+        for (String qualified : referenced) {
+            String name = TenantKeys.local(qualified);
             if (listed == null || !listed.has(name)) {
                 probeDestination(properties, name, loaded);
             }
@@ -123,7 +134,7 @@ final class DestinationsLoader {
     // ---------------------------------------------------------------- recipes
 
     /** Recipe settings named in the catalog, looked up one by one where they were not listed (environment variables). */
-    private static void probeRecipes(PropertiesComponent properties, Properties loaded) {
+    private static void probeRecipes(SettingsSource properties, Properties loaded) {
         for (Recipes.Recipe r : Recipes.CATALOG) {
             String prefix = Recipes.PREFIX + r.name() + ".";
             List<String> keys = new ArrayList<>(List.of("enabled", "events", "filter"));
@@ -131,11 +142,11 @@ final class DestinationsLoader {
             keys.addAll(r.optional());
             for (String key : keys) {
                 if (!loaded.containsKey(prefix + key)) {
-                    properties.resolveProperty(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
+                    properties.resolve(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
                 }
             }
             for (int i = 0; !loaded.containsKey(prefix + "events") && !loaded.containsKey(prefix + "events[" + i + "]"); i++) {
-                Optional<String> item = properties.resolveProperty(prefix + "events[" + i + "]");
+                Optional<String> item = properties.resolve(prefix + "events[" + i + "]");
                 if (item.isEmpty()) {
                     break;
                 }
@@ -148,7 +159,7 @@ final class DestinationsLoader {
      * The enabled recipes (storeganise.recipes.<name>.enabled=true), checked: each missing required
      * setting stops the start-up naming its key. Adds their subscriptions; answers their destinations.
      */
-    private Map<String, Settings.DestinationSettings> readRecipes(PropertiesComponent properties, JsonNode recipes) {
+    private Map<String, Settings.DestinationSettings> readRecipes(SettingsSource properties, JsonNode recipes) {
         Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
         if (recipes != null && recipes.isObject()) {
@@ -188,9 +199,13 @@ final class DestinationsLoader {
                     settings.put(optional, value.trim());
                 }
             }
-            if (r.writesToStoreganise() && properties.resolveProperty("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+            if (r.writesToStoreganise() && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                 throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
                         + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
+            }
+            if (tenant != null && (r.destination() == null || "route".equals(r.destination().apply(settings).get("type")))) {
+                throw new HubConfigurationException(prefix + "enabled: the recipe '" + r.name() + "' is available in the hub's own "
+                        + "configuration only (its route reads its settings from there); a tenant has the recipes move-in-slack and zapier.");
             }
             enabled.add(r.name());
             if (r.name().equals(Recipes.FAILURE_ALERT)) {
@@ -215,7 +230,7 @@ final class DestinationsLoader {
                 if (!task.equals("true") && !task.equals("false")) {
                     throw new HubConfigurationException(prefix + "storeganise-task is '" + task + "': it must be true or false.");
                 }
-                if (task.equals("true") && properties.resolveProperty("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+                if (task.equals("true") && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                     throw new HubConfigurationException("storeganise.api.base-url is missing: " + prefix + "storeganise-task=true opens a "
                             + "Storeganise task per incident through the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
                 }
@@ -223,7 +238,7 @@ final class DestinationsLoader {
             if (r.destination() == null) {
                 continue;
             }
-            String name = "recipe-" + r.name();
+            String name = TenantKeys.qualify(tenant, "recipe-" + r.name());
             made.put(name, Settings.bind(TREES.valueToTree(r.destination().apply(settings)), Settings.DestinationSettings.class,
                     DESTINATIONS + name, (key, setting) -> new HubConfigurationException(key + " is not a destination setting.")));
             List<String> events = recipe.events == null || recipe.events.isEmpty() ? List.of(r.events().split(",")) : recipe.events;
@@ -259,14 +274,15 @@ final class DestinationsLoader {
                 throw new HubConfigurationException(DESTINATIONS + name + " is not a destination setting: expected "
                         + DESTINATIONS + "<name>.<setting>, e.g. " + DESTINATIONS + "site-team.type=slack.");
             }
-            destinations.put(name, factory.destination(name, DestinationFactory.bindDestination(name, node)));
+            String qualified = TenantKeys.qualify(tenant, name);
+            destinations.put(qualified, factory.destination(qualified, DestinationFactory.bindDestination(name, node)));
         });
     }
 
     /** A destination named only in a subscription, set where properties cannot be listed (environment variables). */
-    private void probeDestination(PropertiesComponent properties, String name, Properties loaded) {
+    private void probeDestination(SettingsSource properties, String name, Properties loaded) {
         String prefix = DESTINATIONS + name + ".";
-        Optional<String> type = properties.resolveProperty(prefix + "type");
+        Optional<String> type = properties.resolve(prefix + "type");
         if (type.isEmpty()) {
             return;
         }
@@ -276,7 +292,7 @@ final class DestinationsLoader {
         keys.addAll(t.settings);
         for (String setting : keys) {
             if (!setting.endsWith(".*") && !setting.equals("type")) {
-                properties.resolveProperty(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
+                properties.resolve(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
             }
         }
     }
@@ -341,7 +357,7 @@ final class DestinationsLoader {
             filterText = null;
         }
         return new Subscription(key, events.stream().map(String::trim).toList(), List.copyOf(globs), filterText, filter,
-                to.stream().map(String::trim).toList());
+                to.stream().map(n -> TenantKeys.qualify(tenant, n.trim())).toList());
     }
 
     private String resolve(String key, String value) {

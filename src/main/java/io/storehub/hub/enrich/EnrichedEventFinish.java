@@ -1,5 +1,7 @@
 package io.storehub.hub.enrich;
 
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.text.NumberFormat;
@@ -43,6 +45,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     private String defaultCurrency;
     private String adminUrl;
     private String baseUrl;
+    private TenantDirectory tenants;
 
     @Override
     public void process(Exchange exchange) {
@@ -51,7 +54,16 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
             Locale locale = Locale.forLanguageTag(language);
             Map<String, Object> summary = summary(event, locale);
             event.put("summary", summary);
-            Map<String, Object> links = links(event);
+            // a tenant's event says whose it is, and links to that business's back office
+            String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
+            if (tenant != null && tenants == null) {
+                tenants = TenantDirectory.of(camelContext);
+            }
+            Tenant t = tenant == null ? null : tenants.get(tenant);
+            if (tenant != null) {
+                event.put("tenant", tenant);
+            }
+            Map<String, Object> links = links(event, t == null ? baseUrl : t.apiBaseUrl());
             if (!links.isEmpty()) {
                 event.put("links", links);
             }
@@ -198,8 +210,8 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     }
 
     /** Back-office links for people (paths UNVERIFIED, see StoreganiseResource#adminPath). */
-    private Map<String, Object> links(Map<String, Object> event) {
-        String root = adminRoot(JsonPaths.text(event, "event.apiUrl"));
+    private Map<String, Object> links(Map<String, Object> event, String apiBase) {
+        String root = adminRoot(JsonPaths.text(event, "event.apiUrl"), apiBase);
         Map<String, Object> links = new LinkedHashMap<>();
         if (root == null) {
             return links;
@@ -245,7 +257,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     }
 
     /** https://{business}.storeganise.com from storeganise.enrich.admin-url, the add-on's apiUrl or the base URL. */
-    private String adminRoot(String apiUrl) {
+    private String adminRoot(String apiUrl, String baseUrl) {
         if (adminUrl != null) {
             return adminUrl;
         }
@@ -328,6 +340,11 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     public void setAdminUrl(String adminUrl) {
         String url = blankToNull(adminUrl);
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The tenants: a tenant's links go to its own back office. */
+    public void setTenants(TenantDirectory tenants) {
+        this.tenants = tenants;
     }
 
     public void setBaseUrl(String baseUrl) {

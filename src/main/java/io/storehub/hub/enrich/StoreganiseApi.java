@@ -1,5 +1,10 @@
 package io.storehub.hub.enrich;
 
+import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.TenantKeys;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -36,9 +41,11 @@ public class StoreganiseApi {
     public static final String OUTCOME = "SgApiOutcome";
     public static final String STATUS = "SgApiStatus";
     static final String ADDON_ID = "SgApiAddonId";
+    /** The tenant whose API and key the call uses (absent: the hub's own). */
+    static final String TENANT = "SgApiTenant";
     /** The HTTP method of the call (GET for reads). */
     public static final String METHOD = "SgApiMethod";
-    private static final String[] REQUEST = {RESOURCE, AS, URL, PATH, CACHE, OUTCOME, STATUS, ADDON_ID, METHOD};
+    private static final String[] REQUEST = {RESOURCE, AS, URL, PATH, CACHE, OUTCOME, STATUS, ADDON_ID, METHOD, TENANT};
 
     /** Outcomes: the resource was fetched, answered from the cache, or why it was not. */
     public static final String FOUND = "found";
@@ -58,6 +65,7 @@ public class StoreganiseApi {
     private String baseUrl;
     private String key;
     private StoreganiseApiHealth health;
+    private TenantDirectory tenants;
     private final Clock clock = Clock.systemUTC();
 
     /** Checks the configuration at start-up (YAML bean initMethod). */
@@ -90,9 +98,47 @@ public class StoreganiseApi {
         return "use".equals(exchange.getProperty(CACHE)) && exchange.getProperty(OUTCOME) == null;
     }
 
-    /** The cache key of the request: its URL (the server and the resource). */
+    /** The cache key of the request: its URL (the server and the resource), and its tenant (two may share a server). */
     public String cacheKey(Exchange exchange) {
-        return exchange.getProperty(URL, String.class);
+        String tenant = exchange.getProperty(TENANT, String.class);
+        String url = exchange.getProperty(URL, String.class);
+        return tenant == null ? url : tenant + TenantKeys.SEPARATOR + url;
+    }
+
+    /**
+     * The tenant of the event in the exchange (header {@code SgTenant}), noted for the call; null for the hub's own.
+     * A tenant no longer configured fails the call (its deliveries are parked, to be replayed once it is back).
+     */
+    String tenantOf(Exchange exchange) {
+        String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
+        if (tenant == null) {
+            return null;
+        }
+        if (tenants == null) {
+            tenants = TenantDirectory.of(exchange.getContext());
+        }
+        if (tenants.get(tenant) == null) {
+            throw new PermanentFailure("tenant '" + tenant + "' is not configured (storeganise.tenants." + tenant + ")");
+        }
+        exchange.setProperty(TENANT, tenant);
+        return tenant;
+    }
+
+    /** The base URL of a tenant's API, or the hub's own (tenant null); null when not configured. */
+    String baseUrl(String tenant) {
+        return tenant == null ? baseUrl : tenants.get(tenant).apiBaseUrl();
+    }
+
+    boolean hasKey(String tenant) {
+        return key(tenant) != null;
+    }
+
+    private String key(String tenant) {
+        if (tenant == null) {
+            return key;
+        }
+        Tenant t = tenants == null ? null : tenants.get(tenant);
+        return t == null ? null : t.apiKey();
     }
 
     /** After asking the cache: answered from it when it had the resource. */
@@ -116,7 +162,8 @@ public class StoreganiseApi {
     public void authorize(Exchange exchange) {
         Message in = exchange.getIn();
         String addonId = exchange.getProperty(ADDON_ID, String.class);
-        in.setHeader("Authorization", addonId != null ? "Addon " + addonId + "|" + key : "ApiKey " + key);
+        String k = key(exchange.getProperty(TENANT, String.class));
+        in.setHeader("Authorization", addonId != null ? "Addon " + addonId + "|" + k : "ApiKey " + k);
         in.setHeader("Accept", "application/json");
         String method = exchange.getProperty(METHOD, "GET", String.class);
         in.setHeader(Exchange.HTTP_METHOD, method);
@@ -224,6 +271,11 @@ public class StoreganiseApi {
     }
 
     // ---- configuration (YAML bean properties) ----
+
+    /** The tenants, each calling its own API with its own key. */
+    public void setTenants(TenantDirectory tenants) {
+        this.tenants = tenants;
+    }
 
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = blankToNull(baseUrl);

@@ -78,9 +78,10 @@ public class StoreganiseReads implements CamelContextAware {
         Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), "event");
         String apiUrl = JsonPaths.text(event, "apiUrl");
         String addonId = JsonPaths.text(event, "addonId");
+        String tenant = api.tenantOf(exchange);
         String base;
         if (apiUrl != null && addonId != null) {
-            if (!api.hasKey()) {
+            if (!api.hasKey(tenant)) {
                 exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
                 return;
             }
@@ -92,8 +93,8 @@ public class StoreganiseReads implements CamelContextAware {
             }
             base = apiUrl;
             exchange.setProperty(StoreganiseApi.ADDON_ID, addonId);
-        } else if (api.getBaseUrl() != null && api.hasKey()) {
-            base = api.getBaseUrl();
+        } else if (api.baseUrl(tenant) != null && api.hasKey(tenant)) {
+            base = api.baseUrl(tenant);
         } else {
             exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
             return;

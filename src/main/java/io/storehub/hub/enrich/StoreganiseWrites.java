@@ -45,7 +45,8 @@ public class StoreganiseWrites {
 
     private void prepare(Exchange exchange, String op, String method, String template, String id) throws IOException {
         StoreganiseApi.clear(exchange);
-        if (api.getBaseUrl() == null || !api.hasKey()) {
+        String tenant = api.tenantOf(exchange);
+        if (api.baseUrl(tenant) == null || !api.hasKey(tenant)) {
             throw new PermanentFailure("cannot " + op + ": the Storeganise API is not configured "
                     + "(storeganise.api.base-url / storeganise.api.key)");
         }
@@ -65,7 +66,7 @@ public class StoreganiseWrites {
         exchange.setProperty(StoreganiseApi.AS, op);
         exchange.setProperty(StoreganiseApi.METHOD, method);
         exchange.setProperty(StoreganiseApi.PATH, path);
-        exchange.setProperty(StoreganiseApi.URL, api.url(api.getBaseUrl(), path));
+        exchange.setProperty(StoreganiseApi.URL, api.url(api.baseUrl(tenant), path));
         exchange.setProperty(StoreganiseApi.CACHE, "none");
     }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -33,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * had to be parsed, the tree is left in the exchange property {@link #PARSED_EVENT} so validation
  * does not parse it twice.
  */
-public class SignatureVerifier implements Processor {
+public class SignatureVerifier implements Processor, org.apache.camel.CamelContextAware {
 
     public static final String SIGNATURE_HEADER = "sg-signature";
     public static final String PARSED_EVENT = "SgParsedEvent";
@@ -44,10 +48,17 @@ public class SignatureVerifier implements Processor {
 
     private List<SecretKeySpec> keys = List.of();
     private boolean enabled = true;
+    private TenantDirectory tenants;
+    private org.apache.camel.CamelContext camelContext;
+    /** Each tenant's keys, made once per version of its settings. */
+    private final Map<String, Map.Entry<Tenant, List<SecretKeySpec>>> tenantKeys = new ConcurrentHashMap<>();
 
     /** Called from the YAML bean declaration: refuses to start without a secret unless verification is off. */
     public void init() {
-        if (enabled && keys.isEmpty()) {
+        if (tenants == null && camelContext != null) {
+            tenants = TenantDirectory.of(camelContext);
+        }
+        if (enabled && keys.isEmpty() && (tenants == null || tenants.isEmpty())) {
             throw new HubConfigurationException(
                     "No webhook secret configured: set STOREGANISE_WEBHOOK_SECRET (storeganise.webhook.secrets), "
                             + "or storeganise.webhook.verify-signature=false to accept unsigned webhooks (unsafe).");
@@ -80,7 +91,8 @@ public class SignatureVerifier implements Processor {
                     "The sg-signature header is not a base64 HMAC-SHA256 (32 bytes expected).");
         }
         byte[] body = exchange.getIn().getBody(byte[].class);
-        if (matchesAnySecret(body, expected)) {
+        List<SecretKeySpec> keys = keysOf(exchange.getIn().getHeader(Headers.TENANT, String.class));
+        if (matchesAnySecret(keys, body, expected)) {
             exchange.getIn().setHeader(Headers.SIGNED_FORM, "raw");
             return;
         }
@@ -90,7 +102,7 @@ public class SignatureVerifier implements Processor {
         } catch (Exception e) {
             parsed = null; // not JSON: the re-serialised form cannot exist, so the signature cannot match
         }
-        if (parsed != null && matchesAnySecret(NodeJson.stringify(parsed), expected)) {
+        if (parsed != null && matchesAnySecret(keys, NodeJson.stringify(parsed), expected)) {
             exchange.getIn().setHeader(Headers.SIGNED_FORM, "reserialized");
             exchange.setProperty(PARSED_EVENT, parsed);
             return;
@@ -99,7 +111,25 @@ public class SignatureVerifier implements Processor {
                 "The sg-signature header does not match the body for any configured webhook secret.");
     }
 
-    private boolean matchesAnySecret(byte[] data, byte[] expected) throws NoSuchAlgorithmException, InvalidKeyException {
+    /** The hub's own secrets, or the tenant's (another tenant's never match). */
+    private List<SecretKeySpec> keysOf(String tenant) {
+        if (tenant == null) {
+            return keys;
+        }
+        Tenant t = tenants == null ? null : tenants.get(tenant);
+        if (t == null) {
+            return List.of();
+        }
+        Map.Entry<Tenant, List<SecretKeySpec>> made = tenantKeys.get(tenant);
+        if (made == null || made.getKey() != t) {
+            made = Map.entry(t, specs(t.secrets()));
+            tenantKeys.put(tenant, made);
+        }
+        return made.getValue();
+    }
+
+    private static boolean matchesAnySecret(List<SecretKeySpec> keys, byte[] data, byte[] expected)
+            throws NoSuchAlgorithmException, InvalidKeyException {
         boolean match = false;
         for (SecretKeySpec key : keys) {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -112,14 +142,29 @@ public class SignatureVerifier implements Processor {
 
     /** Comma-separated secrets; any one may match, so a secret can be rotated without downtime. */
     public void setSecrets(String secrets) {
+        this.keys = secrets == null ? List.of() : specs(Arrays.asList(secrets.split(",")));
+    }
+
+    private static List<SecretKeySpec> specs(List<String> secrets) {
         List<SecretKeySpec> parsed = new ArrayList<>();
-        if (secrets != null) {
-            Arrays.stream(secrets.split(","))
-                    .map(String::trim)
-                    .filter(s -> !s.isEmpty())
-                    .forEach(s -> parsed.add(new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
-        }
-        this.keys = List.copyOf(parsed);
+        secrets.stream().map(String::trim).filter(s -> !s.isEmpty())
+                .forEach(s -> parsed.add(new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
+        return List.copyOf(parsed);
+    }
+
+    @Override
+    public void setCamelContext(org.apache.camel.CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public org.apache.camel.CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** The tenants, each verified with its own secrets only (default: the context's, {@link TenantDirectory#of}). */
+    public void setTenants(TenantDirectory tenants) {
+        this.tenants = tenants;
     }
 
     public void setEnabled(boolean enabled) {

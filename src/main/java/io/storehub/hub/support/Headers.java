@@ -5,6 +5,8 @@ public final class Headers {
 
     /** The Storeganise event id (the idempotency key). */
     public static final String EVENT_ID = "SgEventId";
+    /** The tenant (Storeganise business) an event belongs to; absent for the hub's own, top-level configuration. */
+    public static final String TENANT = "SgTenant";
     /** The Storeganise event type, e.g. {@code job.unit_moveIn.created}. */
     public static final String EVENT_TYPE = "SgEventType";
     /** When the hub received the webhook, epoch milliseconds. */

@@ -6,7 +6,8 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.MDC;
 
 /**
- * Puts the event id and type into the logging context ({@code event.id}, {@code event.type}), so
+ * Puts the event id, type and tenant into the logging context ({@code event.id}, {@code event.type},
+ * {@code tenant}), so
  * every line logged while the event is handled carries them, and takes them out again when the
  * exchange is done (the threads are pooled).
  *
@@ -19,12 +20,14 @@ public class LogContext implements Processor {
 
     static final String ID = "event.id";
     static final String TYPE = "event.type";
+    static final String TENANT = "tenant";
 
     private static final SynchronizationAdapter CLEAR = new SynchronizationAdapter() {
         @Override
         public void onDone(Exchange exchange) {
             MDC.remove(ID);
             MDC.remove(TYPE);
+            MDC.remove(TENANT);
         }
     };
 
@@ -38,6 +41,10 @@ public class LogContext implements Processor {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
         if (type != null) {
             MDC.put(TYPE, type);
+        }
+        String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
+        if (tenant != null) {
+            MDC.put(TENANT, tenant);
         }
         if (!exchange.getExchangeExtension().containsOnCompletion(CLEAR)) {
             exchange.getExchangeExtension().addOnCompletion(CLEAR);

@@ -1,0 +1,283 @@
+package io.storehub.hub.tenant;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.storehub.hub.support.HubConfigurationException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tenants (docs/tenants.md): those under {@code storeganise.tenants.<name>.*} in the application's
+ * configuration, read once at start-up (a mistake stops the hub, as any setting), and those in the folder
+ * {@code storeganise.tenant-files} ({@code <name>.yaml}), read at start-up and again by {@link #reload} while
+ * the hub runs. A new or changed file is checked whole (its own settings here, its destinations by the
+ * listeners) and applied, or refused with the key named, keeping what ran before; the refusal is logged and
+ * shown on the console ({@link #refusals}). A removed file removes its tenant.
+ */
+public class TenantDirectory implements CamelContextAware {
+
+    /** Its name in the registry. */
+    public static final String BEAN = "tenantDirectory";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantDirectory.class);
+    private static final String APPLICATION = "application configuration";
+
+    private CamelContext camelContext;
+    private String files = "tenants";
+    private final List<TenantListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Map<String, Tenant> tenants;
+    /** The file text each file tenant was read from, to see what changed. */
+    private final Map<Path, String> applied = new LinkedHashMap<>();
+    /** Files refused (path -> why), with the text refused, so a file is not checked again until it changes. */
+    private final Map<Path, String> refused = new TreeMap<>();
+    private final Map<Path, String> refusedText = new LinkedHashMap<>();
+
+    /**
+     * The directory of this Camel context, bound on first use: the beans that need it are declared in several
+     * route files, whose beans Camel creates in no set order, so none can refer to a bean of another file.
+     */
+    public static TenantDirectory of(CamelContext camelContext) {
+        synchronized (camelContext) {
+            TenantDirectory directory = camelContext.getRegistry().lookupByNameAndType(BEAN, TenantDirectory.class);
+            if (directory == null) {
+                directory = new TenantDirectory();
+                directory.setCamelContext(camelContext);
+                directory.setFiles(camelContext.resolvePropertyPlaceholders("{{storeganise.tenant-files:tenants}}"));
+                camelContext.getRegistry().bind(BEAN, directory);
+            }
+            return directory;
+        }
+    }
+
+    /** The tenants in force (read on first use); empty when none is configured. */
+    public Map<String, Tenant> tenants() {
+        Map<String, Tenant> t = tenants;
+        if (t == null) {
+            synchronized (this) {
+                if (tenants == null) {
+                    tenants = start();
+                }
+                t = tenants;
+            }
+        }
+        return t;
+    }
+
+    public Tenant get(String name) {
+        return name == null ? null : tenants().get(name);
+    }
+
+    public Collection<Tenant> all() {
+        return tenants().values();
+    }
+
+    public boolean isEmpty() {
+        return tenants().isEmpty();
+    }
+
+    /** The tenant whose {@code api.addon-hosts} lists this host, or null. */
+    public Tenant byAddonHost(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        for (Tenant t : tenants().values()) {
+            if (t.addonHosts().contains(h)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Whether any tenant claims add-on hosts (add-on events on the shared URL must then belong to one). */
+    public boolean resolvesAddons() {
+        return tenants().values().stream().anyMatch(t -> !t.addonHosts().isEmpty());
+    }
+
+    /** The tenant files refused and why (file name -> message), for the console. */
+    public synchronized Map<String, String> refusals() {
+        Map<String, String> out = new TreeMap<>();
+        refused.forEach((path, why) -> out.put(path.getFileName().toString(), why));
+        return out;
+    }
+
+    /**
+     * Registers a listener and gives it the tenants in force, checked by it too: when they were read before it
+     * listened, a file tenant it refuses is dropped (and shown as refused); an application-configured one stops the hub.
+     */
+    public synchronized void listen(TenantListener listener) {
+        boolean readBefore = tenants != null;
+        listeners.add(listener);
+        Map<String, Tenant> now = new TreeMap<>(tenants());
+        if (readBefore) {
+            for (Tenant t : List.copyOf(now.values())) {
+                try {
+                    listener.check(t);
+                } catch (HubConfigurationException e) {
+                    if (APPLICATION.equals(t.source())) {
+                        throw new HubConfigurationException(inTenant(t, e.getMessage()));
+                    }
+                    Path file = Path.of(t.source());
+                    refused.put(file, inTenant(t, e.getMessage()));
+                    refusedText.put(file, applied.remove(file));
+                    now.remove(t.name());
+                    LOG.error("Tenant file {} refused, the tenant is not served: {}", file, refused.get(file));
+                }
+            }
+            tenants = Map.copyOf(now);
+        }
+        listener.apply(tenants);
+    }
+
+    private Map<String, Tenant> start() {
+        TenantReader reader = new TenantReader(camelContext);
+        Map<String, Properties> byName = new TreeMap<>();
+        // (stringPropertyNames: the Properties Camel answers keeps its entries apart from Hashtable's forEach)
+        Properties listed = camelContext.getPropertiesComponent().loadProperties(k -> k.startsWith(TenantReader.PREFIX));
+        for (String k : listed.stringPropertyNames()) {
+            String rest = k.substring(TenantReader.PREFIX.length());
+            int dot = rest.indexOf('.');
+            if (dot <= 0) {
+                throw new HubConfigurationException(k + " is not a tenant setting: expected " + TenantReader.PREFIX + "<name>.<setting>.");
+            }
+            byName.computeIfAbsent(rest.substring(0, dot), n -> new Properties()).setProperty(rest.substring(dot + 1), listed.getProperty(k));
+        }
+        Map<String, Tenant> read = new TreeMap<>();
+        byName.forEach((name, own) -> {
+            Tenant t = reader.read(name, APPLICATION, own);
+            checkWithListeners(t);
+            read.put(name, t);
+        });
+        synchronized (this) {
+            scan(read, reader);
+        }
+        if (!read.isEmpty()) {
+            LOG.info("Tenants: {}", read.values());
+        }
+        return Map.copyOf(read);
+    }
+
+    /** Reads the tenant files again; applies what is new or changed and checks out, drops removed ones. */
+    public synchronized void reload() {
+        Map<String, Tenant> next = new TreeMap<>(tenants());
+        if (scan(next, new TenantReader(camelContext))) {
+            tenants = Map.copyOf(next);
+            for (TenantListener l : listeners) {
+                l.apply(tenants);
+            }
+            LOG.info("Tenants now: {}", tenants.keySet());
+        }
+    }
+
+    /** Reads the folder into {@code into}; answers whether anything changed. */
+    private boolean scan(Map<String, Tenant> into, TenantReader reader) {
+        Path folder = Path.of(files);
+        Map<Path, String> present = new TreeMap<>();
+        if (Files.isDirectory(folder)) {
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
+                for (Path file : dir) {
+                    present.put(file, Files.readString(file, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                LOG.warn("Tenant files in {} could not be read ({}); the tenants in force are kept", folder.toAbsolutePath(), e.toString());
+                return false;
+            }
+        }
+        boolean changed = false;
+        for (Path gone : List.copyOf(applied.keySet())) {
+            if (!present.containsKey(gone)) {
+                applied.remove(gone);
+                into.remove(nameOf(gone));
+                LOG.warn("Tenant file {} was removed: tenant '{}' is no longer served", gone, nameOf(gone));
+                changed = true;
+            }
+        }
+        refused.keySet().removeIf(p -> !present.containsKey(p));
+        refusedText.keySet().removeIf(p -> !present.containsKey(p));
+        for (Map.Entry<Path, String> file : present.entrySet()) {
+            Path path = file.getKey();
+            String text = file.getValue();
+            if (text.equals(applied.get(path)) || text.equals(refusedText.get(path))) {
+                continue;
+            }
+            String name = nameOf(path);
+            try {
+                Tenant existing = into.get(name);
+                if (existing != null && APPLICATION.equals(existing.source())) {
+                    throw new HubConfigurationException(path + ": tenant '" + name + "' is already configured under "
+                            + TenantReader.PREFIX + name + " in the application configuration; configure it in one place.");
+                }
+                Tenant t = reader.read(name, path.toString(), TenantReader.parseYaml(text, path.toString()));
+                checkWithListeners(t);
+                into.put(name, t);
+                applied.put(path, text);
+                refused.remove(path);
+                refusedText.remove(path);
+                changed = true;
+                LOG.info("Tenant file {} applied: {}", path, t);
+            } catch (HubConfigurationException e) {
+                refused.put(path, e.getMessage());
+                refusedText.put(path, text);
+                LOG.error("Tenant file {} refused, {}: {}", path,
+                        applied.containsKey(path) ? "the tenant keeps the configuration it ran with" : "the tenant is not served", e.getMessage());
+            }
+        }
+        return changed;
+    }
+
+    private void checkWithListeners(Tenant tenant) {
+        for (TenantListener l : listeners) {
+            try {
+                l.check(tenant);
+            } catch (HubConfigurationException e) {
+                throw new HubConfigurationException(inTenant(tenant, e.getMessage()));
+            }
+        }
+    }
+
+    /** A message about top-level keys, written with the tenant's own ({@code storeganise.tenants.acme.destinations.x}). */
+    static String inTenant(Tenant tenant, String message) {
+        String qualified = message.replace(tenant.name() + io.storehub.hub.support.TenantKeys.SEPARATOR, "")
+                .replace("storeganise.", TenantReader.PREFIX + tenant.name() + ".");
+        return qualified.contains(tenant.source()) ? qualified : qualified + " (" + tenant.source() + ")";
+    }
+
+    private static String nameOf(Path file) {
+        String f = file.getFileName().toString();
+        return f.substring(0, f.lastIndexOf('.'));
+    }
+
+    // ---- configuration (YAML bean properties) ----
+
+    /** The folder of the tenant files ({@code storeganise.tenant-files}, default {@code tenants}). */
+    public void setFiles(String files) {
+        this.files = files == null || files.isBlank() ? "tenants" : files.trim();
+    }
+
+    public String getFiles() {
+        return files;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

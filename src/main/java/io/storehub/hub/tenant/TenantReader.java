@@ -1,0 +1,171 @@
+package io.storehub.hub.tenant;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.storehub.hub.support.HubConfigurationException;
+import org.apache.camel.CamelContext;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Reads one tenant's settings, from the application's properties ({@code storeganise.tenants.<name>.*}) or from
+ * its file ({@code <name>.yaml}, the same keys without the prefix), into a checked {@link Tenant}. Its own
+ * settings (webhook, api, admin-token, console) are checked here; its destinations, subscriptions and recipes
+ * by the destinations' loader ({@link TenantListener#check}).
+ */
+final class TenantReader {
+
+    static final String PREFIX = "storeganise.tenants.";
+    /** A tenant's name: part of its webhook URL and of every key it owns, so nothing that needs escaping. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
+    private static final Set<String> TOP_LEVEL = Set.of("webhook", "api", "destinations", "subscriptions", "recipes",
+            "admin-token", "console");
+    private static final Set<String> OWN = Set.of("webhook.secrets", "api.base-url", "api.key", "api.addon-hosts",
+            "admin-token", "console.username", "console.password");
+
+    private final CamelContext camelContext;
+
+    TenantReader(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** The YAML text of a tenant file as flat properties, keys as under {@code storeganise.tenants.<name>.} (without it). */
+    static Properties parseYaml(String text, String source) {
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().build()).loadFromString(text);
+        } catch (RuntimeException e) {
+            throw new HubConfigurationException(source + " is not valid YAML: " + firstLine(e.getMessage()));
+        }
+        Properties flat = new Properties();
+        if (root == null) {
+            return flat;
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new HubConfigurationException(source + " must be a YAML mapping of settings (webhook, api, destinations, subscriptions, ...).");
+        }
+        flatten("", map, flat);
+        return flat;
+    }
+
+    private static void flatten(String prefix, Object value, Properties into) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> flatten(prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k, v, into));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                flatten(prefix + "[" + i + "]", list.get(i), into);
+            }
+        } else if (value != null) {
+            into.setProperty(prefix, String.valueOf(value));
+        }
+    }
+
+    /**
+     * A tenant from its flat settings (keys without {@code storeganise.tenants.<name>.}). {@code lookup}
+     * supplies what the settings lack from where properties cannot be listed (environment variables).
+     */
+    Tenant read(String name, String source, Properties own) {
+        if (!NAME.matcher(name).matches()) {
+            throw new HubConfigurationException(PREFIX + name + ": the tenant name '" + name
+                    + "' must be 1 to 40 letters, digits, - or _, starting with a letter or digit (it is part of its webhook URL).");
+        }
+        String at = PREFIX + name + ".";
+        Properties settings = new Properties();
+        for (String key : own.stringPropertyNames()) {
+            String top = key.split("[.\\[]", 2)[0];
+            if (!TOP_LEVEL.contains(top)) {
+                throw new HubConfigurationException(at + key + " is not a tenant setting (" + source + "); a tenant has "
+                        + String.join(", ", TOP_LEVEL.stream().sorted().toList()) + ".");
+            }
+            String value = own.getProperty(key);
+            if (value.contains("{{")) {
+                value = camelContext.resolvePropertyPlaceholders(value);
+            }
+            if ((top.equals("webhook") || top.equals("api") || top.equals("console")) && !OWN.contains(key.replaceAll("\\[\\d+]$", ""))) {
+                throw new HubConfigurationException(at + key + " is not a tenant setting (" + source + "); under " + top + " a tenant has "
+                        + String.join(", ", OWN.stream().filter(k -> k.startsWith(top + ".")).sorted().toList()) + ".");
+            }
+            settings.setProperty("storeganise." + key, value);
+        }
+        for (String key : OWN) {
+            if (!settings.containsKey("storeganise." + key) && !hasList(settings, "storeganise." + key)) {
+                camelContext.getPropertiesComponent().resolveProperty(at + key).filter(v -> !v.isBlank())
+                        .ifPresent(v -> settings.setProperty("storeganise." + key, v));
+            }
+        }
+        List<String> secrets = list(settings, "storeganise.webhook.secrets");
+        if (secrets.isEmpty()) {
+            throw new HubConfigurationException(at + "webhook.secrets is missing (" + source + "): the webhook secret(s) of this "
+                    + "Storeganise business, which sign the events sent to /webhooks/storeganise/" + name + ".");
+        }
+        String baseUrl = blankToNull(settings.getProperty("storeganise.api.base-url"));
+        String key = blankToNull(settings.getProperty("storeganise.api.key"));
+        if (baseUrl != null) {
+            if (!isHttpUrl(baseUrl)) {
+                throw new HubConfigurationException(at + "api.base-url '" + baseUrl + "' must be an http:// or https:// URL (" + source + ").");
+            }
+            if (key == null) {
+                throw new HubConfigurationException(at + "api.key is missing (" + source + "): api.base-url is set, and the API "
+                        + "is called with this business's own key.");
+            }
+        }
+        List<String> hosts = list(settings, "storeganise.api.addon-hosts").stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        String user = blankToNull(settings.getProperty("storeganise.console.username"));
+        String password = blankToNull(settings.getProperty("storeganise.console.password"));
+        if ((user == null) != (password == null)) {
+            throw new HubConfigurationException(at + (user == null ? "console.username" : "console.password") + " is missing ("
+                    + source + "): a tenant's console user needs both a username and a password.");
+        }
+        return new Tenant(name, source, settings, secrets, baseUrl, key, hosts,
+                blankToNull(settings.getProperty("storeganise.admin-token")), user, password);
+    }
+
+    /** A comma-separated value or a YAML list. */
+    private static List<String> list(Properties settings, String key) {
+        List<String> values = new ArrayList<>();
+        String joined = settings.getProperty(key);
+        if (joined != null) {
+            Arrays.stream(joined.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add);
+        }
+        for (int i = 0; settings.containsKey(key + "[" + i + "]"); i++) {
+            String item = settings.getProperty(key + "[" + i + "]").trim();
+            if (!item.isEmpty()) {
+                values.add(item);
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    private static boolean hasList(Properties settings, String key) {
+        return settings.containsKey(key + "[0]");
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return uri.getHost() != null && uri.getScheme() != null
+                    && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
