@@ -23,8 +23,8 @@ import org.apache.camel.Exchange;
 public class ConsolePages {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
 
     private HistoryApi api;
     private ReplayForm replayForm;

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.TenantKeys;
 import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
@@ -39,7 +41,7 @@ import org.apache.camel.health.HealthCheck;
 public class HistoryApi implements CamelContextAware {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
     private static final List<String> QUERY = List.of("type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor", "limit");
 
     private CamelContext camelContext;
@@ -119,9 +121,15 @@ public class HistoryApi implements CamelContextAware {
         Map<String, Object> event = detail(id);
         DestinationRegistry registry = registry();
         Destination target = registry.get(destination.trim());
+        // a tenant's event goes only to that tenant's destinations (docs/tenants.md)
+        String tenant = TenantKeys.tenantOf(id);
+        if (target != null && !Objects.equals(tenant, TenantKeys.tenantOf(target.getName()))) {
+            target = null;
+        }
         if (target == null) {
             List<String> names = new ArrayList<>();
-            registry.all().forEach(d -> names.add(d.getName()));
+            registry.all().stream().filter(d -> Objects.equals(tenant, TenantKeys.tenantOf(d.getName())))
+                    .forEach(d -> names.add(d.getName()));
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
@@ -130,6 +138,9 @@ public class HistoryApi implements CamelContextAware {
         String mode;
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(Headers.EVENT_ID, id);
+        if (tenant != null) {
+            headers.put(Headers.TENANT, tenant);
+        }
         headers.put(Headers.EVENT_TYPE, event.get("type"));
         if (event.get("family") != null) {
             headers.put(Headers.FAMILY, event.get("family"));

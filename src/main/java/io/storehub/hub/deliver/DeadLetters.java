@@ -50,7 +50,7 @@ public class DeadLetters implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
             Headers.FAILED_AT, RetryPolicy.LAST_STATUS, RetryPolicy.NEXT_ATTEMPT_AT, RetryPolicy.ACTION, RateLimits.SLOT);
@@ -163,7 +163,7 @@ public class DeadLetters implements CamelContextAware {
      * (ids read from the history; any that is no longer parked is simply not found).
      */
     public int replayEvents(String destination, List<String> eventIds, String actor) throws JMSException {
-        if (destination == null || !Pattern.matches("[A-Za-z0-9_-]{1,64}", destination)) {
+        if (destination == null || !Pattern.matches("[A-Za-z0-9_~-]{1,105}", destination)) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
         }
         List<String> quoted = new ArrayList<>();

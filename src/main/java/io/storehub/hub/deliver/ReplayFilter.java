@@ -29,7 +29,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
             "failed", List.of("retrying", "deferred", "parked"));
     static final Set<String> FIELDS = Set.of("destination", "status", "type", "from", "to", "error", "dryRun");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.*-]{1,255}");
 
     /** The JSON object body of {@code POST /admin/deliveries/replay}. */

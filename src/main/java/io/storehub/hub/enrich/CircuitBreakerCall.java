@@ -1,5 +1,7 @@
 package io.storehub.hub.enrich;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -35,6 +37,8 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
     private volatile ProducerTemplate template;
     private volatile CircuitBreaker circuitBreaker;
     private volatile Bulkhead bulkhead;
+    /** A tenant's calls go to its own Storeganise API: its own breaker and bulkhead (docs/tenants.md). */
+    private final Map<String, Map.Entry<CircuitBreaker, Bulkhead>> perTenant = new ConcurrentHashMap<>();
 
     private String name = "call";
     private String uri;
@@ -51,7 +55,12 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
         if (uri == null || uri.isBlank()) {
             throw new IllegalStateException("CircuitBreakerCall " + name + ": no uri to call");
         }
-        circuitBreaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+        circuitBreaker = breaker(name);
+        bulkhead = bulkhead(name);
+    }
+
+    private CircuitBreaker breaker(String name) {
+        return CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .failureRateThreshold(failureRateThreshold)
                 .minimumNumberOfCalls(minimumNumberOfCalls)
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -60,7 +69,10 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
                 .permittedNumberOfCallsInHalfOpenState(permittedNumberOfCallsInHalfOpenState)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
-        bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
+    }
+
+    private Bulkhead bulkhead(String name) {
+        return Bulkhead.of(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(maxConcurrentCalls)
                 .maxWaitDuration(Duration.ofMillis(maxWaitForSlotMillis))
                 .fairCallHandlingStrategyEnabled(true)
@@ -71,6 +83,15 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
     public void process(Exchange exchange) {
         if (circuitBreaker == null) {
             init(); // declared without initMethod
+        }
+        CircuitBreaker circuitBreaker = this.circuitBreaker;
+        Bulkhead bulkhead = this.bulkhead;
+        String tenant = exchange.getProperty(StoreganiseApi.TENANT, String.class);
+        if (tenant != null) {
+            Map.Entry<CircuitBreaker, Bulkhead> own = perTenant.computeIfAbsent(tenant,
+                    t -> Map.entry(breaker(name + "-" + t), bulkhead(name + "-" + t)));
+            circuitBreaker = own.getKey();
+            bulkhead = own.getValue();
         }
         Exchange copy = ExchangeHelper.createCorrelatedCopy(exchange, false);
         Callable<Exchange> call = () -> {
@@ -114,6 +135,7 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
         if (breaker != null) {
             breaker.reset();
         }
+        perTenant.clear();
     }
 
     // ---- configuration (YAML bean properties) ----
@@ -148,7 +170,7 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
         this.permittedNumberOfCallsInHalfOpenState = calls;
     }
 
-    /** Bulkhead: calls in flight at once (per hub instance). */
+    /** Bulkhead: calls in flight at once (per hub instance, and per tenant: each tenant its own). */
     public void setMaxConcurrentCalls(int maxConcurrentCalls) {
         this.maxConcurrentCalls = maxConcurrentCalls;
     }

@@ -24,7 +24,7 @@ public record HistoryFilter(String type, String outcome, String destination, Str
     public static final List<String> OUTCOMES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked", "queued",
             "delivered", "deferred", "replayed", "skipped", "duplicate");
     private static final Pattern TYPE_GLOB = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@+-]{1,320}");
 
     public static HistoryFilter parse(Map<String, String> in) {

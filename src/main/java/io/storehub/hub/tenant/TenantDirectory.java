@@ -39,6 +39,8 @@ public class TenantDirectory implements CamelContextAware {
     private String files = "tenants";
     private final List<TenantListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Tenant> tenants;
+    /** The tenants by the add-on hosts they claim (kept with {@link #tenants}, so a lookup is one map access). */
+    private volatile Map<String, Tenant> byAddonHost = Map.of();
     /** The file text each file tenant was read from, to see what changed. */
     private final Map<Path, String> applied = new LinkedHashMap<>();
     /** Files refused (path -> why), with the text refused, so a file is not checked again until it changes. */
@@ -68,7 +70,7 @@ public class TenantDirectory implements CamelContextAware {
         if (t == null) {
             synchronized (this) {
                 if (tenants == null) {
-                    tenants = start();
+                    inForce(start());
                 }
                 t = tenants;
             }
@@ -90,21 +92,36 @@ public class TenantDirectory implements CamelContextAware {
 
     /** The tenant whose {@code api.addon-hosts} lists this host, or null. */
     public Tenant byAddonHost(String host) {
-        if (host == null) {
-            return null;
-        }
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        for (Tenant t : tenants().values()) {
-            if (t.addonHosts().contains(h)) {
-                return t;
-            }
-        }
-        return null;
+        tenants();
+        return host == null ? null : byAddonHost.get(host.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Whether any tenant claims add-on hosts (add-on events on the shared URL must then belong to one). */
     public boolean resolvesAddons() {
-        return tenants().values().stream().anyMatch(t -> !t.addonHosts().isEmpty());
+        tenants();
+        return !byAddonHost.isEmpty();
+    }
+
+    private void inForce(Map<String, Tenant> next) {
+        Map<String, Tenant> hosts = new java.util.HashMap<>();
+        next.values().forEach(t -> t.addonHosts().forEach(h -> hosts.put(h, t)));
+        byAddonHost = Map.copyOf(hosts);
+        tenants = Map.copyOf(next);
+    }
+
+    /** An add-on host belongs to one tenant only. */
+    private static void checkAddonHosts(Tenant tenant, Map<String, Tenant> others) {
+        for (Tenant other : others.values()) {
+            if (other.name().equals(tenant.name())) {
+                continue;
+            }
+            for (String host : tenant.addonHosts()) {
+                if (other.addonHosts().contains(host)) {
+                    throw new HubConfigurationException(TenantReader.PREFIX + tenant.name() + ".api.addon-hosts lists " + host
+                            + ", which tenant '" + other.name() + "' lists already (" + tenant.source() + "); an add-on host belongs to one tenant.");
+                }
+            }
+        }
     }
 
     /** The tenant files refused and why (file name -> message), for the console. */
@@ -137,7 +154,7 @@ public class TenantDirectory implements CamelContextAware {
                     LOG.error("Tenant file {} refused, the tenant is not served: {}", file, refused.get(file));
                 }
             }
-            tenants = Map.copyOf(now);
+            inForce(now);
         }
         listener.apply(tenants);
     }
@@ -158,6 +175,7 @@ public class TenantDirectory implements CamelContextAware {
         Map<String, Tenant> read = new TreeMap<>();
         byName.forEach((name, own) -> {
             Tenant t = reader.read(name, APPLICATION, own);
+            checkAddonHosts(t, read);
             checkWithListeners(t);
             read.put(name, t);
         });
@@ -174,7 +192,7 @@ public class TenantDirectory implements CamelContextAware {
     public synchronized void reload() {
         Map<String, Tenant> next = new TreeMap<>(tenants());
         if (scan(next, new TenantReader(camelContext))) {
-            tenants = Map.copyOf(next);
+            inForce(next);
             for (TenantListener l : listeners) {
                 l.apply(tenants);
             }
@@ -221,6 +239,7 @@ public class TenantDirectory implements CamelContextAware {
                             + TenantReader.PREFIX + name + " in the application configuration; configure it in one place.");
                 }
                 Tenant t = reader.read(name, path.toString(), TenantReader.parseYaml(text, path.toString()));
+                checkAddonHosts(t, into);
                 checkWithListeners(t);
                 into.put(name, t);
                 applied.put(path, text);

@@ -51,13 +51,18 @@ import static org.awaitility.Awaitility.await;
                 "storeganise.tenants.acme.destinations.sink.type=http",
                 "storeganise.tenants.acme.subscriptions[0].events[0]=*",
                 "storeganise.tenants.acme.subscriptions[0].to[0]=sink",
+                // add-on events on the shared URL from this host are acme's (their apiUrl is not called here)
+                "storeganise.tenants.acme.api.addon-hosts=acme.storeganise.test",
+                "storeganise.api.addon.allowed-hosts=nothing.example",
                 "storeganise.tenant-files-poll=300",
+                "storeganise.admin.token=" + TenantsTest.ADMIN_TOKEN,
                 "storeganise.delivery.max-attempts=2",
                 "storeganise.delivery.initial-delay=PT0.2S",
                 "storeganise.delivery.max-delay=PT0.5S"
         })
 class TenantsTest {
 
+    static final String ADMIN_TOKEN = "tenants-admin-token-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
     static final WireMockServer ACME_API = new WireMockServer(options().dynamicPort());
     static final WireMockServer GLOBEX_API = new WireMockServer(options().dynamicPort());
@@ -119,14 +124,14 @@ class TenantsTest {
         assertThat(JSON.readTree(globex.body()).get("status").asText()).isEqualTo("accepted");
 
         JsonNode atAcme = await().atMost(Duration.ofSeconds(20)).until(() -> delivered("/sink/acme", id), d -> d != null);
-        JsonNode atGlobex = await().atMost(Duration.ofSeconds(20)).until(() -> delivered("/sink/globex", id), d -> d != null);
+        JsonNode atGlobex = await().atMost(Duration.ofSeconds(20)).until(() -> delivered(currentGlobexSink(), id), d -> d != null);
         assertThat(atAcme.get("tenant").asText()).isEqualTo("acme");
         assertThat(atAcme.toString()).contains("acme-state").doesNotContain("globex-state");
         assertThat(atGlobex.get("tenant").asText()).isEqualTo("globex");
         assertThat(atGlobex.toString()).contains("globex-state").doesNotContain("acme-state");
         // each sink got its tenant's event once, and never the other tenant's
         assertThat(count("/sink/acme", id)).isEqualTo(1);
-        assertThat(count("/sink/globex", id)).isEqualTo(1);
+        assertThat(count(currentGlobexSink(), id)).isEqualTo(1);
 
         // a retry at one tenant is a duplicate there only
         assertThat(JSON.readTree(post("acme", body, "acme-secret").body()).get("status").asText()).isEqualTo("duplicate");
@@ -205,7 +210,76 @@ class TenantsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !tenants.refusals().containsKey("globex.yaml"));
     }
 
+    @Test
+    void anAddonEventOnTheSharedUrlGoesToTheTenantOfItsApiUrlHost() throws Exception {
+        String id = Webhooks.newId();
+        String body = "{\"id\":\"" + id + "\",\"created\":\"" + Instant.now() + "\",\"type\":\"user.created\","
+                + "\"apiUrl\":\"https://acme.storeganise.test/api\",\"addonId\":\"addon1\",\"data\":{\"userId\":\"u9\"}}";
+        HttpResponse<String> accepted = Webhooks.post(base(), body, Webhooks.sign("hub-own-secret", body));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        JsonNode delivered = await().atMost(Duration.ofSeconds(20)).until(() -> delivered("/sink/acme", id), d -> d != null);
+        assertThat(delivered.get("tenant").asText()).isEqualTo("acme");
+    }
+
+    @Test
+    void anAddonEventFromAHostNoTenantServesIsRefused() throws Exception {
+        String body = "{\"id\":\"" + Webhooks.newId() + "\",\"created\":\"" + Instant.now() + "\",\"type\":\"user.created\","
+                + "\"apiUrl\":\"https://stranger.storeganise.test/api\",\"addonId\":\"addon1\",\"data\":{\"userId\":\"u9\"}}";
+        HttpResponse<String> refused = Webhooks.post(base(), body, Webhooks.sign("hub-own-secret", body));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("unknown_addon_host");
+    }
+
+    @Test
+    void aFailingDestinationOfOneTenantHoldsNothingOfAnother() throws Exception {
+        // the same entity (job) at both tenants; acme's sink refuses this entity's events
+        String job = Webhooks.newId().substring(0, 24);
+        SINKS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/sink/acme"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(job))
+                .willReturn(aResponse().withStatus(503)));
+        String first = Webhooks.newId();
+        String second = Webhooks.newId();
+        String data = "{\"jobId\":\"" + job + "\"}";
+        post("acme", Webhooks.event(first, "job.unit_moveIn.created", Instant.now(), data), "acme-secret");
+        await().atMost(Duration.ofSeconds(10)).until(() -> SINKS.findAll(postRequestedFor(urlPathEqualTo("/sink/acme")))
+                .stream().anyMatch(r -> r.getBodyAsString().contains(first)));
+        post("acme", Webhooks.event(second, "job.unit_moveIn.updated", Instant.now(), data), "acme-secret");
+        // globex: the same ids and the same entity, delivered at once, behind nothing of acme's
+        post("globex", Webhooks.event(first, "job.unit_moveIn.created", Instant.now(), data), "globex-secret");
+        post("globex", Webhooks.event(second, "job.unit_moveIn.updated", Instant.now(), data), "globex-secret");
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(currentGlobexSink(), second) != null);
+        assertThat(delivered(currentGlobexSink(), first)).isNotNull();
+    }
+
+    @Test
+    void aTenantsEventIsDeliveredAgainOnlyToThatTenantsDestinations() throws Exception {
+        String id = Webhooks.newId();
+        post("acme", Webhooks.event(id, "user.created", Instant.now(), "{\"userId\":\"u4\"}"), "acme-secret");
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered("/sink/acme", id), d -> d != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin("GET", "/admin/events/acme~" + id).statusCode() == 200);
+
+        HttpResponse<String> elsewhere = admin("POST", "/admin/events/acme~" + id + "/redeliver?destination=globex~sink");
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(400);
+        // the destinations it names are the event's tenant's only
+        assertThat(elsewhere.body()).endsWith("configured: acme~sink.\"}");
+        HttpResponse<String> again = admin("POST", "/admin/events/acme~" + id + "/redeliver?destination=acme~sink");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count("/sink/acme", id) == 2);
+        assertThat(count(currentGlobexSink(), id)).isZero();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    HttpResponse<String> admin(String method, String path) {
+        return Webhooks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(20))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    String currentGlobexSink() {
+        return tenants.get("globex").settings().getProperty("storeganise.destinations.sink.url").replace(SINKS.baseUrl(), "");
+    }
+
 
     HttpResponse<String> post(String tenant, String body, String secret) {
         return Webhooks.post(base() + "/" + tenant, body, Webhooks.sign(secret, body));
