@@ -44,6 +44,8 @@ final class DestinationsLoader {
     private static final Pattern EVENT_PATTERN = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
     /** Turns a recipe's destination settings (a map) into the tree its settings are bound from. */
     private static final ObjectMapper TREES = new ObjectMapper();
+    /** The recipes a tenant may enable: those that are a destination and nothing else. */
+    private static final List<String> TENANT_RECIPES = List.of("move-in-slack", "zapier");
 
     private final CamelContext camelContext;
     private final SettingsSource source;
@@ -180,6 +182,11 @@ final class DestinationsLoader {
             if (recipe.enabled == null || !recipe.enabled) {
                 continue;
             }
+            if (tenant != null && !TENANT_RECIPES.contains(r.name())) {
+                throw new HubConfigurationException(prefix + "enabled: the recipe '" + r.name() + "' is available in the hub's own "
+                        + "configuration only (its route or timer reads its settings from there); a tenant has the recipes "
+                        + String.join(" and ", TENANT_RECIPES) + ".");
+            }
             Map<String, String> settings = new LinkedHashMap<>();
             for (Map.Entry<String, String> required : new TreeMap<>(r.required()).entrySet()) {
                 String key = prefix + required.getKey();
@@ -202,10 +209,6 @@ final class DestinationsLoader {
             if (r.writesToStoreganise() && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                 throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
                         + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
-            }
-            if (tenant != null && (r.destination() == null || "route".equals(r.destination().apply(settings).get("type")))) {
-                throw new HubConfigurationException(prefix + "enabled: the recipe '" + r.name() + "' is available in the hub's own "
-                        + "configuration only (its route reads its settings from there); a tenant has the recipes move-in-slack and zapier.");
             }
             enabled.add(r.name());
             if (r.name().equals(Recipes.FAILURE_ALERT)) {
