@@ -20,8 +20,6 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
-import io.storehub.hub.support.HubCounters;
-import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -288,7 +286,6 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         Timer.builder(LATENCY_METER)
                 .description("From the webhook's acknowledgement to its enriched event (includes queue retries)")
                 .tag("family", family)
-                .tag(HubCounters.TENANT, TenantKeys.label(exchange.getIn().getHeader(Headers.TENANT, String.class)))
                 .publishPercentileHistogram()
                 // a backlog (an outage, a rate limit, a billing run behind the concurrency cap) takes minutes
                 .minimumExpectedValue(java.time.Duration.ofMillis(1))

@@ -17,9 +17,11 @@ import org.apache.camel.Processor;
 /**
  * Records the outcome of a webhook: counter {@code storeganise.webhook.received} by type, outcome
  * ({@code accepted}, {@code duplicate}, {@code rejected}) and reason, and timer
- * {@code storeganise.webhook.ack} from the request's arrival to the answer by outcome; both by
- * {@code tenant} too ({@link WebhookTenant#LABEL}: the tenant, {@code none} for the hub's own URL,
- * {@code unknown} for a URL naming no configured tenant or a refusal before the URL was read).
+ * {@code storeganise.webhook.ack} from the request's arrival to the answer by outcome. The counter is
+ * also by {@code tenant} ({@link WebhookTenant#LABEL}: the tenant, {@code none} for the hub's own URL,
+ * {@code unknown} for a URL naming no configured tenant or a refusal before the URL was read); the timer
+ * is not: it times the hub's one shared path, and a histogram per tenant would add some 70 series per
+ * tenant and outcome (docs/operations.md).
  *
  * <p>One processor instead of camel-micrometer endpoints: on the ingest hot path those evaluate
  * their URI expressions and tags per message, which cost more than the rest of the route's
@@ -45,10 +47,9 @@ public class WebhookMetrics implements Processor {
         String type = "rejected".equals(outcome) ? "unknown" : exchange.getMessage().getHeader(Headers.EVENT_TYPE, "unknown", String.class);
         counters.computeIfAbsent(tenant + '|' + type + '|' + outcome + '|' + reason, k -> received(meterRegistry, tenant, type, outcome, reason))
                 .increment();
-        timers.computeIfAbsent(tenant + '|' + outcome, k -> Timer.builder("storeganise.webhook.ack")
+        timers.computeIfAbsent(outcome, k -> Timer.builder("storeganise.webhook.ack")
                         .description("Time from receiving a webhook to answering it")
                         .tag("outcome", outcome)
-                        .tag(HubCounters.TENANT, tenant)
                         .publishPercentileHistogram()
                         .register(meterRegistry))
                 .record(ackMillis, TimeUnit.MILLISECONDS);
