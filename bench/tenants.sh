@@ -18,7 +18,8 @@
 #   bench/tenants.sh     (env: TENANTS=200 DESTINATIONS=5 RATE=100 DURATION=40 WARMUP=40 DELAY_MS=5 DRAIN_TIMEOUT=180)
 #   BENCH_SKIP_BUILD=1 bench/tenants.sh     the jar already in target/
 #
-# Every tenant's webhook secret is the bench's (bench/lib.sh). Runs in about 5 minutes (plus packaging).
+# Every tenant's webhook secret is the bench's (bench/lib.sh). Takes about 4-5 minutes plus packaging on a
+# quiet machine (7.5 minutes with packaging on a busy one, where the drains after the loads take longer).
 # Needs a quiet machine for figures worth keeping: the sender and WireMock share the cores with the hub.
 # BENCH_JAVA_OPTS, BENCH_SKIP_BUILD, BENCH_KEEP: see bench/lib.sh. Needs: java 17+ (with jcmd), mvn,
 # python3, curl.
