@@ -43,6 +43,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Requests are due at a fixed rate and sent over a fixed number of connections (64): a request waits
  * for a free connection when all are busy, and its ack time counts from when it was due.
  *
+ * With -Dloadgen.tenants=N (bench/tenants.sh) request n goes to URL/t<n % N>, tenant t<n % N>'s webhook URL (every
+ * tenant with the same secret): the load spread evenly over N tenants. Not with -Dloadgen.keepalive.
+ *
  * With -Dloadgen.keepalive=true the connections are opened first and all held open (keep-alive, as
  * a proxy or a busy sender keeps them): request n goes on connection n % connections, whether or not
  * the hub answered the previous one on it yet (it waits its turn on that connection). A connection
@@ -79,6 +82,8 @@ public class LoadGen {
                 .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
         Tally tally = new Tally();
         LinkedBlockingQueue<Long> due = new LinkedBlockingQueue<>();
+        int tenants = Integer.getInteger("loadgen.tenants", 0);
+        AtomicLong requests = new AtomicLong();
         long total = (long) rate * seconds;
         ExecutorService senders = Executors.newFixedThreadPool(connections);
         for (int c = 0; c < connections; c++) {
@@ -91,7 +96,8 @@ public class LoadGen {
                         return;
                     }
                     String body = event();
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                    String target = tenants > 0 ? url + "/t" + requests.getAndIncrement() % tenants : url;
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(target)).timeout(timeout)
                             .header("Content-Type", "application/json;charset=UTF-8")
                             .header("sg-signature", sign(secret, body))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build();

@@ -15,6 +15,7 @@ import io.storehub.hub.ingest.RequestGuard;
 import io.storehub.hub.ingest.WebhookAdmission;
 import io.storehub.hub.ingest.WebhookMetrics;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.TenantKeys;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -67,8 +68,9 @@ public class WebhookRequestFilter {
         admission.setMaxRequests(maxInFlight);
         admission.setMaxBytes(maxInFlightBytes);
         MeterRegistry registry = meters.getIfAvailable();
-        // counted with the route's refusals
-        Counter overCapacity = registry == null ? null : WebhookMetrics.received(registry, "unknown", "rejected", "over_capacity");
+        // counted with the route's refusals (refused before the route reads the tenant of the URL: tenant unknown)
+        Counter overCapacity = registry == null ? null
+                : WebhookMetrics.received(registry, TenantKeys.UNKNOWN_TENANT, "unknown", "rejected", "over_capacity");
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

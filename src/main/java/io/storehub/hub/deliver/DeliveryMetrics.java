@@ -6,13 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.storehub.hub.support.HubCounters;
+import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Records {@code storeganise.delivery.latency} (tag {@code destination}) after a successful send:
+ * Records {@code storeganise.delivery.latency} (tags {@code destination} and its {@code tenant}) after a successful send:
  * from the moment the webhook was acknowledged ({@code SgReceivedAt}) to now, i.e. end to end through
  * the queue, enrichment, fan-out, rate limit and retries. Published with p50/p95/p99 and a histogram.
  * (camel-micrometer's timer only measures between two points of one exchange, hence this class.)
@@ -34,6 +36,7 @@ public class DeliveryMetrics implements Processor, CamelContextAware {
         timers.computeIfAbsent(destination, d -> Timer.builder("storeganise.delivery.latency")
                         .description("Webhook acknowledged to delivered, per destination")
                         .tag("destination", d)
+                        .tag(HubCounters.TENANT, TenantKeys.label(TenantKeys.tenantOf(d)))
                         .publishPercentiles(0.5, 0.95, 0.99)
                         .publishPercentileHistogram()
                         // retries and rate limits make hours possible; the histogram must reach that far

@@ -9,13 +9,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.HubCounters;
+import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Records the outcome of a webhook: counter {@code storeganise.webhook.received} by type, outcome
  * ({@code accepted}, {@code duplicate}, {@code rejected}) and reason, and timer
- * {@code storeganise.webhook.ack} from the request's arrival to the answer.
+ * {@code storeganise.webhook.ack} from the request's arrival to the answer by outcome. The counter is
+ * also by {@code tenant} ({@link WebhookTenant#LABEL}: the tenant, {@code none} for the hub's own URL,
+ * {@code unknown} for a URL naming no configured tenant or a refusal before the URL was read); the timer
+ * is not: it times the hub's one shared path, and a histogram per tenant would add some 70 series per
+ * tenant and outcome (docs/operations.md).
  *
  * <p>One processor instead of camel-micrometer endpoints: on the ingest hot path those evaluate
  * their URI expressions and tags per message, which cost more than the rest of the route's
@@ -36,9 +42,11 @@ public class WebhookMetrics implements Processor {
         long ackMillis = System.currentTimeMillis() - exchange.getClock().getCreated();
         String outcome = exchange.getProperty(OUTCOME, "rejected", String.class);
         String reason = exchange.getProperty(ErrorResponder.REJECT_REASON, "none", String.class);
+        String tenant = exchange.getProperty(WebhookTenant.LABEL, TenantKeys.UNKNOWN_TENANT, String.class);
         // a rejected request's type is not trusted (and often not known): keep the tag set bounded
         String type = "rejected".equals(outcome) ? "unknown" : exchange.getMessage().getHeader(Headers.EVENT_TYPE, "unknown", String.class);
-        counters.computeIfAbsent(type + '|' + outcome + '|' + reason, k -> received(meterRegistry, type, outcome, reason)).increment();
+        counters.computeIfAbsent(tenant + '|' + type + '|' + outcome + '|' + reason, k -> received(meterRegistry, tenant, type, outcome, reason))
+                .increment();
         timers.computeIfAbsent(outcome, k -> Timer.builder("storeganise.webhook.ack")
                         .description("Time from receiving a webhook to answering it")
                         .tag("outcome", outcome)
@@ -50,11 +58,11 @@ public class WebhookMetrics implements Processor {
         }
     }
 
-    /** The counter of webhooks received with this type, outcome and rejection reason (also the servlet filter's refusals). */
-    public static Counter received(MeterRegistry registry, String type, String outcome, String reason) {
+    /** The counter of webhooks received with this tenant label, type, outcome and rejection reason (also the servlet filter's refusals). */
+    public static Counter received(MeterRegistry registry, String tenant, String type, String outcome, String reason) {
         return Counter.builder("storeganise.webhook.received")
-                .description("Webhooks received, by event type, outcome and rejection reason")
-                .tag("type", type).tag("outcome", outcome).tag("reason", reason)
+                .description("Webhooks received, by tenant, event type, outcome and rejection reason")
+                .tag(HubCounters.TENANT, tenant).tag("type", type).tag("outcome", outcome).tag("reason", reason)
                 .register(registry);
     }
 

@@ -23,6 +23,12 @@ public class WebhookTenant {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The path parameter of the tenant's webhook URL. */
     static final String PATH_PARAMETER = "tenant";
+    /**
+     * Exchange property: the webhook's {@code tenant} label in the metrics ({@link WebhookMetrics}), set once the URL
+     * is read: the tenant, {@code none} for the hub's own URL, {@code unknown} for a URL naming no configured tenant.
+     * Unset (also {@code unknown}) for a webhook refused before; never from a request header, so bounded by the tenants.
+     */
+    static final String LABEL = "SgTenantLabel";
 
     private TenantDirectory tenants;
 
@@ -35,9 +41,11 @@ public class WebhookTenant {
         Object name = in.removeHeader(PATH_PARAMETER);
         in.removeHeader(Headers.TENANT);
         if (!byPath) {
+            exchange.setProperty(LABEL, TenantKeys.NO_TENANT);
             return;
         }
         Tenant tenant = !(name instanceof String n) ? null : tenants(exchange).get(n);
+        exchange.setProperty(LABEL, tenant == null ? TenantKeys.UNKNOWN_TENANT : tenant.name());
         if (tenant == null) {
             throw new HttpRejection(404, "not_found", "Not Found: " + in.getHeader(Exchange.HTTP_URI, String.class));
         }
@@ -59,6 +67,7 @@ public class WebhookTenant {
                 }
                 tenant = owner.name();
                 in.setHeader(Headers.TENANT, tenant);
+                exchange.setProperty(LABEL, tenant);
             }
         }
         if (tenant == null) {

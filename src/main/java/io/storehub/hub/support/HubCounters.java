@@ -10,7 +10,8 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The hub's counters, one method per counter, called from the routes as {@code bean} steps:
+ * The hub's counters, one method per counter, called from the routes as {@code bean} steps, each also
+ * tagged {@code tenant} (the event's tenant, {@code none} for the hub's own: {@link #tenant}):
  * <ul>
  * <li>{@code storeganise.events.unknown{type}}, {@code storeganise.events.processed{family,type}},
  * {@code storeganise.events.unsubscribed{type}}, {@code storeganise.events.deferred{type}}</li>
@@ -24,30 +25,33 @@ import org.apache.camel.Exchange;
  */
 public class HubCounters implements CamelContextAware {
 
+    /** The tag every counter of the hub carries. */
+    public static final String TENANT = "tenant";
+
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public void unknownType(Exchange exchange) {
-        count("storeganise.events.unknown", "Events of a type the hub does not know", "type", header(exchange, Headers.EVENT_TYPE));
+        count(exchange, "storeganise.events.unknown", "Events of a type the hub does not know", "type", header(exchange, Headers.EVENT_TYPE));
     }
 
     public void processed(Exchange exchange) {
-        count("storeganise.events.processed", "Events enriched and handed to delivery",
+        count(exchange, "storeganise.events.processed", "Events enriched and handed to delivery",
                 "family", header(exchange, Headers.FAMILY), "type", header(exchange, Headers.EVENT_TYPE));
     }
 
     public void unsubscribed(Exchange exchange) {
-        count("storeganise.events.unsubscribed", "Events no subscription matched", "type", header(exchange, Headers.EVENT_TYPE));
+        count(exchange, "storeganise.events.unsubscribed", "Events no subscription matched", "type", header(exchange, Headers.EVENT_TYPE));
     }
 
     public void queued(Exchange exchange) {
-        count("storeganise.deliveries.queued", "Deliveries queued, per destination", "destination", header(exchange, "SgDestination"));
+        count(exchange, "storeganise.deliveries.queued", "Deliveries queued, per destination", "destination", header(exchange, "SgDestination"));
     }
 
     /** {@code outcome}: delivered, duplicate (already delivered, not sent again) or deferred (rate limit). */
     public void delivery(Exchange exchange, String outcome) {
-        count("storeganise.deliveries", "Deliveries by destination and outcome",
+        count(exchange, "storeganise.deliveries", "Deliveries by destination and outcome",
                 "destination", property(exchange, "SgDestination"), "outcome", outcome);
     }
 
@@ -56,33 +60,49 @@ public class HubCounters implements CamelContextAware {
         if (exchange.getProperty("SgDestination") != null) {
             delivery(exchange, "deferred");
         } else {
-            count("storeganise.events.deferred", "Events queued again to wait behind an earlier event of their entity",
+            count(exchange, "storeganise.events.deferred", "Events queued again to wait behind an earlier event of their entity",
                     "type", header(exchange, Headers.EVENT_TYPE));
         }
     }
 
     /** After the retry policy decided: tag action = retry or park. */
     public void processingFailure(Exchange exchange) {
-        count("storeganise.processing.failures", "Failed processing attempts of queued messages",
+        count(exchange, "storeganise.processing.failures", "Failed processing attempts of queued messages",
                 "queue", property(exchange, "SgQueue"), "action", header(exchange, RetryPolicy.ACTION));
     }
 
     public void lookup(Exchange exchange) {
-        count("storeganise.enrich.lookups", "Storeganise API look-ups by resource and outcome",
+        count(exchange, "storeganise.enrich.lookups", "Storeganise API look-ups by resource and outcome",
                 "resource", property(exchange, "SgApiResource"), "outcome", property(exchange, "SgApiOutcome"));
     }
 
-    private void count(String name, String description, String... tags) {
+    private void count(Exchange exchange, String name, String description, String... tags) {
         MeterRegistry meters = registry();
         if (meters == null) {
             return;
         }
-        String key = name + '|' + String.join("|", tags);
+        String tenant = tenant(exchange);
+        String key = name + '|' + tenant + '|' + String.join("|", tags);
         Counter counter = counters.get(key);
         if (counter == null) {
-            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(meters));
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                    .tag(TENANT, tenant).register(meters));
         }
         counter.increment();
+    }
+
+    /**
+     * The event's tenant (header {@code SgTenant}, set by the hub at ingest, never taken from a request), else the
+     * tenant of the delivery's destination ({@code acme~sink}), else {@code none}: the hub's own event. Bounded by the
+     * tenants configured.
+     */
+    static String tenant(Exchange exchange) {
+        String tenant = exchange.getMessage().getHeader(Headers.TENANT, String.class);
+        if (tenant == null) {
+            Object destination = exchange.getProperty("SgDestination");
+            tenant = TenantKeys.tenantOf(destination instanceof String d ? d : exchange.getMessage().getHeader("SgDestination", String.class));
+        }
+        return TenantKeys.label(tenant);
     }
 
     private static String header(Exchange exchange, String name) {

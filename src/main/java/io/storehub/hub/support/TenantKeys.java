@@ -9,6 +9,10 @@ package io.storehub.hub.support;
 public final class TenantKeys {
 
     public static final char SEPARATOR = '~';
+    /** The metrics' {@code tenant} label of the hub's own events (its top-level configuration); no tenant may be so named. */
+    public static final String NO_TENANT = "none";
+    /** The metrics' {@code tenant} label of a webhook refused before its tenant was known (or naming none configured). */
+    public static final String UNKNOWN_TENANT = "unknown";
 
     private TenantKeys() {
     }
@@ -25,6 +29,11 @@ public final class TenantKeys {
         }
         int at = qualified.indexOf(SEPARATOR);
         return at <= 0 ? null : qualified.substring(0, at);
+    }
+
+    /** The metrics' {@code tenant} label: the tenant's name, {@link #NO_TENANT} for the hub's own (null). */
+    public static String label(String tenant) {
+        return tenant == null ? NO_TENANT : tenant;
     }
 
     /** The name within its tenant: {@code name} of {@code acme~name}. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -75,6 +76,10 @@ final class TenantReader {
         if (!NAME.matcher(name).matches()) {
             throw new HubConfigurationException(PREFIX + name + ": the tenant name '" + name
                     + "' must be 1 to 40 letters, digits, - or _, starting with a letter or digit (it is part of its webhook URL).");
+        }
+        if (name.equals(TenantKeys.NO_TENANT) || name.equals(TenantKeys.UNKNOWN_TENANT)) {
+            throw new HubConfigurationException(PREFIX + name + ": the tenant names '" + TenantKeys.NO_TENANT + "' and '"
+                    + TenantKeys.UNKNOWN_TENANT + "' are reserved (the metrics' tenant label of the hub's own events and of unknown tenants).");
         }
         String at = PREFIX + name + ".";
         Properties settings = new Properties();

@@ -45,8 +45,8 @@ class WebhookAdmissionFilterTest {
         assertThat(whileBusy.get().getHeader("Retry-After")).isEqualTo("1");
         assertThat(whileBusy.get().getContentType()).startsWith("application/json");
         assertThat(whileBusy.get().getContentAsString()).contains("\"error\":\"over_capacity\"");
-        assertThat(meters.get("storeganise.webhook.received").tag("reason", "over_capacity").counter().count())
-                .as("counted with the route's refusals").isEqualTo(1.0);
+        assertThat(meters.get("storeganise.webhook.received").tag("reason", "over_capacity").tag("tenant", "unknown").counter().count())
+                .as("counted with the route's refusals, before the tenant of the URL is read").isEqualTo(1.0);
 
         MockHttpServletResponse later = new MockHttpServletResponse();
         filter.doFilter(webhook(), later, (r, s) -> ((MockHttpServletResponse) s).setStatus(200));
