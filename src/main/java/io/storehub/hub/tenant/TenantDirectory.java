@@ -31,6 +31,7 @@ public class TenantDirectory implements CamelContextAware {
 
     /** Its name in the registry. */
     public static final String BEAN = "tenantDirectory";
+    private static final Object BINDING = new Object();
 
     private static final Logger LOG = LoggerFactory.getLogger(TenantDirectory.class);
     private static final String APPLICATION = "application configuration";
@@ -52,7 +53,7 @@ public class TenantDirectory implements CamelContextAware {
      * route files, whose beans Camel creates in no set order, so none can refer to a bean of another file.
      */
     public static TenantDirectory of(CamelContext camelContext) {
-        synchronized (camelContext) {
+        synchronized (BINDING) {
             TenantDirectory directory = camelContext.getRegistry().lookupByNameAndType(BEAN, TenantDirectory.class);
             if (directory == null) {
                 directory = new TenantDirectory();
