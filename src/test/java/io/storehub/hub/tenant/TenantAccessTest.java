@@ -132,6 +132,23 @@ class TenantAccessTest extends TenantAccessSupport {
     }
 
     @Test
+    void aTenantsTokenBulkReplaysItsOwnDestinationByItsShortName() throws Exception {
+        String id = Webhooks.newId();
+        assertThat(webhook("globex", id)).isEqualTo(200);
+        awaitEvent("globex~" + id, e -> "parked".equals(deliveryStatus(e, "globex~sink")));
+
+        HttpResponse<String> dryRun = admin("POST", "/admin/deliveries/replay", "globex-token", "{\"destination\":\"sink\",\"dryRun\":true}");
+        assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+        assertThat(JSON.readTree(dryRun.body()).path("filter").path("destination").asText()).isEqualTo("globex~sink");
+        assertThat(JSON.readTree(dryRun.body()).path("matched").asLong()).isPositive();
+
+        HttpResponse<String> replay = admin("POST", "/admin/deliveries/replay", "globex-token", "{\"destination\":\"sink\"}");
+        assertThat(replay.statusCode()).as(replay.body()).isIn(200, 202);
+        JsonNode event = awaitEvent("globex~" + id, e -> e.path("timeline").toString().contains("admin API (globex)"));
+        assertThat(event.path("timeline").toString()).contains("replayed");
+    }
+
+    @Test
     void noTokenOrAWrongOneIsRefused() {
         assertThat(admin("GET", "/admin/events", null, null).statusCode()).isEqualTo(401);
         assertThat(admin("GET", "/admin/events", "acme-secret", null).statusCode()).isEqualTo(401);
