@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +15,8 @@ import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.TenantKeys;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.Exchange;
 
 /**
@@ -23,8 +27,8 @@ import org.apache.camel.Exchange;
 public class ConsolePages {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
+    private static final Pattern NAME = AccessScope.DESTINATION;
+    private static final Pattern EVENT_ID = AccessScope.EVENT_ID;
 
     private HistoryApi api;
     private ReplayForm replayForm;
@@ -37,13 +41,13 @@ public class ConsolePages {
     /** GET /console: events per minute, queue backlog, parked per destination, Storeganise API health, recipes. */
     public void overview(Exchange exchange) throws Exception {
         Map<String, Object> model = base(exchange, "Overview", "overview");
-        Map<String, Object> overview = api.overview();
+        Map<String, Object> overview = api.overview(AccessScope.of(exchange));
         model.putAll(overview);
         @SuppressWarnings("unchecked")
         Map<String, Object> events = (Map<String, Object>) overview.get("events");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> perMinute = (List<Map<String, Object>>) events.get("perMinute");
-        model.put("chart", chart(perMinute));
+        model.put("chart", ConsoleView.chart(perMinute));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> queues = (List<Map<String, Object>>) overview.get("queues");
         for (Map<String, Object> q : queues) {
@@ -70,7 +74,8 @@ public class ConsolePages {
     public void events(Exchange exchange) throws Exception {
         Map<String, Object> model = base(exchange, "Events", "events");
         Map<String, String> parameters = HistoryApi.parameters(exchange);
-        Map<String, Object> result = api.search(parameters);
+        Map<String, Object> result = api.search(AccessScope.of(exchange), parameters);
+        TenantPicker.fill(model, exchange, api.getCamelContext());
         @SuppressWarnings("unchecked")
         Map<String, String> filter = (Map<String, String>) result.get("filter");
         @SuppressWarnings("unchecked")
@@ -98,7 +103,7 @@ public class ConsolePages {
             outcomes.add(Map.of("value", o, "selected", o.equals(filter.get("outcome"))));
         }
         model.put("outcomes", outcomes);
-        model.put("destinations", destinationOptions(filter.get("destination")));
+        model.put("destinations", destinationOptions(TenantPicker.view(exchange)::sees, filter.get("destination")));
         if ("sent".equals(header(exchange, "notice"))) {
             String id = header(exchange, "event");
             String status = header(exchange, "status");
@@ -114,7 +119,7 @@ public class ConsolePages {
     /** GET /console/events/{id}: the timeline, deliveries (with redeliver / replay), enriched body and webhook. */
     public void event(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
-        Map<String, Object> event = api.detail(id);
+        Map<String, Object> event = api.detail(AccessScope.of(exchange), id);
         Map<String, Object> model = base(exchange, "Event " + id, "events");
         model.put("event", event);
         @SuppressWarnings("unchecked")
@@ -142,7 +147,8 @@ public class ConsolePages {
         model.put("bodyPretty", pretty(event.get("body")));
         model.put("webhookPretty", pretty(event.get("webhook")));
         model.put("traceLink", traceLinks.link(event.get("traceId")));
-        model.put("destinations", destinationOptions(null));
+        // the event's own tenant's destinations (or the hub's own): redelivery never crosses tenants
+        model.put("destinations", destinationOptions(d -> Objects.equals(TenantKeys.tenantOf(d), event.get("tenant")), null));
         model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
         String notice = header(exchange, "notice");
         String destination = header(exchange, "destination");
@@ -157,7 +163,9 @@ public class ConsolePages {
     /** GET /console/destinations: the health table and the "send a test event" form. */
     public void destinations(Exchange exchange) throws Exception {
         Map<String, Object> model = base(exchange, "Destinations", "destinations");
-        List<Map<String, Object>> rows = api.destinations();
+        AccessScope view = TenantPicker.view(exchange);
+        TenantPicker.fill(model, exchange, api.getCamelContext());
+        List<Map<String, Object>> rows = api.destinations(view);
         for (Map<String, Object> r : rows) {
             @SuppressWarnings("unchecked")
             Map<String, Object> backoff = (Map<String, Object>) r.get("backoff");
@@ -176,7 +184,11 @@ public class ConsolePages {
         model.put("rows", rows);
         model.put("none", rows.isEmpty());
         model.put("types", TestEvents.types());
-        model.put("refresh", "/console/destinations?fragment=table");
+        model.put("testEvents", AccessScope.of(exchange).isAll()); // signed with the hub's own secret, to its own webhook
+        List<Map<String, Object>> refusals = api.tenantRefusals(AccessScope.of(exchange));
+        model.put("refusals", refusals);
+        model.put("hasRefusals", !refusals.isEmpty());
+        model.put("refresh", "/console/destinations?fragment=table" + (view.isAll() ? "" : "&tenant=" + enc(view.tenant())));
         if (replayForm != null && header(exchange, "fragment") == null) {
             replayForm.fill(model, exchange, false);
         }
@@ -190,7 +202,9 @@ public class ConsolePages {
         if (destination != null && !NAME.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name.");
         }
-        Map<String, Object> list = api.deadLetters().parkedList(destination, 500);
+        AccessScope view = TenantPicker.view(exchange);
+        TenantPicker.fill(model, exchange, api.getCamelContext());
+        Map<String, Object> list = api.deadLetters().parkedList(view, destination, 500);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("deadLetters");
         for (Map<String, Object> d : items) {
@@ -202,7 +216,7 @@ public class ConsolePages {
         model.put("more", ((Integer) list.get("count")) > items.size());
         model.put("shown", items.size());
         List<Map<String, Object>> byDestination = new ArrayList<>();
-        api.deadLetters().parkedCounts().forEach((name, n) -> byDestination.add(Map.of("destination", name, "count", n,
+        api.deadLetters().parkedCounts(view).forEach((name, n) -> byDestination.add(Map.of("destination", name, "count", n,
                 "selected", name.equals(destination))));
         model.put("byDestination", byDestination);
         model.put("destination", destination);
@@ -223,7 +237,7 @@ public class ConsolePages {
     public void redeliver(Exchange exchange) throws Exception {
         String id = exchange.getIn().getHeader("id", String.class);
         String destination = Forms.read(exchange).get("destination");
-        api.redeliver(id, destination, exchange.getProperty(EventHistory.ACTOR, String.class));
+        api.redeliver(AccessScope.of(exchange), id, destination, exchange.getProperty(EventHistory.ACTOR, String.class));
         ConsoleView.redirect(exchange, "/console/events/" + enc(id) + "?notice=redelivered&destination=" + enc(destination));
     }
 
@@ -239,9 +253,9 @@ public class ConsolePages {
         int replayed;
         List<String> ids = form.getOrDefault("id", List.of());
         if (!ids.isEmpty()) {
-            replayed = api.deadLetters().replayMessages(ids, actor);
+            replayed = api.deadLetters().replayMessages(ids, AccessScope.of(exchange), actor);
         } else if ("true".equals(first.get("all")) || eventId != null) {
-            replayed = api.deadLetters().replayDestination(first.get("destination"), eventId, actor);
+            replayed = api.deadLetters().replayDestination(first.get("destination"), eventId, AccessScope.of(exchange), actor);
         } else {
             throw new HttpRejection(400, "selection_required", "Select parked deliveries to replay, or replay all of a destination.");
         }
@@ -274,40 +288,14 @@ public class ConsolePages {
         return model;
     }
 
-    private List<Map<String, Object>> destinationOptions(String selected) {
+    private List<Map<String, Object>> destinationOptions(Predicate<String> shown, String selected) {
         List<Map<String, Object>> options = new ArrayList<>();
         for (Destination d : api.destinationRegistry().all()) {
-            options.add(Map.of("name", d.getName(), "selected", d.getName().equals(selected)));
+            if (shown.test(d.getName())) {
+                options.add(Map.of("name", d.getName(), "selected", d.getName().equals(selected)));
+            }
         }
         return options;
-    }
-
-    /** The events-per-minute chart as SVG geometry: 60 bars in a 600 x 120 box (rendered by the template, no script). */
-    static Map<String, Object> chart(List<Map<String, Object>> perMinute) {
-        long max = 1;
-        for (Map<String, Object> p : perMinute) {
-            max = Math.max(max, (Long) p.get("count"));
-        }
-        List<Map<String, Object>> bars = new ArrayList<>();
-        int i = 0;
-        for (Map<String, Object> p : perMinute) {
-            long count = (Long) p.get("count");
-            long height = count == 0 ? 0 : Math.max(1, Math.round(100.0 * count / max));
-            Map<String, Object> bar = new LinkedHashMap<>();
-            bar.put("x", i * 10);
-            bar.put("y", 105 - height);
-            bar.put("height", height);
-            bar.put("count", count);
-            bar.put("label", ((String) p.get("minute")).substring(11, 16) + " UTC");
-            bars.add(bar);
-            i++;
-        }
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("bars", bars);
-        chart.put("max", max);
-        chart.put("first", bars.isEmpty() ? "" : bars.get(0).get("label"));
-        chart.put("last", bars.isEmpty() ? "" : bars.get(bars.size() - 1).get("label"));
-        return chart;
     }
 
     private static String pretty(Object json) {

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +16,11 @@ import javax.sql.DataSource;
 import io.github.bucket4j.Bucket;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * Tokens, passwords and session ids are never logged nor rendered. The sessions are kept by
  * {@link ConsoleSessions}, the sign-in limits by {@link SignInLimits}, the cookies read and written by {@link ConsoleCookies}.
  */
-public class ConsoleSecurity {
+public class ConsoleSecurity implements CamelContextAware {
 
     public static final String SESSION_COOKIE = "hub_session";
     public static final String LOGIN_COOKIE = "hub_login";
@@ -51,16 +58,15 @@ public class ConsoleSecurity {
 
     private final ConsoleSessions sessions = new ConsoleSessions();
     private final SignInLimits limits = new SignInLimits();
-    private byte[] adminToken = new byte[0];
-    private String username = "";
-    private byte[] password = new byte[0];
+    private final ConsoleUsers users = new ConsoleUsers();
+    private CamelContext camelContext;
     private ConsoleView view = new ConsoleView();
 
     // ------------------------------------------------------------------ every console request
 
-    /** First step of every console route: 404 unless the admin token is configured. */
+    /** First step of every console route: 404 unless the admin token (or a tenant's token or user) is configured. */
     public void enabled(Exchange exchange) {
-        if (adminToken.length == 0) {
+        if (!users.any(tenants())) {
             throw new HttpRejection(404, "console_disabled",
                     "The console is disabled: set STOREGANISE_ADMIN_TOKEN (storeganise.admin.token) to enable it.");
         }
@@ -70,12 +76,16 @@ public class ConsoleSecurity {
     public void page(Exchange exchange) throws SQLException {
         enabled(exchange);
         Map<String, String> session = sessions.find(ConsoleCookies.cookies(exchange).get(SESSION_COOKIE));
-        if (session == null) {
+        // a tenant's session ends with its tenant (a tenant file removed while the hub runs)
+        if (session == null || session.get("tenant") != null && camelContext != null
+                && TenantDirectory.of(camelContext).get(session.get("tenant")) == null) {
             throw new HttpRejection(401, "signin_required", "Sign in to use the console.");
         }
-        exchange.setProperty(USER, session.get("user"));
+        AccessScope scope = AccessScope.of(session.get("tenant"));
+        scope.applyTo(exchange); // what the pages show and act on: all, or the session's tenant
+        exchange.setProperty(USER, scope.actor(session.get("user")));
         exchange.setProperty(CSRF, session.get("csrf"));
-        exchange.setProperty(EventHistory.ACTOR, "console: " + session.get("user"));
+        exchange.setProperty(EventHistory.ACTOR, "console: " + scope.actor(session.get("user")));
     }
 
     /** A state-changing request (POST): requires a session and its CSRF token. */
@@ -126,15 +136,15 @@ public class ConsoleSecurity {
             exchange.getMessage().setHeader("Retry-After", "60");
             return;
         }
-        String user = authenticate(exchange, form);
+        ConsoleUsers.SignedIn user = authenticate(exchange, form);
         if (user == null) {
             limits.failed(forAddress);
             LOG.info("Console sign-in failed");
             loginForm(exchange, 401, "That token, or user and password, is not right.");
             return;
         }
-        String id = sessions.open(user);
-        LOG.info("Console: {} signed in", user);
+        String id = sessions.open(user.user(), user.tenant());
+        LOG.info("Console: {} signed in", AccessScope.of(user.tenant()).actor(user.user()));
         exchange.setProperty(SET_COOKIE_PROPERTY,
                 ConsoleCookies.cookie(exchange, SESSION_COOKIE, id, "/console", sessions.timeout().toSeconds()));
         ConsoleView.redirect(exchange, "/console");
@@ -205,16 +215,16 @@ public class ConsoleSecurity {
         model.put("title", "Sign in");
         model.put("csrf", csrf);
         model.put("error", error);
-        model.put("basic", !username.isEmpty() && password.length > 0);
+        model.put("basic", users.passwords(tenants()));
         model.put("signedOut", exchange.getIn().getHeader("signed-out") != null);
         view.page(exchange, status, "login", model);
     }
 
-    /** The user signing in, or null: the admin token (user "admin") or the configured user and password. */
-    private String authenticate(Exchange exchange, Map<String, String> form) {
-        String token = form.get("token");
-        if (token != null && !token.isBlank() && equal(token.trim(), new String(adminToken, StandardCharsets.UTF_8))) {
-            return "admin";
+    /** Who signs in, or null: an admin token (user "admin") or a configured user and password ({@link ConsoleUsers}). */
+    private ConsoleUsers.SignedIn authenticate(Exchange exchange, Map<String, String> form) {
+        ConsoleUsers.SignedIn byToken = users.byToken(form.get("token"), tenants());
+        if (byToken != null) {
+            return byToken;
         }
         String user = form.get("username");
         String pass = form.get("password");
@@ -231,12 +241,11 @@ public class ConsoleSecurity {
                 return null;
             }
         }
-        if (!username.isEmpty() && password.length > 0 && user != null && pass != null
-                && MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8), username.getBytes(StandardCharsets.UTF_8))
-                & MessageDigest.isEqual(pass.getBytes(StandardCharsets.UTF_8), password)) {
-            return username;
-        }
-        return null;
+        return users.byPassword(user, pass, tenants());
+    }
+
+    private Collection<Tenant> tenants() {
+        return camelContext == null ? List.of() : TenantDirectory.of(camelContext).all();
     }
 
 
@@ -253,19 +262,29 @@ public class ConsoleSecurity {
         sessions.setDataSource(dataSource);
     }
 
-    /** {@code storeganise.admin.token}: signs in as "admin"; empty disables the console (404). */
+    /** {@code storeganise.admin.token}: signs in as "admin"; empty (and no tenant's token or user) disables the console (404). */
     public void setAdminToken(String adminToken) {
-        this.adminToken = adminToken == null ? new byte[0] : adminToken.trim().getBytes(StandardCharsets.UTF_8);
+        users.setAdminToken(adminToken);
     }
 
     /** {@code storeganise.console.username}: a user who may sign in with a password instead of the token. */
     public void setUsername(String username) {
-        this.username = username == null ? "" : username.trim();
+        users.setUsername(username);
     }
 
     /** {@code storeganise.console.password}; both it and the user must be set for password sign-in. */
     public void setPassword(String password) {
-        this.password = password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
+        users.setPassword(password);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 
     /** {@code storeganise.console.session-timeout}, ISO-8601 (default PT8H): a session ends this long after sign-in. */

@@ -32,18 +32,19 @@ final class ConsoleSessions {
     private Duration sessionTimeout = Duration.ofHours(8);
     private Clock clock = Clock.systemUTC();
 
-    /** Opens a session for the user: answers its id, of which the database keeps only the SHA-256. */
-    String open(String user) throws SQLException {
+    /** Opens a session for the user (of a tenant, or null): answers its id, of which the database keeps only the SHA-256. */
+    String open(String user, String tenant) throws SQLException {
         String id = token(32);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO hub_console_session (id_hash, csrf_token, username, created_at, expires_at)"
-                     + " VALUES (?,?,?,?,?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO hub_console_session (id_hash, csrf_token, username, created_at, expires_at,"
+                     + " tenant) VALUES (?,?,?,?,?,?)")) {
             Instant now = clock.instant();
             ps.setString(1, sha256(id));
             ps.setString(2, token(24));
             ps.setString(3, user);
             ps.setObject(4, LocalDateTime.ofInstant(now, ZoneOffset.UTC));
             ps.setObject(5, LocalDateTime.ofInstant(now.plus(sessionTimeout), ZoneOffset.UTC));
+            ps.setString(6, tenant);
             ps.executeUpdate();
         }
         return id;
@@ -67,13 +68,13 @@ final class ConsoleSessions {
         }
     }
 
-    /** The session with this id ({@code csrf}, {@code user}), or null when there is none or it expired. */
+    /** The session with this id ({@code csrf}, {@code user}, {@code tenant}), or null when there is none or it expired. */
     Map<String, String> find(String id) throws SQLException {
         if (id == null || id.isEmpty() || id.length() > 100) {
             return null;
         }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT csrf_token, username, expires_at FROM hub_console_session WHERE id_hash = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT csrf_token, username, tenant, expires_at FROM hub_console_session WHERE id_hash = ?")) {
             ps.setString(1, sha256(id));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -86,6 +87,7 @@ final class ConsoleSessions {
                 Map<String, String> session = new LinkedHashMap<>();
                 session.put("csrf", rs.getString("csrf_token"));
                 session.put("user", rs.getString("username"));
+                session.put("tenant", rs.getString("tenant"));
                 return session;
             }
         }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -96,5 +99,33 @@ public final class ConsoleView {
                     in.readAllBytes());
             exchange.getMessage().setHeader("Cache-Control", "private, max-age=300");
         }
+    }
+
+    /** The events-per-minute chart as SVG geometry: 60 bars in a 600 x 120 box (rendered by the template, no script). */
+    static Map<String, Object> chart(List<Map<String, Object>> perMinute) {
+        long max = 1;
+        for (Map<String, Object> p : perMinute) {
+            max = Math.max(max, (Long) p.get("count"));
+        }
+        List<Map<String, Object>> bars = new ArrayList<>();
+        int i = 0;
+        for (Map<String, Object> p : perMinute) {
+            long count = (Long) p.get("count");
+            long height = count == 0 ? 0 : Math.max(1, Math.round(100.0 * count / max));
+            Map<String, Object> bar = new LinkedHashMap<>();
+            bar.put("x", i * 10);
+            bar.put("y", 105 - height);
+            bar.put("height", height);
+            bar.put("count", count);
+            bar.put("label", ((String) p.get("minute")).substring(11, 16) + " UTC");
+            bars.add(bar);
+            i++;
+        }
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("bars", bars);
+        chart.put("max", max);
+        chart.put("first", bars.isEmpty() ? "" : bars.get(0).get("label"));
+        chart.put("last", bars.isEmpty() ? "" : bars.get(bars.size() - 1).get("label"));
+        return chart;
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.TenantKeys;
@@ -24,6 +23,9 @@ import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.history.HistoryQueries;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.TenantKeys;
+import io.storehub.hub.tenant.AccessScope;
+import io.storehub.hub.tenant.TenantDirectory;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -41,8 +43,8 @@ import org.apache.camel.health.HealthCheck;
 public class HistoryApi implements CamelContextAware {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
-    private static final List<String> QUERY = List.of("type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor", "limit");
+    private static final List<String> QUERY = List.of("tenant", "type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor",
+            "limit");
 
     private CamelContext camelContext;
     private EventHistory history;
@@ -61,47 +63,54 @@ public class HistoryApi implements CamelContextAware {
 
     /** GET /admin/events */
     public void search(Exchange exchange) throws Exception {
-        json(exchange, 200, search(parameters(exchange)));
+        json(exchange, 200, search(AccessScope.of(exchange), parameters(exchange)));
     }
 
     /** GET /admin/events/{id} */
     public void detail(Exchange exchange) throws Exception {
-        json(exchange, 200, detail(exchange.getIn().getHeader("id", String.class)));
+        json(exchange, 200, detail(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class)));
     }
 
     /** POST /admin/events/{id}/redeliver?destination=NAME */
     public void redeliver(Exchange exchange) throws Exception {
         Map<String, String> in = parameters(exchange);
-        json(exchange, 202, redeliver(exchange.getIn().getHeader("id", String.class), in.get("destination"),
+        json(exchange, 202, redeliver(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class), in.get("destination"),
                 exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
     }
 
     /** GET /admin/destinations */
     public void destinations(Exchange exchange) throws Exception {
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("destinations", destinations());
+        answer.put("destinations", destinations(AccessScope.of(exchange)));
         json(exchange, 200, answer);
     }
 
     /** GET /admin/overview */
     public void overview(Exchange exchange) throws Exception {
-        json(exchange, 200, overview());
+        json(exchange, 200, overview(AccessScope.of(exchange)));
     }
 
-    // ------------------------------------------------------------------ the models
+    // ------------------------------------------------------------------ the models (of what the caller's scope sees)
 
-    public Map<String, Object> search(Map<String, String> parameters) throws Exception {
-        HistoryFilter filter = HistoryFilter.parse(parameters);
-        Map<String, Object> answer = queries().search(filter);
+    public Map<String, Object> search(AccessScope scope, Map<String, String> parameters) throws Exception {
+        Map<String, String> in = new LinkedHashMap<>(parameters);
+        String tenant = in.getOrDefault("tenant", scope.tenant());
+        if (in.get("destination") != null && tenant != null && AccessScope.TENANT_NAME.matcher(tenant).matches()) {
+            in.put("destination", AccessScope.of(tenant).qualified(in.get("destination"))); // crm of acme: acme~crm
+        }
+        HistoryFilter filter = HistoryFilter.parse(in);
+        Map<String, Object> answer = queries().search(filter, scope.tenant());
         answer.put("filter", filter.asParameters());
         return answer;
     }
 
-    public Map<String, Object> detail(String id) throws Exception {
-        if (id == null || !EVENT_ID.matcher(id).matches()) {
+    /** One event's record; another tenant's (or the hub's own, for a tenant's caller) is not found, as an unknown one. */
+    public Map<String, Object> detail(AccessScope scope, String id) throws Exception {
+        if (id == null || !AccessScope.EVENT_ID.matcher(id).matches()) {
             throw new HttpRejection(400, "invalid_event_id", "The event id must be a Storeganise event id.");
         }
-        Map<String, Object> event = queries().detail(id);
+        String key = scope.visible(id);
+        Map<String, Object> event = key == null ? null : queries().detail(key);
         if (event == null) {
             throw new HttpRejection(404, "event_not_found", "No event " + id + " in the history (unknown, purged, or history off).");
         }
@@ -114,21 +123,20 @@ public class HistoryApi implements CamelContextAware {
      * "already delivered" check lets it through once). When the body was not kept (off or truncated) the
      * original webhook is dispatched again for that destination only (enriched afresh).
      */
-    public Map<String, Object> redeliver(String id, String destination, String actor) throws Exception {
+    public Map<String, Object> redeliver(AccessScope scope, String requestedId, String destination, String actor) throws Exception {
         if (destination == null || destination.isBlank()) {
             throw new HttpRejection(400, "destination_required", "Name the destination to deliver to again: destination=<name>.");
         }
-        Map<String, Object> event = detail(id);
+        Map<String, Object> event = detail(scope, requestedId);
+        String id = (String) event.get("id");
+        // only to a destination of the event's own tenant (or of the hub's own for its own events), whoever asks
+        AccessScope owner = AccessScope.of(TenantKeys.tenantOf(id));
+        String name = owner.qualified(destination.trim());
         DestinationRegistry registry = registry();
-        Destination target = registry.get(destination.trim());
-        // a tenant's event goes only to that tenant's destinations (docs/tenants.md)
-        String tenant = TenantKeys.tenantOf(id);
-        if (target != null && !Objects.equals(tenant, TenantKeys.tenantOf(target.getName()))) {
-            target = null;
-        }
+        Destination target = Objects.equals(TenantKeys.tenantOf(name), owner.tenant()) ? registry.get(name) : null;
         if (target == null) {
             List<String> names = new ArrayList<>();
-            registry.all().stream().filter(d -> Objects.equals(tenant, TenantKeys.tenantOf(d.getName())))
+            registry.all().stream().filter(d -> Objects.equals(TenantKeys.tenantOf(d.getName()), owner.tenant()))
                     .forEach(d -> names.add(d.getName()));
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
@@ -138,10 +146,10 @@ public class HistoryApi implements CamelContextAware {
         String mode;
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(Headers.EVENT_ID, id);
-        if (tenant != null) {
-            headers.put(Headers.TENANT, tenant);
-        }
         headers.put(Headers.EVENT_TYPE, event.get("type"));
+        if (owner.tenant() != null) { // enrichment from the tenant's API, its metrics and logs
+            headers.put(Headers.TENANT, owner.tenant());
+        }
         if (event.get("family") != null) {
             headers.put(Headers.FAMILY, event.get("family"));
         }
@@ -174,12 +182,15 @@ public class HistoryApi implements CamelContextAware {
         return answer;
     }
 
-    /** Per destination: counts over the last hour and day, latency, last error, rate limit, backoff, parked now. */
-    public List<Map<String, Object>> destinations() throws Exception {
-        Map<String, Integer> parked = deadLetters().parkedCounts();
+    /** Per destination the scope sees: counts over the last hour and day, latency, last error, rate limit, backoff, parked now. */
+    public List<Map<String, Object>> destinations(AccessScope scope) throws Exception {
+        Map<String, Integer> parked = deadLetters().parkedCounts(scope);
         Instant now = clock.instant();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Destination d : registry().all()) {
+            if (!scope.sees(d.getName())) {
+                continue;
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", d.getName());
             row.put("type", d.getType().id());
@@ -191,20 +202,22 @@ public class HistoryApi implements CamelContextAware {
         return out;
     }
 
-    public Map<String, Object> overview() throws Exception {
+    /** The overview; a tenant's caller sees its own events and parked deliveries, not the hub's queues, API or recipes. */
+    public Map<String, Object> overview(AccessScope scope) throws Exception {
         Instant now = clock.instant();
         Map<String, Object> answer = new LinkedHashMap<>();
-        List<Map<String, Object>> perMinute = queries().perMinute(now, 60);
+        List<Map<String, Object>> perMinute = queries().perMinute(now, 60, scope.tenant());
         long lastHour = perMinute.stream().mapToLong(p -> (Long) p.get("count")).sum();
         Map<String, Object> events = new LinkedHashMap<>();
         events.put("lastHour", lastHour);
-        events.put("stored", queries().count());
+        events.put("stored", queries().count(scope.tenant()));
         events.put("perMinute", perMinute);
         answer.put("events", events);
-        answer.put("queues", brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue, deliveriesDeadLetterQueue)));
-        answer.put("parked", deadLetters().parkedCounts());
-        answer.put("storeganiseApi", storeganiseApi());
-        answer.put("recipes", registry().enabledRecipes());
+        answer.put("queues", scope.isAll() ? brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue,
+                deliveriesDeadLetterQueue)) : List.of());
+        answer.put("parked", deadLetters().parkedCounts(scope));
+        answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
+        answer.put("recipes", scope.isAll() ? registry().enabledRecipes() : List.of());
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("enabled", history.isEnabled());
         h.put("storeBodies", history.isStoreBodies());
@@ -216,6 +229,15 @@ public class HistoryApi implements CamelContextAware {
         h.put("written", history.written());
         answer.put("history", h);
         return answer;
+    }
+
+    /** The tenant files refused and why ({@code file}, {@code why}), for the global admin only (empty for a tenant's caller). */
+    public List<Map<String, Object>> tenantRefusals(AccessScope scope) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (scope.isAll()) {
+            TenantDirectory.of(camelContext).refusals().forEach((file, why) -> out.add(Map.of("file", file, "why", why)));
+        }
+        return out;
     }
 
     private Map<String, Object> storeganiseApi() {

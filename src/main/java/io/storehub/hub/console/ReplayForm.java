@@ -13,6 +13,7 @@ import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.deliver.ReplayFilter;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -41,11 +42,12 @@ public class ReplayForm implements CamelContextAware {
         }
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("fields", fields);
-        form.put("destinations", options(registry() == null ? List.of() : names(), fields.get("destination")));
+        AccessScope view = TenantPicker.view(exchange);
+        form.put("destinations", options(registry() == null ? List.of() : names(view), fields.get("destination")));
         form.put("statuses", options(List.of("parked", "failed"), fields.getOrDefault("status", "parked")));
         if (preview && fields.get("destination") != null) {
             try {
-                ReplayFilter filter = bulk().filter(withDryRun(fields, true));
+                ReplayFilter filter = bulk().filter(withDryRun(fields, true), AccessScope.of(exchange));
                 Map<String, Object> result = bulk().run(filter, null);
                 long matched = (Long) result.get("matched");
                 @SuppressWarnings("unchecked")
@@ -69,7 +71,7 @@ public class ReplayForm implements CamelContextAware {
             }
         }
         model.put("replayForm", form);
-        List<Map<String, Object>> latest = bulk().latest(5);
+        List<Map<String, Object>> latest = bulk().latest(5, view);
         for (Map<String, Object> e : latest) {
             e.put("atText", ConsolePages.when(e.get("at")));
             e.put("itemsText", String.format("%,d", (Long) e.get("items")));
@@ -86,7 +88,7 @@ public class ReplayForm implements CamelContextAware {
                 fields.put(k, v);
             }
         });
-        ReplayFilter filter = bulk().filter(withDryRun(fields, false));
+        ReplayFilter filter = bulk().filter(withDryRun(fields, false), AccessScope.of(exchange));
         Map<String, Object> result = bulk().run(filter, exchange.getProperty(EventHistory.ACTOR, String.class));
         StringBuilder location = new StringBuilder("/console/dead-letters?");
         filter.asFields().forEach((k, v) -> location.append(enc(k)).append('=').append(enc(v)).append('&'));
@@ -117,10 +119,12 @@ public class ReplayForm implements CamelContextAware {
         return in;
     }
 
-    private List<String> names() {
+    private List<String> names(AccessScope scope) {
         List<String> names = new ArrayList<>();
         for (Destination d : registry().all()) {
-            names.add(d.getName());
+            if (scope.sees(d.getName())) {
+                names.add(d.getName());
+            }
         }
         return names;
     }

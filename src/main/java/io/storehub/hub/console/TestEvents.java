@@ -20,6 +20,7 @@ import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.HttpRejection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -70,6 +71,9 @@ public class TestEvents implements CamelContextAware {
 
     /** Before the route's HTTP call: the signed body, its headers and the hub's own webhook URL; nothing of the console request travels. */
     public void prepare(Exchange exchange) throws Exception {
+        if (!AccessScope.of(exchange).isAll()) { // signed with the hub's own secret, to its own webhook: not a tenant's
+            throw new HttpRejection(403, "global_admin_only", "Test events go to the hub's own webhook: only the global admin sends them.");
+        }
         String type = Forms.read(exchange).get("type");
         byte[] body = sample(type, Instant.now());
         String id = MAPPER.readTree(body).path("id").asText();

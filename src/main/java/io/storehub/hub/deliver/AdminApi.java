@@ -4,20 +4,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
  * The admin endpoints' gate (their error answers: the {@code adminErrorResponder} bean). Admin endpoints exist only when a token is configured
- * ({@code storeganise.admin.token}, env STOREGANISE_ADMIN_TOKEN); otherwise they answer 404. A request must
- * carry {@code Authorization: Bearer <token>}, compared in constant time. The token is never logged.
+ * ({@code storeganise.admin.token}, env STOREGANISE_ADMIN_TOKEN, or a tenant's {@code storeganise.tenants.<name>.admin-token});
+ * otherwise they answer 404. A request must carry {@code Authorization: Bearer <token>}, compared in constant time. The token
+ * decides the caller's {@link AccessScope}, set on the exchange for the endpoint: the global token sees all, a tenant's
+ * token only that tenant's events and destinations (docs/tenants.md, Access). The token is never logged.
  */
-public class AdminApi {
+public class AdminApi implements CamelContextAware {
 
+    private CamelContext camelContext;
     private byte[] token = new byte[0];
 
-    /** Refuses the request unless it carries the admin token; then clears the request headers but the query. */
+    /** Refuses the request unless it carries the admin token or a tenant's; then clears the request headers but the query. */
     public void authorize(Exchange exchange) {
-        if (token.length == 0) {
+        TenantDirectory tenants = camelContext == null ? null : TenantDirectory.of(camelContext);
+        if (token.length == 0 && (tenants == null || tenants.all().stream().noneMatch(t -> t.adminToken() != null))) {
             throw new HttpRejection(404, "admin_disabled",
                     "The admin endpoints are disabled: set STOREGANISE_ADMIN_TOKEN (storeganise.admin.token) to enable them.");
         }
@@ -25,16 +34,45 @@ public class AdminApi {
         byte[] presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         exchange.getIn().removeHeader("Authorization");
-        if (!MessageDigest.isEqual(presented, token)) {
+        AccessScope scope = scope(presented, tenants);
+        if (scope == null) {
             exchange.getIn().setHeader("WWW-Authenticate", "Bearer");
             throw new HttpRejection(401, "unauthorized", "Send the admin token as Authorization: Bearer <token>.");
         }
+        scope.applyTo(exchange);
         // who acts, for the event history (replays, redeliveries)
-        exchange.setProperty("SgActor", "admin API");
+        exchange.setProperty("SgActor", scope.actor("admin API"));
     }
 
-    /** {@code storeganise.admin.token}; empty disables the admin endpoints. */
+    /** The scope of the token presented, or null when it is none of them (every one compared, in constant time each). */
+    private AccessScope scope(byte[] presented, TenantDirectory tenants) {
+        if (presented.length == 0) {
+            return null;
+        }
+        AccessScope found = token.length > 0 && MessageDigest.isEqual(presented, token) ? AccessScope.ALL : null;
+        if (tenants != null) {
+            for (Tenant t : tenants.all()) {
+                if (t.adminToken() != null && !t.adminToken().isBlank()
+                        && MessageDigest.isEqual(presented, t.adminToken().trim().getBytes(StandardCharsets.UTF_8)) && found == null) {
+                    found = AccessScope.of(t.name());
+                }
+            }
+        }
+        return found;
+    }
+
+    /** {@code storeganise.admin.token}; empty (and no tenant token) disables the admin endpoints. */
     public void setToken(String token) {
         this.token = token == null ? new byte[0] : token.trim().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 }

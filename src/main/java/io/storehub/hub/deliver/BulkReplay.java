@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.history.AuditLog;
 import io.storehub.hub.history.DeliveryMatches;
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -54,7 +55,7 @@ public class BulkReplay implements CamelContextAware {
 
     /** POST /admin/deliveries/replay with the JSON filter: a dry run answers the count and a sample, otherwise it replays. */
     public void replay(Exchange exchange) throws Exception {
-        ReplayFilter filter = filter(ReplayFilter.fromJson(exchange.getIn().getBody(String.class)));
+        ReplayFilter filter = filter(ReplayFilter.fromJson(exchange.getIn().getBody(String.class)), AccessScope.of(exchange));
         Map<String, Object> answer = run(filter, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
         org.apache.camel.Message out = exchange.getMessage();
         out.getHeaders().clear();
@@ -64,9 +65,10 @@ public class BulkReplay implements CamelContextAware {
         out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
-    /** Validates the filter's fields (400 with a JSON reason when one is wrong). */
-    public ReplayFilter filter(Map<String, String> fields) {
-        return ReplayFilter.parse(fields, camelContext == null ? null : camelContext.getRegistry().findSingleByType(DestinationRegistry.class));
+    /** Validates the filter's fields (400 with a JSON reason when one is wrong), its destination one the scope sees. */
+    public ReplayFilter filter(Map<String, String> fields, AccessScope scope) {
+        return ReplayFilter.parse(fields, camelContext == null ? null : camelContext.getRegistry().findSingleByType(DestinationRegistry.class),
+                scope);
     }
 
     /**
@@ -144,9 +146,20 @@ public class BulkReplay implements CamelContextAware {
         return executor;
     }
 
-    /** The latest bulk replays, newest first (the console's dead-letters page). */
+    /** The latest bulk replays, newest first. */
     public List<Map<String, Object>> latest(int limit) throws Exception {
-        return audit().latest(limit);
+        return latest(limit, AccessScope.ALL);
+    }
+
+    /** The latest bulk replays of the destinations the scope sees, newest first (the console's dead-letters page). */
+    public List<Map<String, Object>> latest(int limit, AccessScope scope) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> e : audit().latest(scope.isAll() ? limit : limit * 20)) {
+            if (out.size() < limit && scope.sees((String) e.get("destination"))) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private DeliveryMatches matches() {

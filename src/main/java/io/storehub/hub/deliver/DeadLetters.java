@@ -26,6 +26,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.TextMessage;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.TextScrub;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -50,7 +51,6 @@ public class DeadLetters implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,255}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
             Headers.FAILED_AT, RetryPolicy.LAST_STATUS, RetryPolicy.NEXT_ATTEMPT_AT, RetryPolicy.ACTION, RateLimits.SLOT);
@@ -66,7 +66,8 @@ public class DeadLetters implements CamelContextAware {
 
     /** POST /admin/replay: {@code destination} and one of {@code eventId}, {@code from}/{@code to}, {@code all=true}. */
     public void replay(Exchange exchange) throws Exception {
-        Map<String, String> in = ReplayRequest.input(exchange);
+        AccessScope scope = AccessScope.of(exchange);
+        Map<String, String> in = ReplayRequest.input(exchange, scope);
         String destination = in.get("destination");
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay: destination=<name>.");
@@ -76,7 +77,7 @@ public class DeadLetters implements CamelContextAware {
             throw new HttpRejection(400, "selection_required",
                     "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
         }
-        String selector = ReplayRequest.selector(in);
+        String selector = ReplayRequest.selector(in, scope);
         int replayed = move(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -141,8 +142,8 @@ public class DeadLetters implements CamelContextAware {
         context.commit();
     }
 
-    /** The console: replays the parked deliveries with these JMS message ids (as {@link #parkedList} shows them). */
-    public int replayMessages(List<String> messageIds, String actor) throws JMSException {
+    /** The console: replays the parked deliveries with these JMS message ids (as {@link #parkedList} shows them) in the scope. */
+    public int replayMessages(List<String> messageIds, AccessScope scope, String actor) throws JMSException {
         List<String> quoted = new ArrayList<>();
         for (String id : messageIds) {
             if (!MESSAGE_ID.matcher(id).matches()) {
@@ -153,7 +154,8 @@ public class DeadLetters implements CamelContextAware {
         if (quoted.isEmpty()) {
             throw new HttpRejection(400, "selection_required", "Select at least one parked delivery to replay.");
         }
-        int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")", actor);
+        String own = scope.selector(DestinationRegistry.DESTINATION);
+        int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")" + (own == null ? "" : " AND " + own), actor);
         LOG.info("Replayed {} selected parked deliveries", replayed);
         return replayed;
     }
@@ -163,12 +165,12 @@ public class DeadLetters implements CamelContextAware {
      * (ids read from the history; any that is no longer parked is simply not found).
      */
     public int replayEvents(String destination, List<String> eventIds, String actor) throws JMSException {
-        if (destination == null || !Pattern.matches("[A-Za-z0-9_~-]{1,105}", destination)) {
+        if (destination == null || !AccessScope.DESTINATION.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
         }
         List<String> quoted = new ArrayList<>();
         for (String id : eventIds) {
-            if (id != null && EVENT_ID.matcher(id).matches()) {
+            if (id != null && AccessScope.EVENT_ID.matcher(id).matches()) {
                 quoted.add("'" + id + "'");
             }
         }
@@ -179,29 +181,29 @@ public class DeadLetters implements CamelContextAware {
                 actor, quoted.size());
     }
 
-    /** The console: replays every parked delivery of a destination, or only those of one event when eventId is given. */
-    public int replayDestination(String destination, String eventId, String actor) throws JMSException {
+    /** The console: replays every parked delivery of a destination, or only those of one event when eventId is given (in the scope). */
+    public int replayDestination(String destination, String eventId, AccessScope scope, String actor) throws JMSException {
         Map<String, String> in = new LinkedHashMap<>();
-        in.put("destination", destination);
+        in.put("destination", scope.qualified(destination));
         if (eventId != null) {
-            in.put("eventId", eventId);
+            in.put("eventId", scope.qualified(eventId));
         }
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay.");
         }
-        String selector = ReplayRequest.selector(in);
+        String selector = ReplayRequest.selector(in, scope);
         int replayed = move(selector, actor);
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
         return replayed;
     }
 
-    /** The console: parked deliveries (of one destination, or all when null), at most {@code limit}, with the total. */
-    public Map<String, Object> parkedList(String destination, int limit) throws JMSException {
+    /** The console: parked deliveries in the scope (of one destination, or all when null), at most {@code limit}, with the total. */
+    public Map<String, Object> parkedList(AccessScope scope, String destination, int limit) throws JMSException {
         Map<String, String> in = new LinkedHashMap<>();
         if (destination != null) {
-            in.put("destination", destination);
+            in.put("destination", scope.qualified(destination));
         }
-        String selector = in.isEmpty() ? null : ReplayRequest.selector(in);
+        String selector = ReplayRequest.selector(in, scope);
         List<Map<String, Object>> items = new ArrayList<>();
         int total = 0;
         try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
@@ -229,9 +231,16 @@ public class DeadLetters implements CamelContextAware {
 
     /** How many deliveries are parked, per destination. */
     public Map<String, Integer> parkedCounts() throws JMSException {
+        return parkedCounts(AccessScope.ALL);
+    }
+
+    /** How many deliveries are parked, per destination the scope sees. */
+    public Map<String, Integer> parkedCounts(AccessScope scope) throws JMSException {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         for (Map<String, Object> d : parked()) {
-            counts.merge(String.valueOf(d.get("destination")), 1, Integer::sum);
+            if (scope.sees((String) d.get("destination"))) {
+                counts.merge(String.valueOf(d.get("destination")), 1, Integer::sum);
+            }
         }
         return counts;
     }
@@ -252,10 +261,10 @@ public class DeadLetters implements CamelContextAware {
 
     /** GET /admin/dead-letters: the parked deliveries, optionally of one {@code destination}, at most {@code limit}. */
     public void list(Exchange exchange) throws Exception {
-        Map<String, String> in = ReplayRequest.input(exchange);
+        AccessScope scope = AccessScope.of(exchange);
+        Map<String, String> in = ReplayRequest.input(exchange, scope);
         int limit = Math.max(1, Math.min(1000, ReplayRequest.parseInt(in.getOrDefault("limit", "100"))));
-        String selector = in.get("destination") == null && in.get("eventId") == null && in.get("from") == null && in.get("to") == null
-                ? null : ReplayRequest.selector(in);
+        String selector = ReplayRequest.selector(in, scope);
         List<Map<String, Object>> items = new ArrayList<>();
         int total = 0;
         try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.history.DeliveryMatches;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
 
 /**
  * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's
@@ -29,7 +30,6 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
             "failed", List.of("retrying", "deferred", "parked"));
     static final Set<String> FIELDS = Set.of("destination", "status", "type", "from", "to", "error", "dryRun");
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.*-]{1,255}");
 
     /** The JSON object body of {@code POST /admin/deliveries/replay}. */
@@ -53,21 +53,25 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         return in;
     }
 
-    /** Validates {@code in} (field name to text; blank means absent) against the configured destinations. */
-    static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry) {
+    /**
+     * Validates {@code in} (field name to text; blank means absent) against the configured destinations the scope sees
+     * (a tenant's caller may name its own short: {@code crm} is {@code acme~crm}; another's is unknown).
+     */
+    static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry, AccessScope scope) {
         for (String key : in.keySet()) {
             if (!FIELDS.contains(key)) {
                 throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", sorted()) + ".");
             }
         }
-        String destination = value(in, "destination");
+        String destination = scope.qualified(value(in, "destination"));
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose deliveries to replay: \"destination\": \"<name>\".");
         }
-        if (!NAME.matcher(destination).matches() || registry == null || registry.get(destination) == null) {
+        if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry == null
+                || registry.get(destination) == null) {
             List<String> names = new ArrayList<>();
             if (registry != null) {
-                registry.all().forEach(d -> names.add(d.getName()));
+                registry.all().stream().filter(d -> scope.sees(d.getName())).forEach(d -> names.add(d.getName()));
             }
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
@@ -154,7 +158,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
     }
 
     private static String clip(String s) {
-        String safe = s.replaceAll("[^A-Za-z0-9_.*:-]", "?");
+        String safe = s.replaceAll("[^A-Za-z0-9_.*:~-]", "?");
         return safe.length() > 64 ? safe.substring(0, 64) + "..." : safe;
     }
 

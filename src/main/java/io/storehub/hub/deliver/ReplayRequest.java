@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.Exchange;
 
 /**
@@ -22,10 +22,22 @@ import org.apache.camel.Exchange;
 final class ReplayRequest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,141}");
 
     private ReplayRequest() {
+    }
+
+    /**
+     * The query parameters and body ({@link #input(Exchange)}) as the caller means them: a tenant's caller's short
+     * destination and event id are its own ({@code crm} is {@code acme~crm}; {@link AccessScope#qualified}).
+     */
+    static Map<String, String> input(Exchange exchange, AccessScope scope) throws Exception {
+        Map<String, String> in = input(exchange);
+        for (String key : List.of("destination", "eventId")) {
+            if (in.get(key) != null) {
+                in.put(key, scope.qualified(in.get(key)));
+            }
+        }
+        return in;
     }
 
     /** The query parameters (platform-http headers) overlaid with a JSON object body, if any. */
@@ -71,18 +83,28 @@ final class ReplayRequest {
         }
     }
 
+    /** {@link #selector(Map)} kept to the caller's scope (a tenant's: its own destinations' deliveries only); null selects all. */
+    static String selector(Map<String, String> in, AccessScope scope) {
+        String chosen = selector(in);
+        String own = scope.selector(DestinationRegistry.DESTINATION);
+        if (own == null) {
+            return chosen.isEmpty() ? null : chosen;
+        }
+        return chosen.isEmpty() ? own : chosen + " AND " + own;
+    }
+
     static String selector(Map<String, String> in) {
         List<String> terms = new ArrayList<>();
         String destination = in.get("destination");
         if (destination != null) {
-            if (!NAME.matcher(destination).matches()) {
+            if (!AccessScope.DESTINATION.matcher(destination).matches()) {
                 throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
             }
             terms.add(DestinationRegistry.DESTINATION + " = '" + destination + "'");
         }
         String eventId = in.get("eventId");
         if (eventId != null) {
-            if (!EVENT_ID.matcher(eventId).matches()) {
+            if (!AccessScope.EVENT_ID.matcher(eventId).matches()) {
                 throw new HttpRejection(400, "invalid_event_id", "eventId must be a Storeganise event id.");
             }
             terms.add(Headers.EVENT_ID + " = '" + eventId + "'");

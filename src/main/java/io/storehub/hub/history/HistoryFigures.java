@@ -28,14 +28,17 @@ public class HistoryFigures {
     }
 
     /** Events received per minute over the last {@code minutes} minutes up to {@code now}, oldest first, zeros included. */
-    public List<Map<String, Object>> perMinute(Instant now, int minutes) throws SQLException {
+    public List<Map<String, Object>> perMinute(Instant now, int minutes, String tenant) throws SQLException {
         long last = now.toEpochMilli() / 60_000;
         long first = last - minutes + 1;
         Map<Long, Long> counts = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT received_minute, COUNT(*) FROM hub_event WHERE received_minute >= ?"
-                     + " GROUP BY received_minute")) {
+                     + (tenant == null ? "" : " AND tenant = ?") + " GROUP BY received_minute")) {
             ps.setLong(1, first);
+            if (tenant != null) {
+                ps.setString(2, tenant);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getLong(1), rs.getLong(2));
@@ -52,12 +55,17 @@ public class HistoryFigures {
         return out;
     }
 
-    /** How many events the history holds. */
-    public long count() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM hub_event");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+    /** How many events (of {@code tenant}, or all when null) the history holds. */
+    public long count(String tenant) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM hub_event" + (tenant == null ? "" : " WHERE tenant = ?"))) {
+            if (tenant != null) {
+                ps.setString(1, tenant);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

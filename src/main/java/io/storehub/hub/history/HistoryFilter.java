@@ -12,19 +12,20 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.tenant.AccessScope;
 
 /**
  * The filters of a history search ({@code GET /admin/events} and the console's events page), validated;
- * {@link #parse} builds it from query parameters and answers a 400 naming the parameter that is wrong.
+ * {@link #parse} builds it from query parameters and answers a 400 naming the parameter that is wrong. {@code tenant}
+ * keeps one tenant's events (docs/tenants.md); the caller's own scope is applied on top by {@link HistoryQueries#search}.
  */
 public record HistoryFilter(String type, String outcome, String destination, String entity, String email, Instant from, Instant to,
-                            String q, String cursor, int limit) {
+                            String q, String cursor, int limit, String tenant) {
 
     /** Every status an event or a delivery can have, and {@code duplicate} (Storeganise delivered it again). */
     public static final List<String> OUTCOMES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked", "queued",
             "delivered", "deferred", "replayed", "skipped", "duplicate");
     private static final Pattern TYPE_GLOB = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_~-]{1,105}");
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@+-]{1,320}");
 
     public static HistoryFilter parse(Map<String, String> in) {
@@ -37,8 +38,12 @@ public record HistoryFilter(String type, String outcome, String destination, Str
             throw new HttpRejection(400, "invalid_outcome", "outcome must be one of " + String.join(", ", OUTCOMES) + ".");
         }
         String destination = value(in, "destination");
-        if (destination != null && !NAME.matcher(destination).matches()) {
+        if (destination != null && !AccessScope.DESTINATION.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
+        }
+        String tenant = value(in, "tenant");
+        if (tenant != null && !AccessScope.TENANT_NAME.matcher(tenant).matches()) {
+            throw new HttpRejection(400, "invalid_tenant", "tenant must be a tenant's name (letters, digits, - and _).");
         }
         String entity = value(in, "entity");
         if (entity != null && !TEXT.matcher(entity).matches()) {
@@ -65,12 +70,13 @@ public record HistoryFilter(String type, String outcome, String destination, Str
             }
         }
         return new HistoryFilter(type, outcome, destination, entity, email == null ? null : email.toLowerCase(Locale.ROOT),
-                time("from", value(in, "from")), time("to", value(in, "to")), q, value(in, "cursor"), limit);
+                time("from", value(in, "from")), time("to", value(in, "to")), q, value(in, "cursor"), limit, tenant);
     }
 
     /** The filter as query parameters (without cursor): for "older" links and refreshes. */
     public Map<String, String> asParameters() {
         Map<String, String> p = new LinkedHashMap<>();
+        put(p, "tenant", tenant);
         put(p, "type", type);
         put(p, "outcome", outcome);
         put(p, "destination", destination);

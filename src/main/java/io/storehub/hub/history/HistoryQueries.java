@@ -46,8 +46,19 @@ public class HistoryQueries {
 
     /** Newest first; {@code next} is the cursor of the following page, or absent on the last one. */
     public Map<String, Object> search(HistoryFilter f) throws SQLException {
+        return search(f, null);
+    }
+
+    /** As {@link #search(HistoryFilter)}, and only the events of {@code onlyTenant} unless it is null (the caller's scope). */
+    public Map<String, Object> search(HistoryFilter f, String onlyTenant) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS).append(" FROM hub_event e WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        for (String tenant : new String[] {onlyTenant, f.tenant()}) { // both when both: another tenant's filter finds nothing
+            if (tenant != null) {
+                sql.append(" AND e.tenant = ?");
+                args.add(tenant);
+            }
+        }
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         boolean deliveryOutcome = f.outcome() != null && DELIVERY_STATUSES.contains(f.outcome());
         if (f.destination() != null) {
@@ -179,12 +190,22 @@ public class HistoryQueries {
 
     /** Events received per minute over the last {@code minutes} minutes up to {@code now}, oldest first, zeros included. */
     public List<Map<String, Object>> perMinute(Instant now, int minutes) throws SQLException {
-        return figures.perMinute(now, minutes);
+        return figures.perMinute(now, minutes, null);
+    }
+
+    /** As {@link #perMinute(Instant, int)}, only the events of {@code tenant} unless it is null. */
+    public List<Map<String, Object>> perMinute(Instant now, int minutes, String tenant) throws SQLException {
+        return figures.perMinute(now, minutes, tenant);
     }
 
     /** How many events the history holds. */
     public long count() throws SQLException {
-        return figures.count();
+        return figures.count(null);
+    }
+
+    /** How many events of {@code tenant} (all when null) the history holds. */
+    public long count(String tenant) throws SQLException {
+        return figures.count(tenant);
     }
 
     /** One destination's figures ({@link HistoryFigures#destinationStats}). */

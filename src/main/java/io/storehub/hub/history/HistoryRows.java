@@ -11,7 +11,7 @@ import java.util.Map;
 final class HistoryRows {
 
     static final String EVENT_COLUMNS = "e.id, e.event_type, e.family, e.created_at, e.received_at, e.ack, e.duplicates,"
-            + " e.last_duplicate_at, e.status, e.status_at, e.dispatches, e.fetched, e.missing, e.customer_email, e.customer_name, e.headline";
+            + " e.last_duplicate_at, e.status, e.status_at, e.dispatches, e.fetched, e.missing, e.customer_email, e.customer_name, e.headline, e.tenant";
 
     private HistoryRows() {
     }
@@ -19,6 +19,7 @@ final class HistoryRows {
     static Map<String, Object> eventRow(ResultSet rs, boolean full) throws SQLException {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", rs.getString("id"));
+        e.put("tenant", rs.getString("tenant")); // null: the hub's own
         e.put("type", rs.getString("event_type"));
         e.put("family", rs.getString("family"));
         e.put("createdAt", iso(rs, "created_at"));

@@ -17,6 +17,7 @@ import io.storehub.hub.history.HistoryFold.DeliveryDelta;
 import io.storehub.hub.history.HistoryFold.EventDelta;
 import io.storehub.hub.history.HistoryFold.Fold;
 import io.storehub.hub.history.HistoryFold.Step;
+import io.storehub.hub.support.TenantKeys;
 
 /**
  * Writes one batch of history records in one transaction with JDBC batch statements.
@@ -90,7 +91,7 @@ final class HistoryWriter {
         f.existingEvents = existing;
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO hub_event (id, event_type, family, created_at, received_at,"
                 + " received_minute, ack, duplicates, last_duplicate_at, status, status_at, dispatches, fetched, missing,"
-                + " customer_email, customer_name, headline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                + " customer_email, customer_name, headline, tenant) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
              PreparedStatement update = c.prepareStatement("UPDATE hub_event SET family = COALESCE(?, family),"
                      + " created_at = COALESCE(?, created_at), ack = COALESCE(?, ack), status = COALESCE(?, status),"
                      + " status_at = COALESCE(?, status_at), duplicates = duplicates + ?, last_duplicate_at = COALESCE(?, last_duplicate_at),"
@@ -136,6 +137,8 @@ final class HistoryWriter {
                     Texts.setText(insert, 15, e.email);
                     Texts.setText(insert, 16, Texts.cap(e.name, 200));
                     Texts.setText(insert, 17, Texts.cap(e.headline, 500));
+                    // the tenant whose SgTenant qualified the id at ingest: whichever record creates the row knows it
+                    Texts.setText(insert, 18, TenantKeys.tenantOf(e.id));
                     insert.addBatch();
                     inserts++;
                 }

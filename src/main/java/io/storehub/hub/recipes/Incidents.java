@@ -13,6 +13,7 @@ import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.deliver.IncidentSignal;
 import io.storehub.hub.history.TextScrub;
 import io.storehub.hub.recipes.IncidentStore.Incident;
+import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,7 +141,7 @@ public class Incidents {
         n.put("httpStatus", i.httpStatus());
         n.put("failingSince", Instant.ofEpochMilli(i.failingSince()).toString());
         n.put("failed", i.failed());
-        n.put("parked", deadLetters.parkedList(i.destination(), 0).get("count"));
+        n.put("parked", deadLetters.parkedList(AccessScope.ALL, i.destination(), 0).get("count"));
         long end = i.closedAt() != null ? i.closedAt() : i.noticeAt();
         n.put("duration", duration(Math.max(0, end - i.failingSince())));
         n.put("interval", interval.toString());

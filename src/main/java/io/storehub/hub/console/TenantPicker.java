@@ -1,0 +1,54 @@
+package io.storehub.hub.console;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.storehub.hub.tenant.AccessScope;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+
+/**
+ * The console's tenant picker (docs/tenants.md, Access): on the events, destinations and dead-letters pages the global
+ * admin chooses one tenant ({@code ?tenant=NAME}, a select in a GET form, template {@code tenant-select}) or all; a
+ * tenant's user sees its own tenant and no picker. The page shows what the caller's scope narrowed to the choice sees.
+ */
+final class TenantPicker {
+
+    private TenantPicker() {
+    }
+
+    /** The scope a page shows: the caller's, narrowed to {@code ?tenant=} when given. */
+    static AccessScope view(Exchange exchange) {
+        return AccessScope.of(exchange).narrow(chosen(exchange));
+    }
+
+    /** Adds the picker to the model when the caller sees all and tenants are configured: {@code picker.options}, the chosen one selected. */
+    static void fill(Map<String, Object> model, Exchange exchange, CamelContext camelContext) {
+        AccessScope scope = AccessScope.of(exchange);
+        model.put("scopeTenant", scope.tenant());
+        if (!scope.isAll() || camelContext == null || TenantDirectory.of(camelContext).isEmpty()) {
+            return;
+        }
+        String chosen = chosen(exchange);
+        List<Map<String, Object>> options = new ArrayList<>();
+        for (Tenant t : TenantDirectory.of(camelContext).all()) {
+            options.add(Map.of("name", t.name(), "selected", t.name().equals(chosen)));
+        }
+        Map<String, Object> picker = new LinkedHashMap<>();
+        picker.put("options", options);
+        picker.put("all", chosen == null);
+        model.put("picker", picker);
+    }
+
+    private static String chosen(Exchange exchange) {
+        Object value = exchange.getIn().getHeader("tenant");
+        if (value instanceof List<?> list) {
+            value = list.isEmpty() ? null : list.get(0);
+        }
+        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+    }
+}
