@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.support.TenantKeys;
 import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;

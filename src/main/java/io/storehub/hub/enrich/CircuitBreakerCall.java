@@ -1,9 +1,9 @@
 package io.storehub.hub.enrich;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;

@@ -1,7 +1,5 @@
 package io.storehub.hub.enrich;
 
-import io.storehub.hub.tenant.Tenant;
-import io.storehub.hub.tenant.TenantDirectory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.text.NumberFormat;
@@ -20,6 +18,8 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

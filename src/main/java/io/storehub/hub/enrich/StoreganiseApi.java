@@ -1,16 +1,16 @@
 package io.storehub.hub.enrich;
 
-import io.storehub.hub.support.Headers;
-import io.storehub.hub.support.PermanentFailure;
-import io.storehub.hub.support.TenantKeys;
-import io.storehub.hub.tenant.Tenant;
-import io.storehub.hub.tenant.TenantDirectory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.TenantKeys;
+import io.storehub.hub.tenant.Tenant;
+import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;

@@ -10,18 +10,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

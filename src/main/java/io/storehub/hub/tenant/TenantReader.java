@@ -69,8 +69,8 @@ final class TenantReader {
     }
 
     /**
-     * A tenant from its flat settings (keys without {@code storeganise.tenants.<name>.}). {@code lookup}
-     * supplies what the settings lack from where properties cannot be listed (environment variables).
+     * A tenant from its flat settings (keys without {@code storeganise.tenants.<name>.}); its own settings
+     * they lack are looked up by their full key, from where properties cannot be listed (environment variables).
      */
     Tenant read(String name, String source, Properties own) {
         if (!NAME.matcher(name).matches()) {

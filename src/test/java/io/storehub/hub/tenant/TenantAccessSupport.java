@@ -62,7 +62,11 @@ import static org.awaitility.Awaitility.await;
                 "storeganise.history.flush-interval=PT0.1S",
                 "storeganise.delivery.max-attempts=2",
                 "storeganise.delivery.initial-delay=PT0.2S",
-                "storeganise.delivery.max-delay=PT0.5S"
+                "storeganise.delivery.max-delay=PT0.5S",
+                // globex's sink refuses everything: its destination backs off, briefly here, so that a later
+                // test's delivery is still tried (and parked) within its wait, whatever the order of the tests
+                "storeganise.delivery.back-off.initial=PT1S",
+                "storeganise.delivery.back-off.max=PT2S"
         })
 abstract class TenantAccessSupport {
 
