@@ -43,6 +43,8 @@ public class StoreganiseApi {
     static final String ADDON_ID = "SgApiAddonId";
     /** The tenant whose API and key the call uses (absent: the hub's own). */
     static final String TENANT = "SgApiTenant";
+    /** The destination of the delivery in progress (set by the delivery routes, DestinationRegistry#describe). */
+    private static final String DELIVERY_DESTINATION = "SgDestination";
     /** The HTTP method of the call (GET for reads). */
     public static final String METHOD = "SgApiMethod";
     private static final String[] REQUEST = {RESOURCE, AS, URL, PATH, CACHE, OUTCOME, STATUS, ADDON_ID, METHOD, TENANT};
@@ -111,6 +113,14 @@ public class StoreganiseApi {
      */
     String tenantOf(Exchange exchange) {
         String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
+        if (tenant == null) {
+            // a custom route destination that removed the headers before a write: its delivery's destination
+            // (an exchange property) or event id still say whose it is; never the hub's own key for a tenant's event
+            tenant = TenantKeys.tenantOf(exchange.getProperty(DELIVERY_DESTINATION, String.class));
+        }
+        if (tenant == null) {
+            tenant = TenantKeys.tenantOf(exchange.getIn().getHeader(Headers.EVENT_ID, String.class));
+        }
         if (tenant == null) {
             return null;
         }
