@@ -248,11 +248,15 @@ public class TenantDirectory implements CamelContextAware {
                 refusedText.remove(path);
                 changed = true;
                 LOG.info("Tenant file {} applied: {}", path, t);
-            } catch (HubConfigurationException e) {
-                refused.put(path, e.getMessage());
+            } catch (RuntimeException e) {
+                // a mistake the checks name (HubConfigurationException), or one they did not foresee: refused all the same,
+                // so that no file stops the hub or is tried again before it changes
+                String why = e instanceof HubConfigurationException ? e.getMessage()
+                        : path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                refused.put(path, why);
                 refusedText.put(path, text);
                 LOG.error("Tenant file {} refused, {}: {}", path,
-                        applied.containsKey(path) ? "the tenant keeps the configuration it ran with" : "the tenant is not served", e.getMessage());
+                        applied.containsKey(path) ? "the tenant keeps the configuration it ran with" : "the tenant is not served", why);
             }
         }
         return changed;
