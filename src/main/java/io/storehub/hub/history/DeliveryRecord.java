@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -73,6 +75,13 @@ public class DeliveryRecord implements CamelContextAware {
     private volatile JdbcGroupCommit groupCommit;
     private volatile JdbcIdStore manualRecords;
     private volatile String upsert;
+    /**
+     * Deliveries sent whose record could not be written (the database went down between the send and the
+     * record): the broker redelivers their message to this instance, and "already delivered?" answers from
+     * here, writing the record then, instead of sending again. Bounded; lost with the process (docs/deploy.md).
+     */
+    private final Map<String, Object[]> sentNotRecorded = new ConcurrentHashMap<>();
+    private static final int MAX_SENT_NOT_RECORDED = 10_000;
 
     /**
      * "Already delivered?" for the delivery on this exchange (DestinationRegistry.describe set its
@@ -82,6 +91,13 @@ public class DeliveryRecord implements CamelContextAware {
         String key = exchange.getProperty("SgDeliveryKey", String.class);
         if (isManual(exchange)) {
             return manualRecords().contains(key);
+        }
+        Object[] unrecorded = sentNotRecorded.get(key);
+        if (unrecorded != null) {
+            // sent before the database failed: recorded now (or the message is tried again later), never sent twice
+            record(unrecorded);
+            sentNotRecorded.remove(key);
+            return true;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELIVERED)) {
             s.setString(1, value(exchange, Headers.EVENT_ID));
@@ -112,6 +128,19 @@ public class DeliveryRecord implements CamelContextAware {
         Object[] params = {value(exchange, Headers.EVENT_ID), value(exchange, "SgDestination"), status(exchange),
                 (failures == null ? 0 : failures) + 1, Texts.utc(started), finished - started, Texts.utc(finished)};
         try {
+            record(params);
+        } catch (RuntimeCamelException e) {
+            String key = exchange.getProperty("SgDeliveryKey", String.class);
+            if (key != null && sentNotRecorded.size() < MAX_SENT_NOT_RECORDED) {
+                sentNotRecorded.put(key, params);
+            }
+            throw e;
+        }
+        return true;
+    }
+
+    private void record(Object[] params) {
+        try {
             write(params);
         } catch (SQLException e) {
             if (!isDuplicateKey(e)) {
@@ -123,7 +152,6 @@ public class DeliveryRecord implements CamelContextAware {
                 throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], again);
             }
         }
-        return true;
     }
 
     private void write(Object[] params) throws SQLException {

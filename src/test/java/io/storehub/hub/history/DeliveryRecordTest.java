@@ -1,8 +1,11 @@
 package io.storehub.hub.history;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-
 import javax.sql.DataSource;
 
 import io.storehub.hub.support.DatabaseSchema;
@@ -20,6 +23,7 @@ import io.storehub.hub.support.Webhooks;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.h2.jdbcx.JdbcDataSource;
@@ -28,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The delivery record (one hub_delivery row per delivered (event, destination)) on both databases the hub
@@ -166,6 +171,35 @@ class DeliveryRecordTest {
         execute(ds, "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES ('storeganise-delivery', ?, ?)",
                 before + ":crm", Timestamp.from(Instant.now()));
         assertThat(records.alreadyDelivered(delivery(before, "crm", 0, null))).as("recorded by an earlier version").isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDeliverySentWhoseRecordFailedIsNotSentAgainWhenItsMessageComesBack(String kind) throws Exception {
+        DataSource ds = database(kind);
+        AtomicBoolean down = new AtomicBoolean();
+        // the database as the hub sees it: gone between the send and its record, back for the redelivery
+        DataSource flaky = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (down.get() && method.getName().equals("getConnection")) {
+                        throw new SQLException("the database is down", "08001");
+                    }
+                    try {
+                        return method.invoke(ds, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DeliveryRecord records = records(flaky);
+        String id = Webhooks.newId();
+        down.set(true);
+        assertThatThrownBy(() -> records.delivered(delivery(id, "crm", 0, 200))).isInstanceOf(RuntimeCamelException.class);
+        // redelivered while the database is still down: neither "send it" nor a record, tried again later
+        assertThatThrownBy(() -> records.alreadyDelivered(delivery(id, "crm", 1, null))).isInstanceOf(RuntimeCamelException.class);
+        down.set(false);
+        assertThat(records.alreadyDelivered(delivery(id, "crm", 1, null))).as("already delivered: not sent again").isTrue();
+        assertThat(rows(ds, id)).hasSize(1);
+        assertThat(records(ds).alreadyDelivered(delivery(id, "crm", 1, null))).as("recorded durably").isTrue();
     }
 
     private static DeliveryRecord records(DataSource ds) {
