@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -118,6 +120,18 @@ abstract class TenantAccessSupport {
     }
 
     // ---------------------------------------------------------------- webhooks
+
+    /** One event id posted to acme, globex and the hub's own webhook; answers it once all three are in the history. */
+    String sameIdAtBothTenantsAndTheHub() {
+        String id = Webhooks.newId();
+        assertThat(webhook("acme", id)).isEqualTo(200);
+        assertThat(webhook("globex", id)).isEqualTo(200);
+        assertThat(webhook(null, id)).isEqualTo(200);
+        for (String key : List.of("acme~" + id, "globex~" + id, id)) {
+            awaitEvent(key, e -> true);
+        }
+        return id;
+    }
 
     /** Posts a user.created event with this id to a tenant's webhook (null: the hub's own); answers its status. */
     int webhook(String tenant, String id) {

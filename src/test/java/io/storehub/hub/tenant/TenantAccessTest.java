@@ -156,17 +156,6 @@ class TenantAccessTest extends TenantAccessSupport {
 
     // ---------------------------------------------------------------- helpers
 
-    /** One event id posted to acme, globex and the hub's own webhook; answers it once all three are in the history. */
-    private String sameIdAtBothTenantsAndTheHub() {
-        String id = Webhooks.newId();
-        assertThat(webhook("acme", id)).isEqualTo(200);
-        assertThat(webhook("globex", id)).isEqualTo(200);
-        assertThat(webhook(null, id)).isEqualTo(200);
-        for (String key : List.of("acme~" + id, "globex~" + id, id)) {
-            awaitEvent(key, e -> true);
-        }
-        return id;
-    }
 
     private static List<String> tenantsById(JsonNode answer) {
         List<String> out = new ArrayList<>();

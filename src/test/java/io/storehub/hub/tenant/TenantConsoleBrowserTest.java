@@ -1,25 +1,17 @@
 package io.storehub.hub.tenant;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
+import io.storehub.hub.support.HeadlessChromium;
 import io.storehub.hub.support.Webhooks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -32,34 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TenantConsoleBrowserTest extends TenantAccessSupport {
 
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
-    private static Path profile;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assertThat(new File("/usr/bin/chromedriver")).as("chromedriver from the Debian package chromium-driver (bin/ensure-browser)").exists();
-        profile = Files.createTempDirectory("tenant-console-browser-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1440,1400", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start("tenant-console-browser-");
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -130,16 +107,6 @@ class TenantConsoleBrowserTest extends TenantAccessSupport {
 
     // ---------------------------------------------------------------- helpers
 
-    private String sameIdAtBothTenantsAndTheHub() {
-        String id = Webhooks.newId();
-        assertThat(webhook("acme", id)).isEqualTo(200);
-        assertThat(webhook("globex", id)).isEqualTo(200);
-        assertThat(webhook(null, id)).isEqualTo(200);
-        for (String key : List.of("acme~" + id, "globex~" + id, id)) {
-            awaitEvent(key, e -> true);
-        }
-        return id;
-    }
 
     private void signIn(String token, String user, String password) {
         browser.manage().deleteAllCookies();
@@ -169,7 +136,6 @@ class TenantConsoleBrowserTest extends TenantAccessSupport {
     }
 
     private static void screenshot(String name) throws IOException {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
     }
 }
