@@ -180,9 +180,7 @@ public class TenantDirectory implements CamelContextAware {
             checkWithListeners(t);
             read.put(name, t);
         });
-        synchronized (this) {
-            scan(read, reader);
-        }
+        scan(read, reader); // under the lock of tenants(), which called this
         if (!read.isEmpty()) {
             LOG.info("Tenants: {}", read.values());
         }
