@@ -43,8 +43,10 @@ public class DeliveryRecord implements CamelContextAware {
 
     static final String PROCESSOR = "storeganise-delivery";
 
-    private static final String DELIVERED = "SELECT 1 FROM hub_delivery WHERE event_id = ? AND destination = ? AND success_at IS NOT NULL"
-            + " UNION ALL SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId = ?";
+    // not a UNION: H2 parses a UNION again at every call (its sessions cache only plain SELECTs), which
+    // was half the cost of this once-per-delivery read
+    private static final String DELIVERED = "SELECT EXISTS (SELECT 1 FROM hub_delivery WHERE event_id = ? AND destination = ?"
+            + " AND success_at IS NOT NULL) OR EXISTS (SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND messageId = ?)";
     // one statement, insert or update, in each database's own words (PostgreSQL 14 has no MERGE, H2 no ON CONFLICT ... DO UPDATE);
     // parameters: event, destination, http status, attempt, started at, duration ms, finished at
     private static final String UPSERT_H2 = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(64)),"
@@ -105,7 +107,7 @@ public class DeliveryRecord implements CamelContextAware {
             s.setString(3, PROCESSOR);
             s.setString(4, key);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
+                return rs.next() && rs.getBoolean(1);
             }
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not look up the delivery record " + key, e);
