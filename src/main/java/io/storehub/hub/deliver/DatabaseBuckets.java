@@ -42,47 +42,32 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
     @Override
     protected SelectForUpdateBasedTransaction allocateTransaction(String key, Optional<Long> timeoutNanos) {
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new BucketExceptions.BucketExecutionException(e);
-        }
+        Connection connection = sql(dataSource::getConnection);
         return new SelectForUpdateBasedTransaction() {
             private boolean autoCommit;
 
             @Override
             public void begin(Optional<Long> timeout) {
-                try {
-                    autoCommit = connection.getAutoCommit();
-                    connection.setAutoCommit(false);
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                autoCommit = sql(connection::getAutoCommit);
+                run(() -> connection.setAutoCommit(false));
             }
 
             @Override
             public LockAndGetResult tryLockAndGet(Optional<Long> timeout) {
-                try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-                    applyTimeout(select, timeout);
-                    select.setString(1, key);
-                    try (ResultSet rs = select.executeQuery()) {
+                return sql(() -> {
+                    try (PreparedStatement select = prepare(connection, SELECT, timeout, key); ResultSet rs = select.executeQuery()) {
                         if (!rs.next()) {
                             return LockAndGetResult.notLocked();
                         }
                         String state = rs.getString(1);
                         return LockAndGetResult.locked(state == null ? null : Base64.getDecoder().decode(state));
                     }
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                });
             }
 
             @Override
             public boolean tryInsertEmptyData(Optional<Long> timeout) {
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    applyTimeout(insert, timeout);
-                    insert.setString(1, key);
+                try (PreparedStatement insert = prepare(connection, INSERT, timeout, key)) {
                     return insert.executeUpdate() > 0;
                 } catch (SQLException e) {
                     // another replica inserted the row first (integrity constraint violation, SQLSTATE class 23):
@@ -96,32 +81,21 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
             @Override
             public void update(byte[] data, RemoteBucketState newState, Optional<Long> timeout) {
-                try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-                    applyTimeout(update, timeout);
-                    update.setString(1, Base64.getEncoder().encodeToString(data));
-                    update.setString(2, key);
-                    update.executeUpdate();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(() -> {
+                    try (PreparedStatement update = prepare(connection, UPDATE, timeout, Base64.getEncoder().encodeToString(data), key)) {
+                        update.executeUpdate();
+                    }
+                });
             }
 
             @Override
             public void commit(Optional<Long> timeout) {
-                try {
-                    connection.commit();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(connection::commit);
             }
 
             @Override
             public void rollback() {
-                try {
-                    connection.rollback();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(connection::rollback);
             }
 
             @Override
@@ -131,11 +105,7 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
                 } catch (SQLException ignored) {
                     // the pool resets it anyway
                 } finally {
-                    try {
-                        connection.close();
-                    } catch (SQLException e) {
-                        throw new BucketExceptions.BucketExecutionException(e);
-                    }
+                    run(connection::close);
                 }
             }
         };
@@ -143,11 +113,43 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
     @Override
     public void removeProxy(String key) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement delete = connection.prepareStatement(DELETE)) {
-            delete.setString(1, key);
-            delete.executeUpdate();
+        run(() -> {
+            try (Connection connection = dataSource.getConnection(); PreparedStatement delete = prepare(connection, DELETE, Optional.empty(), key)) {
+                delete.executeUpdate();
+            }
+        });
+    }
+
+    private PreparedStatement prepare(Connection connection, String sql, Optional<Long> timeout, String... params) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        applyTimeout(statement, timeout);
+        for (int i = 0; i < params.length; i++) {
+            statement.setString(i + 1, params[i]);
+        }
+        return statement;
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private interface SqlRun {
+        void run() throws SQLException;
+    }
+
+    /** Bucket4j expects its own exception for a storage failure. */
+    private static <T> T sql(SqlCall<T> call) {
+        try {
+            return call.call();
         } catch (SQLException e) {
             throw new BucketExceptions.BucketExecutionException(e);
         }
+    }
+
+    private static void run(SqlRun step) {
+        sql(() -> {
+            step.run();
+            return null;
+        });
     }
 }
