@@ -16,11 +16,8 @@ import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
 
 /**
- * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's
- * form: {@code destination} (required, a configured one), {@code status} {@code parked} (default) or
- * {@code failed}, {@code type} (a glob such as {@code invoice.*}), {@code from} / {@code to} (ISO-8601,
- * when the event was received), {@code error} (text in the last error), {@code dryRun}. Anything else,
- * or a bad value, is a 400 with a JSON reason.
+ * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's form;
+ * anything unknown, or a bad value, is a 400 with a JSON reason.
  */
 public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean dryRun) {
 
@@ -53,10 +50,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         return in;
     }
 
-    /**
-     * Validates {@code in} (field name to text; blank means absent) against the configured destinations the scope sees
-     * (a tenant's caller may name its own short: {@code crm} is {@code acme~crm}; another's is unknown).
-     */
+    /** Checks {@code in} (blank means absent); a tenant's caller names its own destinations short ({@code crm} is {@code acme~crm}). */
     static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry, AccessScope scope) {
         for (String key : in.keySet()) {
             if (!FIELDS.contains(key)) {
@@ -101,22 +95,14 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
                 "true".equalsIgnoreCase(dryRun));
     }
 
-    /** The filter in words, for the audit entry and the logs. */
+    /** The filter in words, for the audit entry and the logs: {@code crm, parked, type invoice.*, error "timeout"}. */
     public String describe() {
-        DeliveryMatches.Filter f = filter;
-        StringBuilder sb = new StringBuilder(f.destination()).append(", ").append(status);
-        if (f.type() != null) {
-            sb.append(", type ").append(f.type());
-        }
-        if (f.from() != null) {
-            sb.append(", from ").append(f.from());
-        }
-        if (f.to() != null) {
-            sb.append(", to ").append(f.to());
-        }
-        if (f.error() != null) {
-            sb.append(", error \"").append(f.error()).append('"');
-        }
+        StringBuilder sb = new StringBuilder(filter.destination()).append(", ").append(status);
+        asFields().forEach((name, value) -> {
+            if (!name.equals("destination") && !name.equals("status")) {
+                sb.append(", ").append(name).append(' ').append(name.equals("error") ? '"' + value + '"' : value);
+            }
+        });
         return sb.toString();
     }
 
