@@ -17,14 +17,9 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForU
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 
 /**
- * Bucket4j token buckets kept in the hub's database (table {@code hub_rate_limit}, migration V21), so
- * every replica takes its slots from the same bucket: one row per destination and limit, locked with
- * {@code SELECT ... FOR UPDATE} for the read-modify-write of each reservation.
- *
- * <p>This is Bucket4j's own select-for-update proxy manager, given the storage it asks for. The
- * ready-made bucket4j-postgresql module is not used because it needs a BYTEA column and
- * PostgreSQL-only SQL ({@code ON CONFLICT}), while the hub's tables are portable (H2 and PostgreSQL
- * from the same migrations): the state is kept as base64 text and the SQL is standard.
+ * Bucket4j token buckets in the hub's database (table {@code hub_rate_limit}), one row per destination and
+ * limit, locked with {@code SELECT ... FOR UPDATE}: Bucket4j's own select-for-update proxy manager given
+ * portable storage (bucket4j-postgresql needs a BYTEA column and {@code ON CONFLICT}; here base64 text, standard SQL).
  */
 final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<String> {
 

@@ -37,17 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists and replays the deliveries parked in the deliveries dead letter queue.
- *
- * <p>A replay moves the selected messages back to the deliveries queue in local JMS transactions (a
- * crash mid-way leaves each message either parked or queued, never lost nor doubled), with a fresh
- * set of attempts: the failure headers are dropped and {@code SgReplayedAt} is added. Selection is
- * a JMS selector on the headers the hub set, built here from validated input only: the destination,
- * optionally one event id, or a time range on when the delivery was parked (its JMSTimestamp), or all.
- *
- * <p>Written against the plain JMS API because Camel has no "move the messages matching a selector"
- * operation, and a receive-then-send loop with Camel templates would not be transactional. A JMSContext
- * of its own is used (never a cached session), so no consumer lingers holding parked messages.
+ * Lists and replays the deliveries parked in the deliveries dead letter queue. A replay moves the selected
+ * messages (a JMS selector built from validated input only) back to the deliveries queue in local JMS
+ * transactions, so a crash leaves each either parked or queued, never lost nor doubled, with fresh attempts:
+ * the failure headers dropped, {@code SgReplayedAt} added. Plain JMS because Camel has no transactional
+ * "move what matches a selector"; a JMSContext of its own, so no cached consumer lingers holding parked messages.
  */
 public class DeadLetters implements CamelContextAware {
 
@@ -127,10 +121,7 @@ public class DeadLetters implements CamelContextAware {
         return replayed;
     }
 
-    /**
-     * Records the replays in the event history, then commits them: recorded first so that the replay
-     * precedes, in the timeline, the attempt it leads to (the messages are invisible until the commit).
-     */
+    /** Recorded in the history before the commit, so the replay precedes in the timeline the attempt it leads to. */
     private void commit(JMSContext context, List<String[]> moved, String actor) {
         EventHistory h = history();
         if (h != null) {
@@ -160,10 +151,7 @@ public class DeadLetters implements CamelContextAware {
         return replayed;
     }
 
-    /**
-     * Bulk replay ({@link BulkReplay}): replays the parked deliveries of these events to this destination
-     * (ids read from the history; any that is no longer parked is simply not found).
-     */
+    /** Bulk replay ({@link BulkReplay}): the parked deliveries of these events to this destination (one no longer parked is not found). */
     public int replayEvents(String destination, List<String> eventIds, String actor) throws JMSException {
         if (destination == null || !AccessScope.DESTINATION.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
@@ -314,11 +302,6 @@ public class DeadLetters implements CamelContextAware {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(MAPPER.writeValueAsBytes(answer));
-    }
-
-    /** The event history replays are recorded in (default: the one in the Camel registry). */
-    public void setHistory(EventHistory history) {
-        this.history = history;
     }
 
     @Override

@@ -10,9 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.storehub.hub.support.HubConfigurationException;
 
 /**
- * The message templates of the destinations, files under {@code storeganise.templates.dir}
- * ({@code <dir>/<kind>/<name><part>.mustache}): which one a delivery uses, and the start-up check
- * that each one configured exists.
+ * The destinations' message templates ({@code <storeganise.templates.dir>/<kind>/<name><part>.mustache}):
+ * which one a delivery uses, and the start-up check that each one configured exists.
  */
 final class DestinationTemplates {
 
@@ -34,10 +33,7 @@ final class DestinationTemplates {
         templateCache.clear();
     }
 
-    /**
-     * The template for a delivery to this destination, as a resource URI for the mustache components: the
-     * destination's own {@code template}, else the one for the event's family, else {@code default}.
-     */
+    /** The template of a delivery, as a resource URI: the destination's own, else its event family's, else {@code default}. */
     String template(Destination destination, String family, String part) {
         String kind = kind(destination.type);
         String chosen = destination.template;
@@ -74,7 +70,6 @@ final class DestinationTemplates {
         };
     }
 
-    /** Checks at start-up that every template the destinations use exists. */
     void check(Collection<Destination> destinations) {
         for (Destination d : destinations) {
             for (String part : parts(d.type)) {

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code storeganise.destinations.<name>.*}, {@code storeganise.subscriptions[i].*} and
- * {@code storeganise.recipes.<name>.*} through Camel's properties, binds them into typed settings
- * ({@link Settings}) and checks them, once at start-up, for {@link DestinationRegistry#init}.
+ * {@code storeganise.recipes.<name>.*} (the hub's properties or a tenant's settings), binds them
+ * ({@link Settings}) and checks them, for {@link DestinationRegistry}.
  */
 final class DestinationsLoader {
 
@@ -70,12 +70,7 @@ final class DestinationsLoader {
         this.factory = new DestinationFactory(camelContext, templates);
     }
 
-    /**
-     * Reads and validates the configuration. The keys under
-     * storeganise.destinations, .subscriptions and .recipes are listed through Camel's properties
-     * (application.yaml via Spring, application.properties on camel-main, the Quarkus config on Camel K),
-     * bound into typed settings ({@link Settings}) and checked here.
-     */
+    /** Reads and checks the configuration; a mistake stops the start-up naming its key. */
     Loaded load() {
         SettingsSource properties = source;
         Properties loaded = properties.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
@@ -133,8 +128,6 @@ final class DestinationsLoader {
         return new Loaded(destinations, new Subscriptions(subscriptions), enabledRecipes, alertTo);
     }
 
-    // ---------------------------------------------------------------- recipes
-
     /** Recipe settings named in the catalog, looked up one by one where they were not listed (environment variables). */
     private static void probeRecipes(SettingsSource properties, Properties loaded) {
         for (Recipes.Recipe r : Recipes.CATALOG) {
@@ -157,10 +150,7 @@ final class DestinationsLoader {
         }
     }
 
-    /**
-     * The enabled recipes (storeganise.recipes.<name>.enabled=true), checked: each missing required
-     * setting stops the start-up naming its key. Adds their subscriptions; answers their destinations.
-     */
+    /** The enabled recipes, checked: adds their subscriptions, answers their destinations. */
     private Map<String, Settings.DestinationSettings> readRecipes(SettingsSource properties, JsonNode recipes) {
         Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
@@ -254,8 +244,6 @@ final class DestinationsLoader {
         }
         return made;
     }
-
-    // ---------------------------------------------------------------- reading the configuration
 
     private void readDestinations(JsonNode listed) {
         if (listed == null) {

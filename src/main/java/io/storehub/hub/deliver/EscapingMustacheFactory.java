@@ -9,11 +9,9 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.util.HtmlEscaper;
 
 /**
- * mustache.java escapes {@code {{value}}} for HTML. Each kind of message needs its own escaping, so
- * the hub declares one mustache component per kind with this factory (routes/deliver-beans.camel.yaml):
- * {@code html} for e-mail bodies, {@code slack} (only {@code & < >}, as Slack's mrkdwn asks, so a name
- * like O'Brien is not shown as O&amp;#39;Brien), {@code json} (a JSON string's content, for HTTP templates)
- * and {@code none} (e-mail subjects, plain-text bodies, log lines). {@code {{{value}}}} never escapes.
+ * mustache.java escapes {@code {{value}}} for HTML; the hub declares one mustache component per kind of
+ * message with this factory, each escaping as its output needs (docs/destinations.md): {@code html},
+ * {@code slack} (only {@code & < >}, so O'Brien is not shown as O&amp;#39;Brien), {@code json} or {@code none}.
  */
 public class EscapingMustacheFactory extends DefaultMustacheFactory {
 

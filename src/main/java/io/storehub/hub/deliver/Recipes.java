@@ -6,23 +6,16 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The recipes (docs/recipes.md): ready-made integrations switched on with
- * {@code storeganise.recipes.<name>.enabled=true}. An enabled recipe becomes a destination named
- * {@code recipe-<name>} with a subscription to its events (overridable with
- * {@code storeganise.recipes.<name>.events}), so it gets the durable queue, retries, at-most-once per
- * (event, destination), parking and replay of any destination. Its route files are
- * routes/recipe-<name>.camel.yaml.
+ * The recipes (docs/recipes.md): an enabled one ({@code storeganise.recipes.<name>.enabled=true}) becomes a
+ * destination {@code recipe-<name>} subscribed to its events, with the queue, retries, parking and replay
+ * of any destination; its routes are routes/recipe-<name>.camel.yaml.
  */
 final class Recipes {
 
     static final String PREFIX = "storeganise.recipes.";
     static final String FAILURE_ALERT = "failure-alert";
 
-    /**
-     * One recipe: its settings (required ones with why they are needed), default events, an optional
-     * subscription filter, whether it writes to the Storeganise API, and the destination settings it
-     * makes from its own (null: no destination, e.g. the failure alert, which runs on a timer).
-     */
+    /** One recipe; {@code required} says why each is needed; {@code destination} null: none (the failure alert runs on a timer). */
     record Recipe(String name, Map<String, String> required, List<String> optional, String events, String filter,
                   boolean writesToStoreganise, Function<Map<String, String>, Map<String, String>> destination) {
     }

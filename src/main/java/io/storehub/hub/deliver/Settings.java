@@ -29,11 +29,9 @@ import com.fasterxml.jackson.dataformat.javaprop.JavaPropsSchema;
 import io.storehub.hub.support.HubConfigurationException;
 
 /**
- * The typed form of {@code storeganise.destinations.*}, {@code storeganise.subscriptions[*]} and
- * {@code storeganise.recipes.*}, bound from flat properties by Jackson's properties mapper (so
- * {@code a.b[0].c} keys, kebab-case names and YAML lists flattened by Spring or written by hand in an
- * application.properties all bind alike). The registry validates and builds from these; binding
- * errors come back as {@link HubConfigurationException}s naming the property key.
+ * The typed form of {@code storeganise.destinations.*}, {@code .subscriptions[*]} and {@code .recipes.*},
+ * bound from flat properties by Jackson's properties mapper (so indexed keys, kebab-case names and lists
+ * flattened by Spring or written in a .properties file bind alike); a binding error names the key.
  */
 final class Settings {
 
@@ -109,11 +107,7 @@ final class Settings {
         }
     }
 
-    /**
-     * A list written either as a YAML/indexed list ({@code to[0]}, {@code to[1]}) or as one
-     * comma-separated value ({@code to=a, b}, the usual form in a .properties file or an environment
-     * variable); items are trimmed, empty ones dropped.
-     */
+    /** A list written as a YAML/indexed list ({@code to[0]}) or as one comma-separated value ({@code to=a, b}, as in an environment variable). */
     static final class CommaList extends StdDeserializer<List<String>> {
         CommaList() {
             super(List.class);
@@ -155,10 +149,7 @@ final class Settings {
     private Settings() {
     }
 
-    /**
-     * The tree of the properties under {@code prefix} (e.g. {@code storeganise.}): {@code destinations},
-     * {@code subscriptions} and {@code recipes} as objects and arrays of text values.
-     */
+    /** The tree of the properties under {@code prefix} (e.g. {@code storeganise.}), as objects and arrays of text values. */
     static ObjectNode tree(Properties flat, String prefix) {
         Properties stripped = new Properties();
         for (String key : flat.stringPropertyNames()) {
@@ -174,11 +165,7 @@ final class Settings {
         }
     }
 
-    /**
-     * Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key
-     * ({@code key} plus the path inside the node). Unknown settings are handed to {@code unknown}
-     * with their full key, to say which settings exist where they are known.
-     */
+    /** Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key, an unknown setting is {@code unknown}'s to refuse. */
     static <T> T bind(JsonNode node, Class<T> type, String key, UnknownSetting unknown) {
         try {
             return MAPPER.treeToValue(node, type);

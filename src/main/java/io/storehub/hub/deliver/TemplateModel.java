@@ -12,26 +12,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Turns the enriched event (JSON text or map, docs/enriched-event.md) into what the message
- * templates see: every key of the enriched event, plus {@code view}, a few ready-made fields that
- * fall back gracefully when enrichment is missing, so templates stay logic-less:
- *
- * <ul>
- *   <li>{@code view.title}: a short title per event type ("Move-in completed"),
- *   {@code view.meaning}: one sentence on what the type means, {@code view.headline}: the enrichment's
- *   {@code summary.headline} or else the meaning;</li>
- *   <li>{@code view.customer}, {@code view.email}, {@code view.phone}, {@code view.unit}, {@code view.site},
- *   {@code view.date}, {@code view.amount}: from {@code summary} (or the enriched resources), absent when unknown;</li>
- *   <li>{@code view.facts}: those of them present, as {@code label}/{@code value} pairs;
- *   {@code view.ids}: the ids the webhook carried ({@code event.data}), as label/value pairs, and
- *   {@code view.idsText} the same on one line; {@code view.changed}: {@code changedKeys}, comma-separated;</li>
- *   <li>{@code view.link}: {@code links.admin} (or the first link), {@code view.enriched}: whether
- *   {@code summary} is there; {@code view.eventId}, {@code view.type}, {@code view.family}, {@code view.created}.</li>
- * </ul>
+ * What the message templates see: every key of the enriched event plus {@code view}, ready-made fields
+ * with fallbacks when enrichment is missing, so templates stay logic-less (docs/destinations.md, Templates).
  */
 public class TemplateModel implements Processor {
 
-    /** The template model's extra key. */
     public static final String VIEW = "view";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
