@@ -83,21 +83,17 @@ public class AttemptOutcome implements CamelContextAware {
 
     // declared in other files (history-beans, beans), which may load after the delivery beans: looked up when first needed
     private EventHistory history() {
-        EventHistory h = history;
-        if (h == null) {
-            h = camelContext.getRegistry().findSingleByType(EventHistory.class);
-            history = h;
+        if (history == null) {
+            history = camelContext.getRegistry().findSingleByType(EventHistory.class);
         }
-        return h;
+        return history;
     }
 
     private HubCounters counters() {
-        HubCounters c = counters;
-        if (c == null) {
-            c = camelContext.getRegistry().findSingleByType(HubCounters.class);
-            counters = c;
+        if (counters == null) {
+            counters = camelContext.getRegistry().findSingleByType(HubCounters.class);
         }
-        return c;
+        return counters;
     }
 
     @Override

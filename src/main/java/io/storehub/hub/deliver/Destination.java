@@ -2,6 +2,8 @@ package io.storehub.hub.deliver;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,19 +119,15 @@ public final class Destination {
         this.endpoint = s.endpoint;
         this.flatten = s.flatten != null && s.flatten;
         this.propagateTrace = type == Type.HTTP && s.propagateTrace != null && s.propagateTrace;
-        List<String> secret = new java.util.ArrayList<>();
-        for (String v : new String[] {s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password, authorization,
-                s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password}) {
-            if (v != null && !v.isBlank()) {
-                secret.add(v);
-            }
-        }
+        List<String> secret = new ArrayList<>(Arrays.asList(s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password,
+                authorization, s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password));
         if (s.headers != null) {
-            s.headers.values().stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+            secret.addAll(s.headers.values());
         }
         if (s.signingSecret != null) {
-            s.signingSecret.stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+            secret.addAll(s.signingSecret);
         }
+        secret.removeIf(v -> v == null || v.isBlank());
         this.secrets = List.copyOf(secret);
     }
 

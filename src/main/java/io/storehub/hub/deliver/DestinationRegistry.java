@@ -80,7 +80,7 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     /** Reads and checks the configuration; the bean's initMethod. */
     public void init() {
         templates.clear();
-        own = new DestinationsLoader(camelContext, templates).load();
+        own = new DestinationsLoader(camelContext, templates, SettingsSource.of(camelContext.getPropertiesComponent()), null).load();
         destinations = own.destinations();
         if (tenants == null) {
             tenants = TenantDirectory.of(camelContext);

@@ -58,10 +58,6 @@ final class DestinationsLoader {
     private List<String> enabledRecipes = List.of();
     private String alertTo;
 
-    DestinationsLoader(CamelContext camelContext, DestinationTemplates templates) {
-        this(camelContext, templates, SettingsSource.of(camelContext.getPropertiesComponent()), null);
-    }
-
     DestinationsLoader(CamelContext camelContext, DestinationTemplates templates, SettingsSource source, String tenant) {
         this.camelContext = camelContext;
         this.source = source;

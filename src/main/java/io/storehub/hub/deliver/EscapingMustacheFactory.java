@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.util.HtmlEscaper;
 
@@ -23,31 +24,11 @@ public class EscapingMustacheFactory extends DefaultMustacheFactory {
             switch (escape) {
                 case "none" -> writer.write(value);
                 case "slack" -> writer.write(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
-                case "json" -> writeJson(value, writer);
+                case "json" -> writer.write(JsonStringEncoder.getInstance().quoteAsString(value));
                 default -> HtmlEscaper.escape(value, writer);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeJson(String value, Writer writer) throws IOException {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> writer.write("\\\"");
-                case '\\' -> writer.write("\\\\");
-                case '\n' -> writer.write("\\n");
-                case '\r' -> writer.write("\\r");
-                case '\t' -> writer.write("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        writer.write(String.format("\\u%04x", (int) c));
-                    } else {
-                        writer.write(c);
-                    }
-                }
-            }
         }
     }
 

@@ -20,6 +20,8 @@ public class TemplateModel implements Processor {
     public static final String VIEW = "view";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
 
     private static final Map<String, String> TITLES = Map.ofEntries(
             Map.entry("business.updated", "Business settings updated"),
@@ -85,12 +87,10 @@ public class TemplateModel implements Processor {
             return (Map<String, Object>) map;
         }
         if (body instanceof byte[] bytes) {
-            return MAPPER.readValue(bytes, new TypeReference<>() {
-            });
+            return MAPPER.readValue(bytes, JSON_OBJECT);
         }
         if (body instanceof String text) {
-            return MAPPER.readValue(text, new TypeReference<>() {
-            });
+            return MAPPER.readValue(text, JSON_OBJECT);
         }
         throw new IllegalArgumentException("The enriched event must be a map or JSON, not " + (body == null ? "null" : body.getClass().getName()));
     }
