@@ -137,10 +137,6 @@ public class BulkReplay implements CamelContextAware {
         return executor;
     }
 
-    public List<Map<String, Object>> latest(int limit) throws Exception {
-        return latest(limit, AccessScope.ALL);
-    }
-
     /** The latest bulk replays of the destinations the scope sees, newest first (the console's dead-letters page). */
     public List<Map<String, Object>> latest(int limit, AccessScope scope) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();

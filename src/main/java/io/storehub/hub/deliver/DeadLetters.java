@@ -156,12 +156,8 @@ public class DeadLetters implements CamelContextAware {
         if (destination == null || !AccessScope.DESTINATION.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
         }
-        List<String> quoted = new ArrayList<>();
-        for (String id : eventIds) {
-            if (id != null && AccessScope.EVENT_ID.matcher(id).matches()) {
-                quoted.add("'" + id + "'");
-            }
-        }
+        List<String> quoted = eventIds.stream().filter(id -> id != null && AccessScope.EVENT_ID.matcher(id).matches())
+                .map(id -> "'" + id + "'").toList();
         if (quoted.isEmpty()) {
             return 0;
         }

@@ -3,6 +3,7 @@ package io.storehub.hub.deliver;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +22,6 @@ import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
-import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +98,7 @@ final class DestinationsLoader {
         recipeDestinations.forEach((name, settings) -> destinations.put(name, factory.destination(name, settings)));
         if (alertTo != null) {
             Destination alerts = destinations.get(alertTo);
-            if (alerts == null || (alerts.type != Destination.Type.SLACK && alerts.type != Destination.Type.EMAIL
-                    && alerts.type != Destination.Type.HTTP)) {
+            if (alerts == null || !EnumSet.of(Destination.Type.SLACK, Destination.Type.EMAIL, Destination.Type.HTTP).contains(alerts.type)) {
                 throw new HubConfigurationException(Recipes.PREFIX + Recipes.FAILURE_ALERT + ".to names '" + alertTo + "', which is not a "
                         + "configured slack, email or http destination (" + DESTINATIONS + alertTo + ".type); configured: "
                         + (destinations.isEmpty() ? "none" : String.join(", ", destinations.keySet())) + ".");

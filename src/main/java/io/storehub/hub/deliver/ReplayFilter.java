@@ -54,7 +54,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
     static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry, AccessScope scope) {
         for (String key : in.keySet()) {
             if (!FIELDS.contains(key)) {
-                throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", sorted()) + ".");
+                throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
             }
         }
         String destination = scope.qualified(value(in, "destination"));
@@ -146,9 +146,5 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
     private static String clip(String s) {
         String safe = s.replaceAll("[^A-Za-z0-9_.*:~-]", "?");
         return safe.length() > 64 ? safe.substring(0, 64) + "..." : safe;
-    }
-
-    private static List<String> sorted() {
-        return FIELDS.stream().sorted().toList();
     }
 }

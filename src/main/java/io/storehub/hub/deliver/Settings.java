@@ -237,10 +237,6 @@ final class Settings {
     }
 
     static String firstLine(String message) {
-        if (message == null) {
-            return "invalid";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return message == null ? "invalid" : message.lines().findFirst().orElse("");
     }
 }
