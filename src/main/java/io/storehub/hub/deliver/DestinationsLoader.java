@@ -68,15 +68,14 @@ final class DestinationsLoader {
 
     /** Reads and checks the configuration; a mistake stops the start-up naming its key. */
     Loaded load() {
-        SettingsSource properties = source;
-        Properties loaded = properties.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
+        Properties loaded = source.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
                 || k.startsWith(Recipes.PREFIX));
         loaded.replaceAll((k, v) -> v instanceof String text && text.contains("{{") ? camelContext.resolvePropertyPlaceholders(text) : v);
         // settings may also come from where properties cannot be listed (environment variables): look the known ones up by name
-        probeRecipes(properties, loaded);
+        probeRecipes(loaded);
         ObjectNode tree = Settings.tree(loaded, "storeganise.");
         readSubscriptions(tree.get("subscriptions"));
-        Map<String, Settings.DestinationSettings> recipeDestinations = readRecipes(properties, tree.get("recipes"));
+        Map<String, Settings.DestinationSettings> recipeDestinations = readRecipes(tree.get("recipes"));
         Set<String> referenced = new LinkedHashSet<>();
         subscriptions.forEach(s -> referenced.addAll(s.to()));
         if (alertTo != null) {
@@ -86,7 +85,7 @@ final class DestinationsLoader {
         for (String qualified : referenced) {
             String name = TenantKeys.local(qualified);
             if (listed == null || !listed.has(name)) {
-                probeDestination(properties, name, loaded);
+                probeDestination(name, loaded);
             }
         }
         for (String key : loaded.stringPropertyNames()) {
@@ -124,7 +123,7 @@ final class DestinationsLoader {
     }
 
     /** Recipe settings named in the catalog, looked up one by one where they were not listed (environment variables). */
-    private static void probeRecipes(SettingsSource properties, Properties loaded) {
+    private void probeRecipes(Properties loaded) {
         for (Recipes.Recipe r : Recipes.CATALOG) {
             String prefix = Recipes.PREFIX + r.name() + ".";
             List<String> keys = new ArrayList<>(List.of("enabled", "events", "filter"));
@@ -132,11 +131,11 @@ final class DestinationsLoader {
             keys.addAll(r.optional());
             for (String key : keys) {
                 if (!loaded.containsKey(prefix + key)) {
-                    properties.resolve(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
+                    source.resolve(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
                 }
             }
             for (int i = 0; !loaded.containsKey(prefix + "events") && !loaded.containsKey(prefix + "events[" + i + "]"); i++) {
-                Optional<String> item = properties.resolve(prefix + "events[" + i + "]");
+                Optional<String> item = source.resolve(prefix + "events[" + i + "]");
                 if (item.isEmpty()) {
                     break;
                 }
@@ -146,7 +145,7 @@ final class DestinationsLoader {
     }
 
     /** The enabled recipes, checked: adds their subscriptions, answers their destinations. */
-    private Map<String, Settings.DestinationSettings> readRecipes(SettingsSource properties, JsonNode recipes) {
+    private Map<String, Settings.DestinationSettings> readRecipes(JsonNode recipes) {
         Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
         if (recipes != null && recipes.isObject()) {
@@ -191,7 +190,7 @@ final class DestinationsLoader {
                     settings.put(optional, value.trim());
                 }
             }
-            if (r.writesToStoreganise() && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+            if (r.writesToStoreganise() && source.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                 throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
                         + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
             }
@@ -218,7 +217,7 @@ final class DestinationsLoader {
                 if (!task.equals("true") && !task.equals("false")) {
                     throw new HubConfigurationException(prefix + "storeganise-task is '" + task + "': it must be true or false.");
                 }
-                if (task.equals("true") && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+                if (task.equals("true") && source.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                     throw new HubConfigurationException("storeganise.api.base-url is missing: " + prefix + "storeganise-task=true opens a "
                             + "Storeganise task per incident through the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
                 }
@@ -266,9 +265,9 @@ final class DestinationsLoader {
     }
 
     /** A destination named only in a subscription, set where properties cannot be listed (environment variables). */
-    private void probeDestination(SettingsSource properties, String name, Properties loaded) {
+    private void probeDestination(String name, Properties loaded) {
         String prefix = DESTINATIONS + name + ".";
-        Optional<String> type = properties.resolve(prefix + "type");
+        Optional<String> type = source.resolve(prefix + "type");
         if (type.isEmpty()) {
             return;
         }
@@ -278,7 +277,7 @@ final class DestinationsLoader {
         keys.addAll(t.settings);
         for (String setting : keys) {
             if (!setting.endsWith(".*") && !setting.equals("type")) {
-                properties.resolve(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
+                source.resolve(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
             }
         }
     }

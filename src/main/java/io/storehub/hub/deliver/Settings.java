@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JsonParser;
@@ -165,13 +166,16 @@ final class Settings {
         }
     }
 
-    /** Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key, an unknown setting is {@code unknown}'s to refuse. */
-    static <T> T bind(JsonNode node, Class<T> type, String key, UnknownSetting unknown) {
+    /**
+     * Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key. An unknown setting
+     * is refused by {@code unknown}, given its full key and its name.
+     */
+    static <T> T bind(JsonNode node, Class<T> type, String key, BiFunction<String, String, HubConfigurationException> unknown) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             String at = key + path(e);
-            throw unknown.refuse(at + firstLeaf(node, e), e.getPropertyName());
+            throw unknown.apply(at + firstLeaf(node, e), e.getPropertyName());
         } catch (InvalidFormatException e) {
             String at = key + path(e);
             if (e.getTargetType() == Boolean.class || e.getTargetType() == boolean.class) {
@@ -189,11 +193,6 @@ final class Settings {
         } catch (IOException e) {
             throw new HubConfigurationException(key + ": " + firstLine(e.getMessage()));
         }
-    }
-
-    /** What to say about a setting the bound type does not have. */
-    interface UnknownSetting {
-        HubConfigurationException refuse(String key, String name);
     }
 
     /** {@code .a.b[2]} for the path of a binding error (list items as [i], names after a dot). */
