@@ -33,7 +33,7 @@ public final class Destination {
         }
 
         public String id() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** Whether a setting written directly under the destination (e.g. {@code url}, {@code auth}, {@code headers}) is one of this type's. */

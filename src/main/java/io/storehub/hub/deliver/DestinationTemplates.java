@@ -51,14 +51,9 @@ final class DestinationTemplates {
         return Path.of(templatesDir, kind, name + part + ".mustache");
     }
 
+    /** The folder of a type's templates: its id, zapier sharing http's. */
     static String kind(Destination.Type type) {
-        return switch (type) {
-            case SLACK -> "slack";
-            case EMAIL -> "email";
-            case HTTP, ZAPIER -> "http";
-            case LOG -> "log";
-            case ROUTE -> "route";
-        };
+        return type == Destination.Type.ZAPIER ? "http" : type.id();
     }
 
     static List<String> parts(Destination.Type type) {
