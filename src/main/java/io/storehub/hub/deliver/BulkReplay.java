@@ -139,13 +139,8 @@ public class BulkReplay implements CamelContextAware {
 
     /** The latest bulk replays of the destinations the scope sees, newest first (the console's dead-letters page). */
     public List<Map<String, Object>> latest(int limit, AccessScope scope) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> e : audit().latest(scope.isAll() ? limit : limit * 20)) {
-            if (out.size() < limit && scope.sees((String) e.get("destination"))) {
-                out.add(e);
-            }
-        }
-        return out;
+        return audit().latest(scope.isAll() ? limit : limit * 20).stream()
+                .filter(e -> scope.sees((String) e.get("destination"))).limit(limit).toList();
     }
 
     private DeliveryMatches matches() {

@@ -199,11 +199,7 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     /** The secret values of every destination (tokens, passwords, URLs, header values), for the history's {@code TextScrub}. */
     @Override
     public List<String> secrets() {
-        List<String> secrets = new ArrayList<>();
-        for (Destination d : destinations.values()) {
-            secrets.addAll(d.secrets());
-        }
-        return secrets;
+        return destinations.values().stream().flatMap(d -> d.secrets().stream()).toList();
     }
 
     public List<String> enabledRecipes() {

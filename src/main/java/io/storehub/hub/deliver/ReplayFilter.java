@@ -2,7 +2,6 @@ package io.storehub.hub.deliver;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         }
         if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry == null
                 || registry.get(destination) == null) {
-            List<String> names = new ArrayList<>();
-            if (registry != null) {
-                registry.all().stream().filter(d -> scope.sees(d.getName())).forEach(d -> names.add(d.getName()));
-            }
+            List<String> names = registry == null ? List.of() : registry.all().stream().map(Destination::getName).filter(scope::sees).toList();
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
