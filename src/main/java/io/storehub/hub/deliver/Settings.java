@@ -2,6 +2,7 @@ package io.storehub.hub.deliver;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,8 +118,8 @@ final class Settings {
         @Override
         @SuppressWarnings("unchecked")
         public List<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            List<String> items = new ArrayList<>();
             if (p.currentToken() == JsonToken.START_ARRAY) {
+                List<String> items = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (!p.currentToken().isScalarValue()) {
                         return (List<String>) ctxt.handleUnexpectedToken(List.class, p);
@@ -130,12 +131,7 @@ final class Settings {
             if (!p.currentToken().isScalarValue()) {
                 return (List<String>) ctxt.handleUnexpectedToken(List.class, p);
             }
-            for (String item : p.getText().split(",")) {
-                if (!item.isBlank()) {
-                    items.add(item.trim());
-                }
-            }
-            return items;
+            return Arrays.stream(p.getText().split(",")).filter(item -> !item.isBlank()).map(String::trim).toList();
         }
     }
 
