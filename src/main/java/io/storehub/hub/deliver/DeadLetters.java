@@ -135,13 +135,10 @@ public class DeadLetters implements CamelContextAware {
 
     /** The console: replays the parked deliveries with these JMS message ids (as {@link #parkedList} shows them) in the scope. */
     public int replayMessages(List<String> messageIds, AccessScope scope, String actor) throws JMSException {
-        List<String> quoted = new ArrayList<>();
-        for (String id : messageIds) {
-            if (!MESSAGE_ID.matcher(id).matches()) {
-                throw new HttpRejection(400, "invalid_message_id", "Select parked deliveries from the list (message ids like ID:...).");
-            }
-            quoted.add("'" + id + "'");
+        if (messageIds.stream().anyMatch(id -> !MESSAGE_ID.matcher(id).matches())) {
+            throw new HttpRejection(400, "invalid_message_id", "Select parked deliveries from the list (message ids like ID:...).");
         }
+        List<String> quoted = messageIds.stream().map(id -> "'" + id + "'").toList();
         if (quoted.isEmpty()) {
             throw new HttpRejection(400, "selection_required", "Select at least one parked delivery to replay.");
         }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,10 +128,7 @@ public class EntityLanes implements CamelContextAware {
     }
 
     private static void clear(Exchange exchange) {
-        exchange.removeProperty(LANE);
-        exchange.removeProperty(IN_LANE);
-        exchange.removeProperty(ACTION);
-        exchange.removeProperty(HELD_BEHIND);
+        List.of(LANE, IN_LANE, ACTION, HELD_BEHIND).forEach(exchange::removeProperty);
     }
 
     /** The item goes to its queue for later (a retry, or deferred): it waits in its lane until then. */

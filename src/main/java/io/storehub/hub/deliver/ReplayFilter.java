@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -107,18 +108,11 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         Map<String, String> out = new LinkedHashMap<>();
         out.put("destination", filter.destination());
         out.put("status", status);
-        if (filter.type() != null) {
-            out.put("type", filter.type());
-        }
-        if (filter.from() != null) {
-            out.put("from", filter.from().toString());
-        }
-        if (filter.to() != null) {
-            out.put("to", filter.to().toString());
-        }
-        if (filter.error() != null) {
-            out.put("error", filter.error());
-        }
+        out.put("type", filter.type());
+        out.put("from", filter.from() == null ? null : filter.from().toString());
+        out.put("to", filter.to() == null ? null : filter.to().toString());
+        out.put("error", filter.error());
+        out.values().removeIf(Objects::isNull);
         return out;
     }
 

@@ -164,14 +164,8 @@ public class TemplateModel implements Processor {
     }
 
     private static String personName(Map<String, Object> person) {
-        String name = text(person.get("name"), null);
-        if (name != null) {
-            return name;
-        }
-        String first = text(person.get("firstName"), "");
-        String last = text(person.get("lastName"), "");
-        String full = (first + " " + last).trim();
-        return full.isEmpty() ? null : full;
+        String full = (text(person.get("firstName"), "") + " " + text(person.get("lastName"), "")).trim();
+        return text(person.get("name"), full.isEmpty() ? null : full);
     }
 
     /** "job.unit_moveIn.completed" -> "Job unit move in completed"; for types the table does not know. */
