@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
@@ -63,16 +64,11 @@ public class DeliveryRequests {
         Destination d = registry.destination(exchange);
         String text = exchange.getIn().getBody(String.class).strip().replaceAll("\n{3,}", "\n\n");
         Map<String, Object> payload = new LinkedHashMap<>();
-        if (d.usesSlackApi()) {
-            payload.put("channel", d.channel);
-        }
+        payload.put("channel", d.usesSlackApi() ? d.channel : null);
         payload.put("text", text);
-        if (d.username != null) {
-            payload.put("username", d.username);
-        }
-        if (d.iconEmoji != null) {
-            payload.put("icon_emoji", d.iconEmoji);
-        }
+        payload.put("username", d.username);
+        payload.put("icon_emoji", d.iconEmoji);
+        payload.values().removeIf(Objects::isNull);
         Message m = clear(exchange);
         m.setBody(MAPPER.writeValueAsString(payload));
         m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.webhookUrl);
