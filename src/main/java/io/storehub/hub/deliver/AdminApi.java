@@ -12,11 +12,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The admin endpoints' gate (their error answers: the {@code adminErrorResponder} bean). Admin endpoints exist only when a token is configured
- * ({@code storeganise.admin.token}, env STOREGANISE_ADMIN_TOKEN, or a tenant's {@code storeganise.tenants.<name>.admin-token});
- * otherwise they answer 404. A request must carry {@code Authorization: Bearer <token>}, compared in constant time. The token
- * decides the caller's {@link AccessScope}, set on the exchange for the endpoint: the global token sees all, a tenant's
- * token only that tenant's events and destinations (docs/tenants.md, Access). The token is never logged.
+ * The admin endpoints' gate: they exist only when a token is configured ({@code storeganise.admin.token} or a
+ * tenant's {@code admin-token}; otherwise 404), and a request must carry it as a bearer token, compared in
+ * constant time, never logged. The token decides the caller's {@link AccessScope} (docs/tenants.md, Access).
  */
 public class AdminApi implements CamelContextAware {
 

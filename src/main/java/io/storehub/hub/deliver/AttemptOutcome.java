@@ -13,12 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bookkeeping after an attempt, in one place: the success record (a delivered attempt's only
- * row: {@link DeliveryRecord}), the event history of the other outcomes, the
- * counters, the destination's health, the latency and the entity's lane. The routes call it once per
- * pass: {@link #record} at the end of a delivery that did not fail (what it did is in
- * {@link DeliveryGate#NEXT}) or of an event queued again behind its entity, {@link #failed} after a
- * failed attempt once the retry policy decided (retry or park), with its log line.
+ * The bookkeeping after an attempt, in one place: the success record ({@link DeliveryRecord}), the history
+ * of the other outcomes, the counters, the destination's health, the latency and the entity's lane.
+ * {@link #record} ends a delivery that did not fail (what it did: {@link DeliveryGate#NEXT}) or an event
+ * queued again behind its entity; {@link #failed} follows the retry policy's decision, with its log line.
  */
 public class AttemptOutcome implements CamelContextAware {
 
@@ -85,21 +83,17 @@ public class AttemptOutcome implements CamelContextAware {
 
     // declared in other files (history-beans, beans), which may load after the delivery beans: looked up when first needed
     private EventHistory history() {
-        EventHistory h = history;
-        if (h == null) {
-            h = camelContext.getRegistry().findSingleByType(EventHistory.class);
-            history = h;
+        if (history == null) {
+            history = camelContext.getRegistry().findSingleByType(EventHistory.class);
         }
-        return h;
+        return history;
     }
 
     private HubCounters counters() {
-        HubCounters c = counters;
-        if (c == null) {
-            c = camelContext.getRegistry().findSingleByType(HubCounters.class);
-            counters = c;
+        if (counters == null) {
+            counters = camelContext.getRegistry().findSingleByType(HubCounters.class);
         }
-        return c;
+        return counters;
     }
 
     @Override
@@ -114,14 +108,6 @@ public class AttemptOutcome implements CamelContextAware {
 
     public void setRecords(DeliveryRecord records) {
         this.records = records;
-    }
-
-    public void setHistory(EventHistory history) {
-        this.history = history;
-    }
-
-    public void setCounters(HubCounters counters) {
-        this.counters = counters;
     }
 
     public void setHealth(DestinationHealth health) {

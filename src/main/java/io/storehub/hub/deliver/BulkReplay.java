@@ -26,22 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bulk replay by filter ({@code POST /admin/deliveries/replay} and the console's replay form): the
- * deliveries of one destination that a {@link ReplayFilter} matches in the event history
- * ({@link DeliveryMatches}) are counted, shown (a dry run: the count and a sample, nothing changed) or
- * replayed: the parked ones are moved from the dead letter queue back to the delivery queue by
- * {@link DeadLetters} (durably, in JMS transactions, with fresh attempts; rate limits, ordering and
- * signing apply as to any delivery), a page of event ids at a time in event-id order, so a replay of
- * 100,000 never holds them all. A delivery that waits for its next attempt (status {@code failed}:
- * retrying or deferred) is already queued: it is counted as {@code waiting} and left to its schedule,
- * never sent twice. A repeat finds only what is still parked. Each replay is one audit entry
- * ({@link AuditLog}): who, what, how many. A replay that takes longer than {@code answerWithin} goes on
- * in the background and the request answers 202 with {@code running: true} and the count so far.
+ * Bulk replay by filter ({@code POST /admin/deliveries/replay}, the console's replay form; docs/operations.md):
+ * the deliveries of one destination a {@link ReplayFilter} matches in the history are counted, sampled (dry
+ * run) or replayed: the parked ones moved back by {@link DeadLetters} a page of event ids at a time; one
+ * waiting for its next attempt is counted as {@code waiting}, never sent twice. One audit entry per replay;
+ * one longer than {@code answerWithin} goes on in the background (202, {@code running: true}).
  */
 public class BulkReplay implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkReplay.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int SAMPLE_SIZE = 10;
 
     private CamelContext camelContext;
     private DataSource dataSource;
@@ -49,7 +44,6 @@ public class BulkReplay implements CamelContextAware {
     private DeliveryMatches matches;
     private AuditLog audit;
     private int batchSize = 200;
-    private int sampleSize = 10;
     private Duration answerWithin = Duration.ofSeconds(20);
     private ExecutorService executor;
 
@@ -71,17 +65,14 @@ public class BulkReplay implements CamelContextAware {
                 scope);
     }
 
-    /**
-     * The dry run ({@code matched}, {@code sample}) or the replay ({@code matched}, {@code replayed}, {@code notFound},
-     * and {@code waiting} for status failed; or {@code running} when it goes on in the background).
-     */
+    /** The dry run ({@code matched}, {@code sample}) or the replay ({@code matched}, {@code replayed}, {@code notFound}, {@code waiting}, {@code running}). */
     public Map<String, Object> run(ReplayFilter f, String actor) throws Exception {
         Map<String, Object> answer = new LinkedHashMap<>();
         long matched = matches().count(f.filter());
         answer.put("matched", matched);
         if (f.dryRun()) {
             List<Map<String, Object>> sample = new ArrayList<>();
-            for (DeliveryMatches.Match m : matches().page(f.filter(), null, sampleSize)) {
+            for (DeliveryMatches.Match m : matches().page(f.filter(), null, SAMPLE_SIZE)) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("eventId", m.eventId());
                 s.put("type", m.type());
@@ -146,20 +137,10 @@ public class BulkReplay implements CamelContextAware {
         return executor;
     }
 
-    /** The latest bulk replays, newest first. */
-    public List<Map<String, Object>> latest(int limit) throws Exception {
-        return latest(limit, AccessScope.ALL);
-    }
-
     /** The latest bulk replays of the destinations the scope sees, newest first (the console's dead-letters page). */
     public List<Map<String, Object>> latest(int limit, AccessScope scope) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> e : audit().latest(scope.isAll() ? limit : limit * 20)) {
-            if (out.size() < limit && scope.sees((String) e.get("destination"))) {
-                out.add(e);
-            }
-        }
-        return out;
+        return audit().latest(scope.isAll() ? limit : limit * 20).stream()
+                .filter(e -> scope.sees((String) e.get("destination"))).limit(limit).toList();
     }
 
     private DeliveryMatches matches() {
@@ -192,10 +173,6 @@ public class BulkReplay implements CamelContextAware {
     /** ISO-8601: the longest a replay request waits for the replay; a larger one goes on in the background (202, running). */
     public void setAnswerWithin(String answerWithin) {
         this.answerWithin = Duration.parse(answerWithin);
-    }
-
-    public void setSampleSize(int sampleSize) {
-        this.sampleSize = Math.max(0, sampleSize);
     }
 
     @Override

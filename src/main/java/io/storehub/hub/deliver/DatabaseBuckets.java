@@ -17,14 +17,9 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForU
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 
 /**
- * Bucket4j token buckets kept in the hub's database (table {@code hub_rate_limit}, migration V21), so
- * every replica takes its slots from the same bucket: one row per destination and limit, locked with
- * {@code SELECT ... FOR UPDATE} for the read-modify-write of each reservation.
- *
- * <p>This is Bucket4j's own select-for-update proxy manager, given the storage it asks for. The
- * ready-made bucket4j-postgresql module is not used because it needs a BYTEA column and
- * PostgreSQL-only SQL ({@code ON CONFLICT}), while the hub's tables are portable (H2 and PostgreSQL
- * from the same migrations): the state is kept as base64 text and the SQL is standard.
+ * Bucket4j token buckets in the hub's database (table {@code hub_rate_limit}), one row per destination and
+ * limit, locked with {@code SELECT ... FOR UPDATE}: Bucket4j's own select-for-update proxy manager given
+ * portable storage (bucket4j-postgresql needs a BYTEA column and {@code ON CONFLICT}; here base64 text, standard SQL).
  */
 final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<String> {
 
@@ -42,47 +37,32 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
     @Override
     protected SelectForUpdateBasedTransaction allocateTransaction(String key, Optional<Long> timeoutNanos) {
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new BucketExceptions.BucketExecutionException(e);
-        }
+        Connection connection = sql(dataSource::getConnection);
         return new SelectForUpdateBasedTransaction() {
             private boolean autoCommit;
 
             @Override
             public void begin(Optional<Long> timeout) {
-                try {
-                    autoCommit = connection.getAutoCommit();
-                    connection.setAutoCommit(false);
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                autoCommit = sql(connection::getAutoCommit);
+                run(() -> connection.setAutoCommit(false));
             }
 
             @Override
             public LockAndGetResult tryLockAndGet(Optional<Long> timeout) {
-                try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-                    applyTimeout(select, timeout);
-                    select.setString(1, key);
-                    try (ResultSet rs = select.executeQuery()) {
+                return sql(() -> {
+                    try (PreparedStatement select = prepare(connection, SELECT, timeout, key); ResultSet rs = select.executeQuery()) {
                         if (!rs.next()) {
                             return LockAndGetResult.notLocked();
                         }
                         String state = rs.getString(1);
                         return LockAndGetResult.locked(state == null ? null : Base64.getDecoder().decode(state));
                     }
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                });
             }
 
             @Override
             public boolean tryInsertEmptyData(Optional<Long> timeout) {
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    applyTimeout(insert, timeout);
-                    insert.setString(1, key);
+                try (PreparedStatement insert = prepare(connection, INSERT, timeout, key)) {
                     return insert.executeUpdate() > 0;
                 } catch (SQLException e) {
                     // another replica inserted the row first (integrity constraint violation, SQLSTATE class 23):
@@ -96,32 +76,21 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
             @Override
             public void update(byte[] data, RemoteBucketState newState, Optional<Long> timeout) {
-                try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-                    applyTimeout(update, timeout);
-                    update.setString(1, Base64.getEncoder().encodeToString(data));
-                    update.setString(2, key);
-                    update.executeUpdate();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(() -> {
+                    try (PreparedStatement update = prepare(connection, UPDATE, timeout, Base64.getEncoder().encodeToString(data), key)) {
+                        update.executeUpdate();
+                    }
+                });
             }
 
             @Override
             public void commit(Optional<Long> timeout) {
-                try {
-                    connection.commit();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(connection::commit);
             }
 
             @Override
             public void rollback() {
-                try {
-                    connection.rollback();
-                } catch (SQLException e) {
-                    throw new BucketExceptions.BucketExecutionException(e);
-                }
+                run(connection::rollback);
             }
 
             @Override
@@ -131,11 +100,7 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
                 } catch (SQLException ignored) {
                     // the pool resets it anyway
                 } finally {
-                    try {
-                        connection.close();
-                    } catch (SQLException e) {
-                        throw new BucketExceptions.BucketExecutionException(e);
-                    }
+                    run(connection::close);
                 }
             }
         };
@@ -143,11 +108,43 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
     @Override
     public void removeProxy(String key) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement delete = connection.prepareStatement(DELETE)) {
-            delete.setString(1, key);
-            delete.executeUpdate();
+        run(() -> {
+            try (Connection connection = dataSource.getConnection(); PreparedStatement delete = prepare(connection, DELETE, Optional.empty(), key)) {
+                delete.executeUpdate();
+            }
+        });
+    }
+
+    private PreparedStatement prepare(Connection connection, String sql, Optional<Long> timeout, String... params) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        applyTimeout(statement, timeout);
+        for (int i = 0; i < params.length; i++) {
+            statement.setString(i + 1, params[i]);
+        }
+        return statement;
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private interface SqlRun {
+        void run() throws SQLException;
+    }
+
+    /** Bucket4j expects its own exception for a storage failure. */
+    private static <T> T sql(SqlCall<T> call) {
+        try {
+            return call.call();
         } catch (SQLException e) {
             throw new BucketExceptions.BucketExecutionException(e);
         }
+    }
+
+    private static void run(SqlRun step) {
+        sql(() -> {
+            step.run();
+            return null;
+        });
     }
 }

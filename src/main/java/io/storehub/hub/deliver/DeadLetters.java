@@ -3,10 +3,13 @@ package io.storehub.hub.deliver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,17 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists and replays the deliveries parked in the deliveries dead letter queue.
- *
- * <p>A replay moves the selected messages back to the deliveries queue in local JMS transactions (a
- * crash mid-way leaves each message either parked or queued, never lost nor doubled), with a fresh
- * set of attempts: the failure headers are dropped and {@code SgReplayedAt} is added. Selection is
- * a JMS selector on the headers the hub set, built here from validated input only: the destination,
- * optionally one event id, or a time range on when the delivery was parked (its JMSTimestamp), or all.
- *
- * <p>Written against the plain JMS API because Camel has no "move the messages matching a selector"
- * operation, and a receive-then-send loop with Camel templates would not be transactional. A JMSContext
- * of its own is used (never a cached session), so no consumer lingers holding parked messages.
+ * Lists and replays the deliveries parked in the deliveries dead letter queue. A replay moves the selected
+ * messages (a JMS selector built from validated input only) back to the deliveries queue in local JMS
+ * transactions, so a crash leaves each either parked or queued, never lost nor doubled, with fresh attempts:
+ * the failure headers dropped, {@code SgReplayedAt} added. Plain JMS because Camel has no transactional
+ * "move what matches a selector"; a JMSContext of its own, so no cached consumer lingers holding parked messages.
  */
 public class DeadLetters implements CamelContextAware {
 
@@ -78,10 +75,8 @@ public class DeadLetters implements CamelContextAware {
                     "Say which parked deliveries to replay: eventId=<id>, a time range from=/to= (ISO-8601, when they were parked), or all=true.");
         }
         String selector = ReplayRequest.selector(in, scope);
-        int replayed = move(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
-        LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("replayed", replayed);
+        answer.put("replayed", replay(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
         answer.put("destination", destination);
         answer.put("selector", selector);
         json(exchange, answer);
@@ -91,14 +86,13 @@ public class DeadLetters implements CamelContextAware {
      * Moves the parked deliveries matching {@code selector} back to the delivery queue, each with fresh
      * attempts, recording each in the event history with who asked; answers how many were moved.
      */
-    int move(String selector, String actor) throws JMSException {
-        return move(selector, actor, Integer.MAX_VALUE);
+    private int replay(String selector, String actor) throws JMSException {
+        int replayed = move(selector, actor, Integer.MAX_VALUE);
+        LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
+        return replayed;
     }
 
-    /**
-     * As {@link #move(String, String)}; once {@code expected} messages are moved it only takes what the
-     * broker has at once (no waiting for more), so a batch of known deliveries ends without a timeout.
-     */
+    /** Once {@code expected} messages are moved it only takes what the broker has at once, so a batch of known deliveries ends without a timeout. */
     int move(String selector, String actor, int expected) throws JMSException {
         int replayed = 0;
         List<String[]> moved = new ArrayList<>();
@@ -127,10 +121,7 @@ public class DeadLetters implements CamelContextAware {
         return replayed;
     }
 
-    /**
-     * Records the replays in the event history, then commits them: recorded first so that the replay
-     * precedes, in the timeline, the attempt it leads to (the messages are invisible until the commit).
-     */
+    /** Recorded in the history before the commit, so the replay precedes in the timeline the attempt it leads to. */
     private void commit(JMSContext context, List<String[]> moved, String actor) {
         EventHistory h = history();
         if (h != null) {
@@ -144,36 +135,26 @@ public class DeadLetters implements CamelContextAware {
 
     /** The console: replays the parked deliveries with these JMS message ids (as {@link #parkedList} shows them) in the scope. */
     public int replayMessages(List<String> messageIds, AccessScope scope, String actor) throws JMSException {
-        List<String> quoted = new ArrayList<>();
-        for (String id : messageIds) {
-            if (!MESSAGE_ID.matcher(id).matches()) {
-                throw new HttpRejection(400, "invalid_message_id", "Select parked deliveries from the list (message ids like ID:...).");
-            }
-            quoted.add("'" + id + "'");
+        if (messageIds.stream().anyMatch(id -> !MESSAGE_ID.matcher(id).matches())) {
+            throw new HttpRejection(400, "invalid_message_id", "Select parked deliveries from the list (message ids like ID:...).");
         }
+        List<String> quoted = messageIds.stream().map(id -> "'" + id + "'").toList();
         if (quoted.isEmpty()) {
             throw new HttpRejection(400, "selection_required", "Select at least one parked delivery to replay.");
         }
         String own = scope.selector(DestinationRegistry.DESTINATION);
-        int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")" + (own == null ? "" : " AND " + own), actor);
+        int replayed = move("JMSMessageID IN (" + String.join(",", quoted) + ")" + (own == null ? "" : " AND " + own), actor, Integer.MAX_VALUE);
         LOG.info("Replayed {} selected parked deliveries", replayed);
         return replayed;
     }
 
-    /**
-     * Bulk replay ({@link BulkReplay}): replays the parked deliveries of these events to this destination
-     * (ids read from the history; any that is no longer parked is simply not found).
-     */
+    /** Bulk replay ({@link BulkReplay}): the parked deliveries of these events to this destination (one no longer parked is not found). */
     public int replayEvents(String destination, List<String> eventIds, String actor) throws JMSException {
         if (destination == null || !AccessScope.DESTINATION.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
         }
-        List<String> quoted = new ArrayList<>();
-        for (String id : eventIds) {
-            if (id != null && AccessScope.EVENT_ID.matcher(id).matches()) {
-                quoted.add("'" + id + "'");
-            }
-        }
+        List<String> quoted = eventIds.stream().filter(id -> id != null && AccessScope.EVENT_ID.matcher(id).matches())
+                .map(id -> "'" + id + "'").toList();
         if (quoted.isEmpty()) {
             return 0;
         }
@@ -183,18 +164,15 @@ public class DeadLetters implements CamelContextAware {
 
     /** The console: replays every parked delivery of a destination, or only those of one event when eventId is given (in the scope). */
     public int replayDestination(String destination, String eventId, AccessScope scope, String actor) throws JMSException {
+        if (destination == null) {
+            throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay.");
+        }
         Map<String, String> in = new LinkedHashMap<>();
         in.put("destination", scope.qualified(destination));
         if (eventId != null) {
             in.put("eventId", scope.qualified(eventId));
         }
-        if (destination == null) {
-            throw new HttpRejection(400, "destination_required", "Name the destination whose parked deliveries to replay.");
-        }
-        String selector = ReplayRequest.selector(in, scope);
-        int replayed = move(selector, actor);
-        LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
-        return replayed;
+        return replay(ReplayRequest.selector(in, scope), actor);
     }
 
     /** The console: parked deliveries in the scope (of one destination, or all when null), at most {@code limit}, with the total. */
@@ -203,41 +181,15 @@ public class DeadLetters implements CamelContextAware {
         if (destination != null) {
             in.put("destination", scope.qualified(destination));
         }
-        String selector = ReplayRequest.selector(in, scope);
-        List<Map<String, Object>> items = new ArrayList<>();
-        int total = 0;
-        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue), selector);
-            try {
-                java.util.Enumeration<?> e = browser.getEnumeration();
-                while (e.hasMoreElements()) {
-                    Message m = (Message) e.nextElement();
-                    total++;
-                    if (items.size() < limit) {
-                        Map<String, Object> d = describe(m);
-                        d.put("parkedAt", Instant.ofEpochMilli(m.getJMSTimestamp()).toString());
-                        items.add(d);
-                    }
-                }
-            } finally {
-                browser.close();
-            }
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("count", total);
-        answer.put("deadLetters", items);
-        return answer;
-    }
-
-    /** How many deliveries are parked, per destination. */
-    public Map<String, Integer> parkedCounts() throws JMSException {
-        return parkedCounts(AccessScope.ALL);
+        return page(ReplayRequest.selector(in, scope), limit, at -> Instant.ofEpochMilli(at).toString());
     }
 
     /** How many deliveries are parked, per destination the scope sees. */
     public Map<String, Integer> parkedCounts(AccessScope scope) throws JMSException {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
-        for (Map<String, Object> d : parked()) {
+        List<Map<String, Object>> parked = new ArrayList<>();
+        browse(null, Integer.MAX_VALUE, parked, null);
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Map<String, Object> d : parked) {
             if (scope.sees((String) d.get("destination"))) {
                 counts.merge(String.valueOf(d.get("destination")), 1, Integer::sum);
             }
@@ -264,48 +216,40 @@ public class DeadLetters implements CamelContextAware {
         AccessScope scope = AccessScope.of(exchange);
         Map<String, String> in = ReplayRequest.input(exchange, scope);
         int limit = Math.max(1, Math.min(1000, ReplayRequest.parseInt(in.getOrDefault("limit", "100"))));
-        String selector = ReplayRequest.selector(in, scope);
+        json(exchange, page(ReplayRequest.selector(in, scope), limit, null));
+    }
+
+    /** {@code count} and the first {@code limit} parked deliveries the selector matches ({@code deadLetters}). */
+    private Map<String, Object> page(String selector, int limit, LongFunction<Object> parkedAt) throws JMSException {
         List<Map<String, Object>> items = new ArrayList<>();
-        int total = 0;
-        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue), selector);
-            try {
-                for (Object o : Collections.list(browser.getEnumeration())) {
-                    total++;
-                    if (items.size() < limit) {
-                        items.add(describe((Message) o));
-                    }
-                }
-            } finally {
-                browser.close();
-            }
-        }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("count", total);
+        answer.put("count", browse(selector, limit, items, parkedAt));
         answer.put("deadLetters", items);
-        json(exchange, answer);
+        return answer;
     }
 
     /**
-     * Every parked delivery, described as {@link #list} does, plus {@code parkedAt} (its JMSTimestamp, epoch
-     * milliseconds): for the failure-alert recipe, which groups them by destination.
+     * Describes into {@code items} the first {@code limit} parked deliveries the selector matches (null: all), with
+     * {@code parkedAt} (their JMSTimestamp) as {@code parkedAt} gives it, unless null; answers how many match.
      */
-    public List<Map<String, Object>> parked() throws JMSException {
-        List<Map<String, Object>> items = new ArrayList<>();
-        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
-            QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue));
-            try {
-                for (Object o : Collections.list(browser.getEnumeration())) {
-                    Message m = (Message) o;
+    private int browse(String selector, int limit, List<Map<String, Object>> items, LongFunction<Object> parkedAt) throws JMSException {
+        int total = 0;
+        try (JMSContext context = connectionFactory.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = context.createBrowser(context.createQueue(deadLetterQueue), selector)) {
+            Enumeration<?> e = browser.getEnumeration();
+            while (e.hasMoreElements()) {
+                Message m = (Message) e.nextElement();
+                total++;
+                if (items.size() < limit) {
                     Map<String, Object> d = describe(m);
-                    d.put("parkedAt", m.getJMSTimestamp());
+                    if (parkedAt != null) {
+                        d.put("parkedAt", parkedAt.apply(m.getJMSTimestamp()));
+                    }
                     items.add(d);
                 }
-            } finally {
-                browser.close();
             }
         }
-        return items;
+        return total;
     }
 
     private Map<String, Object> describe(Message m) throws JMSException {
@@ -351,11 +295,6 @@ public class DeadLetters implements CamelContextAware {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(MAPPER.writeValueAsBytes(answer));
-    }
-
-    /** The event history replays are recorded in (default: the one in the Camel registry). */
-    public void setHistory(EventHistory history) {
-        this.history = history;
     }
 
     @Override

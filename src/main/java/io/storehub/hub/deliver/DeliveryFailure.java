@@ -1,9 +1,6 @@
 package io.storehub.hub.deliver;
 
-/**
- * A delivery that failed in a way worth retrying (HTTP 408, 429, 5xx, a Slack API error such as
- * {@code internal_error}). The retry-from-queue route configuration retries it with backoff.
- */
+/** A delivery failure worth retrying (HTTP 408, 429, 5xx, a transient Slack API error). */
 public class DeliveryFailure extends RuntimeException {
 
     public DeliveryFailure(String message) {

@@ -7,19 +7,11 @@ import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 
 /**
- * What a delivery does next, the same decision for a delivery tried at once (by the dispatch consumer)
- * and one taken from the delivery queue; sets the exchange property {@link #NEXT}:
- * <ul>
- * <li>{@code duplicate}: already delivered (its {@link DeliveryRecord} says so), not sent again;</li>
- * <li>{@code defer}: queued for later ({@link RateLimits#DEFER_UNTIL}, with {@link #DEFER_REASON}):
- * behind an earlier delivery of its entity, the destination backs off, or no rate-limit slot is free;</li>
- * <li>{@code send}: send it now.</li>
- * </ul>
- * Held behind a parked delivery of its entity to this ordered destination, it fails permanently (parked
- * with it). The two entries differ only in how long they wait: {@link #firstTry} respects the destination's
- * back-off and waits at most {@code firstTryWait} for a rate-limit slot (a dispatch consumer must not
- * hold the events behind it); {@link #fromQueue} waits up to the rate limit's own maximum and is
- * the probe that ends a back-off.
+ * What a delivery does next, the same for one tried at once (by the dispatch consumer) and one taken from the
+ * queue: {@link #NEXT} is {@code duplicate} (already delivered), {@code defer} (queued for later: behind its
+ * entity, backing off, or no rate-limit slot; {@link #DEFER_REASON}) or {@code send}; held behind a parked
+ * delivery of its entity it fails permanently. {@link #firstTry} respects the back-off and waits at most
+ * {@code firstTryWait} for a slot (a dispatch consumer must not hold the events behind it).
  */
 public class DeliveryGate {
 

@@ -5,10 +5,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
 /**
- * The header filter of the destinations' HTTP client ({@code delivery-http}): camel-http's own, and the
- * trace context the tracer put on the request (traceparent, ...) is sent only to an {@code http}
- * destination with {@code propagate-trace: true} (exchange property {@link DestinationRegistry#PROPAGATE_TRACE});
- * never to Slack, Zapier or any destination that did not ask for it.
+ * camel-http's header filter for the destinations' client, and the trace context only to an {@code http}
+ * destination with {@code propagate-trace: true} ({@link DestinationRegistry#PROPAGATE_TRACE}).
  */
 public class DeliveryHeaderFilter extends HttpHeaderFilterStrategy {
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
@@ -12,10 +13,9 @@ import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 
 /**
- * Turns a rendered message into the request its destination expects: the HTTP method, URL, headers
- * and authentication for {@code http}/{@code zapier}/{@code slack}, the addresses and parts of an e-mail.
- * Every other header is dropped first, so nothing internal leaks to a destination (camel-http and
- * camel-mail send message headers as HTTP and MIME headers).
+ * Turns a rendered message into the request its destination expects (method, URL, headers, auth; an
+ * e-mail's addresses and parts). Every other header is dropped first: camel-http and camel-mail send
+ * message headers as HTTP and MIME headers, and nothing internal may leak to a destination.
  */
 public class DeliveryRequests {
 
@@ -28,11 +28,7 @@ public class DeliveryRequests {
 
     private DestinationRegistry registry;
 
-    /**
-     * Body: the JSON to send (the enriched event or a rendered JSON template). A destination with a
-     * {@code signing-secret} also gets the Standard Webhooks headers ({@link WebhookSigning}), signed
-     * now, at the send, so each attempt carries its own timestamp and the same {@code webhook-id}.
-     */
+    /** Body: the JSON to send. Signed at the send, so each attempt carries its own timestamp and the same {@code webhook-id}. */
     public void http(Exchange exchange) {
         Destination d = registry.destination(exchange);
         Message m = clear(exchange);
@@ -61,28 +57,18 @@ public class DeliveryRequests {
     }
 
     /**
-     * Body: the rendered text. Posts {@code {"text": ...}} to the incoming webhook, or
-     * {@code {"channel", "text"}} to chat.postMessage with the bot token.
-     *
-     * <p>Slack is called with camel-http rather than camel-slack: camel-slack 4.17 reports a failed
-     * webhook or API call as a CamelExchangeException carrying only the response text, without the
-     * HTTP status or the Retry-After header, so a 429 could not be retried when Slack asks, nor a 404
-     * {@code no_service} be told from a 500.
+     * Body: the rendered text, posted to the incoming webhook or to chat.postMessage with the bot token. Through
+     * camel-http, not camel-slack: camel-slack 4.17 reports a failure without the HTTP status or Retry-After.
      */
     public void slack(Exchange exchange) throws Exception {
         Destination d = registry.destination(exchange);
         String text = exchange.getIn().getBody(String.class).strip().replaceAll("\n{3,}", "\n\n");
         Map<String, Object> payload = new LinkedHashMap<>();
-        if (d.usesSlackApi()) {
-            payload.put("channel", d.channel);
-        }
+        payload.put("channel", d.usesSlackApi() ? d.channel : null);
         payload.put("text", text);
-        if (d.username != null) {
-            payload.put("username", d.username);
-        }
-        if (d.iconEmoji != null) {
-            payload.put("icon_emoji", d.iconEmoji);
-        }
+        payload.put("username", d.username);
+        payload.put("icon_emoji", d.iconEmoji);
+        payload.values().removeIf(Objects::isNull);
         Message m = clear(exchange);
         m.setBody(MAPPER.writeValueAsString(payload));
         m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.webhookUrl);

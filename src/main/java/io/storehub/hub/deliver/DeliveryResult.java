@@ -4,10 +4,9 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * How direct:attempt-delivery takes back what the destination's own route did (it runs on a copy):
- * the hub's {@code Sg*} properties (last status, Retry-After, ...) and the failure if it failed; and
- * {@link #SKIPPED} when the route stopped on purpose (a recipe with nothing to do for this event),
- * which otherwise would stop the whole delivery before it is counted and its lane moved on.
+ * How direct:attempt-delivery takes back what the destination's route did on its copy: the {@code Sg*}
+ * properties, the failure, and {@link #SKIPPED} when the route stopped on purpose (a recipe with nothing
+ * to do), which otherwise would stop the delivery before it is counted and its lane moved on.
  */
 public class DeliveryResult implements AggregationStrategy {
 

@@ -2,15 +2,16 @@ package io.storehub.hub.deliver;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * One configured destination ({@code storeganise.destinations.<name>.*}), validated. Secrets
- * (webhook URLs, tokens, passwords) are held here and never logged: {@link #toString()} shows only
- * the name, the type and the host.
+ * One configured destination ({@code storeganise.destinations.<name>.*}), checked. Its secrets are never
+ * logged: {@link #toString()} shows only the name, the type and the host.
  */
 public final class Destination {
 
@@ -32,7 +33,7 @@ public final class Destination {
         }
 
         public String id() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** Whether a setting written directly under the destination (e.g. {@code url}, {@code auth}, {@code headers}) is one of this type's. */
@@ -44,7 +45,6 @@ public final class Destination {
         }
     }
 
-    /** A rate limit: at most {@code permits} per {@code period}. */
     public record RateLimit(int permits, Duration period) {
         @Override
         public String toString() {
@@ -90,7 +90,7 @@ public final class Destination {
     // values that must never be shown (URLs with a secret path, tokens, passwords, header values)
     private final List<String> secrets;
 
-    /** Built by the registry from validated settings ({@code from}: the e-mail sender, after the storeganise.mail default). */
+    /** {@code from}: the e-mail sender, after the storeganise.mail default. */
     Destination(String name, Type type, Settings.DestinationSettings s, RateLimit rateLimit, String mailUri, String from,
                 String authorization, List<byte[]> signingKeys) {
         this.name = name;
@@ -119,26 +119,19 @@ public final class Destination {
         this.endpoint = s.endpoint;
         this.flatten = s.flatten != null && s.flatten;
         this.propagateTrace = type == Type.HTTP && s.propagateTrace != null && s.propagateTrace;
-        List<String> secret = new java.util.ArrayList<>();
-        for (String v : new String[] {s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password, authorization,
-                s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password}) {
-            if (v != null && !v.isBlank()) {
-                secret.add(v);
-            }
-        }
+        List<String> secret = new ArrayList<>(Arrays.asList(s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password,
+                authorization, s.auth == null ? null : s.auth.bearer, s.auth == null ? null : s.auth.username, s.auth == null ? null : s.auth.password));
         if (s.headers != null) {
-            s.headers.values().stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+            secret.addAll(s.headers.values());
         }
         if (s.signingSecret != null) {
-            s.signingSecret.stream().filter(v -> v != null && !v.isBlank()).forEach(secret::add);
+            secret.addAll(s.signingSecret);
         }
+        secret.removeIf(v -> v == null || v.isBlank());
         this.secrets = List.copyOf(secret);
     }
 
-    /**
-     * The values of this destination's settings that may be secret (URLs, tokens, passwords, user names, header
-     * values, signing secrets): the history masks them in the error texts it keeps; nothing shows them.
-     */
+    /** The values of its settings that may be secret: the history masks them in the error texts it keeps. */
     public List<String> secrets() {
         return secrets;
     }
@@ -159,20 +152,16 @@ public final class Destination {
         return rateLimit;
     }
 
-    /** The template name this destination chose, or {@code null} for the per-family defaults. */
     public String getTemplate() {
         return template;
     }
 
-    /**
-     * Whether deliveries to this destination keep the order of each entity's events
-     * ({@code ordered}, default true). Bound and validated here; the delivery path decides what it means.
-     */
+    /** Whether deliveries keep the order of each entity's events ({@code ordered}, default true). */
     public boolean isOrdered() {
         return ordered;
     }
 
-    /** Whether http/zapier deliveries are signed (Standard Webhooks), i.e. a {@code signing-secret} is configured. */
+    /** Whether http/zapier deliveries are signed (a {@code signing-secret} is configured). */
     public boolean isSigned() {
         return !signingKeys.isEmpty();
     }

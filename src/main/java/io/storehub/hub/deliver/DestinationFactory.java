@@ -15,9 +15,8 @@ import io.storehub.hub.support.HubConfigurationException;
 import org.apache.camel.CamelContext;
 
 /**
- * Turns one destination's bound settings ({@link Settings.DestinationSettings}) into a {@link Destination},
- * checking each setting its type needs: URLs, methods, auth, signing secrets, mail, log level, template
- * name and rate limit. Any mistake stops the start-up with a message naming the key.
+ * Turns one destination's bound settings into a {@link Destination}, checking each setting its type
+ * needs; a mistake stops the start-up naming its key.
  */
 final class DestinationFactory {
 
@@ -33,7 +32,6 @@ final class DestinationFactory {
         this.mail = new MailUris(camelContext);
     }
 
-    /** The destination these bound settings describe, each setting checked; a mistake stops the start-up naming its key. */
     Destination destination(String name, Settings.DestinationSettings s) {
         String prefix = DESTINATIONS + name + ".";
         Destination.Type type = typeOf(prefix + "type", s.type);

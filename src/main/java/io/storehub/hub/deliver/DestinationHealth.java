@@ -14,15 +14,10 @@ import io.storehub.hub.support.RetryPolicy;
 import org.apache.camel.Exchange;
 
 /**
- * How each destination has been answering lately, as this hub instance saw it: after
- * {@code failuresToBackOff} failures in a row a destination "backs off" for a while (doubling per
- * further failure, capped), during which new deliveries for it are queued for that time instead of
- * being tried at once on the dispatch consumers. So a destination that is down or slow (up to its
- * response timeout) holds no dispatch consumer for long and delays no other destination; its queued
- * deliveries are retried from the queue with their own backoff, and the first success ends the back-off.
- *
- * <p>In memory and per instance on purpose: it only decides where an attempt is made (at once or
- * from the queue), never whether a delivery happens.
+ * How each destination has been answering lately, as this instance saw it: after {@code failuresToBackOff}
+ * failures in a row it backs off (doubling, capped): its new deliveries are queued instead of tried on the
+ * dispatch consumers (docs/destinations.md). In memory on purpose: it only decides where an attempt is
+ * made, never whether a delivery happens.
  */
 public class DestinationHealth {
 
@@ -48,7 +43,7 @@ public class DestinationHealth {
         int failedDeliveries;
     }
 
-    /** After a successful send to the destination in exchange property SgDestination. */
+    /** After a successful send to the destination in SgDestination. */
     public void succeeded(Exchange exchange) {
         State s = state(exchange.getProperty(DestinationRegistry.DESTINATION, String.class));
         synchronized (s) {

@@ -23,16 +23,10 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The destinations, subscriptions and recipes configured under {@code storeganise.destinations.<name>.*},
- * {@code storeganise.subscriptions[i].*} and {@code storeganise.recipes.<name>.*}, listed through Camel's
- * properties (so application.yaml, environment variables and a Kubernetes Secret work on Spring Boot,
- * camel-main and Camel Quarkus alike), bound into typed settings by Jackson ({@link Settings}) and
- * validated once at start-up ({@link DestinationsLoader}, {@link DestinationFactory}, {@link MailUris}):
- * any mistake stops the hub with a message naming the key.
- *
- * <p>At run time it answers which destinations an enriched event goes to ({@link #subscribers}, matched
- * by {@link Subscriptions}), describes the destination of a delivery message to the routes
- * ({@link #describe}) and names the template a delivery renders ({@link #template}, {@link DestinationTemplates}).
+ * The destinations, subscriptions and recipes of the hub and its tenants, read and checked at start-up
+ * by {@link DestinationsLoader} (a mistake stops the hub naming the key). At run time: which destinations
+ * an enriched event goes to ({@link #subscribers}), the delivery's destination for the routes
+ * ({@link #describe}) and the template it renders ({@link #template}).
  */
 public class DestinationRegistry implements CamelContextAware, SecretSource, TenantListener {
 
@@ -70,33 +64,24 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     private CamelContext camelContext;
     private final DestinationTemplates templates = new DestinationTemplates();
     private volatile Map<String, Destination> destinations = Map.of();
-    private volatile Subscriptions subscriptions = new Subscriptions(List.of());
     /** Each tenant's subscriptions (their destinations are in {@link #destinations}, qualified: {@code acme~name}). */
     private volatile Map<String, Subscriptions> tenantSubscriptions = Map.of();
-    private DestinationsLoader.Loaded own;
+    /** The hub's own configuration (its destinations are in {@link #destinations} too). */
+    private volatile DestinationsLoader.Loaded own = new DestinationsLoader.Loaded(Map.of(), new Subscriptions(List.of()), List.of(), null);
     /** A tenant's destinations built by {@link #check}, taken by {@link #apply} when it is the same tenant. */
     private final Map<String, Map.Entry<Tenant, DestinationsLoader.Loaded>> checked = new ConcurrentHashMap<>();
     private TenantDirectory tenants;
-    private volatile List<String> enabledRecipes = List.of();
-    /** The destination the failure-alert recipe sends to, when that recipe is enabled; else null. */
-    private volatile String alertTo;
 
+    /** The destination of the failure-alert recipe, when it is enabled. */
     public String getAlertTo() {
-        return alertTo;
+        return own.alertTo();
     }
 
-    /**
-     * Reads and validates the configuration ({@link DestinationsLoader}); declared as the bean's initMethod.
-     * A mistake stops the start-up with a message naming the key.
-     */
+    /** Reads and checks the configuration; the bean's initMethod. */
     public void init() {
         templates.clear();
-        DestinationsLoader.Loaded loaded = new DestinationsLoader(camelContext, templates).load();
-        own = loaded;
-        destinations = loaded.destinations();
-        subscriptions = loaded.subscriptions();
-        enabledRecipes = loaded.enabledRecipes();
-        alertTo = loaded.alertTo();
+        own = new DestinationsLoader(camelContext, templates, SettingsSource.of(camelContext.getPropertiesComponent()), null).load();
+        destinations = own.destinations();
         if (tenants == null) {
             tenants = TenantDirectory.of(camelContext);
         }
@@ -130,8 +115,6 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
         tenantSubscriptions = Map.copyOf(subs);
     }
 
-    // ---------------------------------------------------------------- run time
-
     /** The destinations the enriched event in the exchange goes to, each once, in configuration order (a mutable list). */
     public List<String> subscribers(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
@@ -149,7 +132,7 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
             return new ArrayList<>();
         }
         // a tenant's events go only to its own destinations; an event of a tenant removed meanwhile, nowhere
-        Subscriptions matching = tenant == null ? subscriptions : tenantSubscriptions.get(tenant);
+        Subscriptions matching = tenant == null ? own.subscriptions() : tenantSubscriptions.get(tenant);
         if (matching == null) {
             return new ArrayList<>();
         }
@@ -160,10 +143,7 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
         return new ArrayList<>(to);
     }
 
-    /**
-     * Sets the exchange properties the delivery routes use ({@code SgDestination}, {@code SgDestinationType},
-     * {@code SgDeliveryKey}, {@code SgEventId}, {@code SgReceivedAt}) from the delivery message headers.
-     */
+    /** Sets the exchange properties the delivery routes use from the delivery message's headers. */
     public void describe(Exchange exchange) {
         String name = exchange.getIn().getHeader(DESTINATION, String.class);
         String eventId = exchange.getIn().getHeader(Headers.EVENT_ID, String.class);
@@ -219,31 +199,18 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     /** The secret values of every destination (tokens, passwords, URLs, header values), for the history's {@code TextScrub}. */
     @Override
     public List<String> secrets() {
-        List<String> secrets = new ArrayList<>();
-        for (Destination d : destinations.values()) {
-            secrets.addAll(d.secrets());
-        }
-        return secrets;
+        return destinations.values().stream().flatMap(d -> d.secrets().stream()).toList();
     }
 
-    /** The names of the enabled recipes (storeganise.recipes.<name>.enabled=true). */
     public List<String> enabledRecipes() {
-        return enabledRecipes;
+        return own.enabledRecipes();
     }
 
-    /**
-     * The template for this delivery, as a resource URI for the mustache components: the destination's own
-     * {@code template}, else the one for the event's family, else {@code default}. {@code part} is
-     * {@code ""} for Slack and log messages, {@code .subject}/{@code .html}/{@code .txt} for e-mail,
-     * {@code .json} for HTTP.
-     */
+    /** The template of this delivery ({@link DestinationTemplates#template}). */
     public String template(Exchange exchange, String part) {
         return templates.template(destination(exchange), exchange.getIn().getHeader(Headers.FAMILY, "other", String.class), part);
     }
 
-    // ---------------------------------------------------------------- bean properties
-
-    /** The tenants, whose destinations and subscriptions this registry also holds. */
     public void setTenants(TenantDirectory tenants) {
         this.tenants = tenants;
     }
@@ -251,10 +218,6 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     /** Folder of the message templates ({@code storeganise.templates.dir}, default {@code templates}). */
     public void setTemplatesDir(String templatesDir) {
         templates.setDir(templatesDir);
-    }
-
-    public String getTemplatesDir() {
-        return templates.dir();
     }
 
     @Override

@@ -10,9 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.storehub.hub.support.HubConfigurationException;
 
 /**
- * The message templates of the destinations, files under {@code storeganise.templates.dir}
- * ({@code <dir>/<kind>/<name><part>.mustache}): which one a delivery uses, and the start-up check
- * that each one configured exists.
+ * The destinations' message templates ({@code <storeganise.templates.dir>/<kind>/<name><part>.mustache}):
+ * which one a delivery uses, and the start-up check that each one configured exists.
  */
 final class DestinationTemplates {
 
@@ -34,10 +33,7 @@ final class DestinationTemplates {
         templateCache.clear();
     }
 
-    /**
-     * The template for a delivery to this destination, as a resource URI for the mustache components: the
-     * destination's own {@code template}, else the one for the event's family, else {@code default}.
-     */
+    /** The template of a delivery, as a resource URI: the destination's own, else its event family's, else {@code default}. */
     String template(Destination destination, String family, String part) {
         String kind = kind(destination.type);
         String chosen = destination.template;
@@ -55,14 +51,9 @@ final class DestinationTemplates {
         return Path.of(templatesDir, kind, name + part + ".mustache");
     }
 
+    /** The folder of a type's templates: its id, zapier sharing http's. */
     static String kind(Destination.Type type) {
-        return switch (type) {
-            case SLACK -> "slack";
-            case EMAIL -> "email";
-            case HTTP, ZAPIER -> "http";
-            case LOG -> "log";
-            case ROUTE -> "route";
-        };
+        return type == Destination.Type.ZAPIER ? "http" : type.id();
     }
 
     static List<String> parts(Destination.Type type) {
@@ -74,7 +65,6 @@ final class DestinationTemplates {
         };
     }
 
-    /** Checks at start-up that every template the destinations use exists. */
     void check(Collection<Destination> destinations) {
         for (Destination d : destinations) {
             for (String part : parts(d.type)) {

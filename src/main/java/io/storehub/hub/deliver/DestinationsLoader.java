@@ -3,6 +3,7 @@ package io.storehub.hub.deliver;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,14 +22,13 @@ import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
-import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code storeganise.destinations.<name>.*}, {@code storeganise.subscriptions[i].*} and
- * {@code storeganise.recipes.<name>.*} through Camel's properties, binds them into typed settings
- * ({@link Settings}) and checks them, once at start-up, for {@link DestinationRegistry#init}.
+ * {@code storeganise.recipes.<name>.*} (the hub's properties or a tenant's settings), binds them
+ * ({@link Settings}) and checks them, for {@link DestinationRegistry}.
  */
 final class DestinationsLoader {
 
@@ -58,10 +58,6 @@ final class DestinationsLoader {
     private List<String> enabledRecipes = List.of();
     private String alertTo;
 
-    DestinationsLoader(CamelContext camelContext, DestinationTemplates templates) {
-        this(camelContext, templates, SettingsSource.of(camelContext.getPropertiesComponent()), null);
-    }
-
     DestinationsLoader(CamelContext camelContext, DestinationTemplates templates, SettingsSource source, String tenant) {
         this.camelContext = camelContext;
         this.source = source;
@@ -70,22 +66,16 @@ final class DestinationsLoader {
         this.factory = new DestinationFactory(camelContext, templates);
     }
 
-    /**
-     * Reads and validates the configuration. The keys under
-     * storeganise.destinations, .subscriptions and .recipes are listed through Camel's properties
-     * (application.yaml via Spring, application.properties on camel-main, the Quarkus config on Camel K),
-     * bound into typed settings ({@link Settings}) and checked here.
-     */
+    /** Reads and checks the configuration; a mistake stops the start-up naming its key. */
     Loaded load() {
-        SettingsSource properties = source;
-        Properties loaded = properties.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
+        Properties loaded = source.list(k -> k.startsWith(DESTINATIONS) || k.startsWith(SUBSCRIPTIONS)
                 || k.startsWith(Recipes.PREFIX));
         loaded.replaceAll((k, v) -> v instanceof String text && text.contains("{{") ? camelContext.resolvePropertyPlaceholders(text) : v);
         // settings may also come from where properties cannot be listed (environment variables): look the known ones up by name
-        probeRecipes(properties, loaded);
+        probeRecipes(loaded);
         ObjectNode tree = Settings.tree(loaded, "storeganise.");
         readSubscriptions(tree.get("subscriptions"));
-        Map<String, Settings.DestinationSettings> recipeDestinations = readRecipes(properties, tree.get("recipes"));
+        Map<String, Settings.DestinationSettings> recipeDestinations = readRecipes(tree.get("recipes"));
         Set<String> referenced = new LinkedHashSet<>();
         subscriptions.forEach(s -> referenced.addAll(s.to()));
         if (alertTo != null) {
@@ -95,7 +85,7 @@ final class DestinationsLoader {
         for (String qualified : referenced) {
             String name = TenantKeys.local(qualified);
             if (listed == null || !listed.has(name)) {
-                probeDestination(properties, name, loaded);
+                probeDestination(name, loaded);
             }
         }
         for (String key : loaded.stringPropertyNames()) {
@@ -107,8 +97,7 @@ final class DestinationsLoader {
         recipeDestinations.forEach((name, settings) -> destinations.put(name, factory.destination(name, settings)));
         if (alertTo != null) {
             Destination alerts = destinations.get(alertTo);
-            if (alerts == null || (alerts.type != Destination.Type.SLACK && alerts.type != Destination.Type.EMAIL
-                    && alerts.type != Destination.Type.HTTP)) {
+            if (alerts == null || !EnumSet.of(Destination.Type.SLACK, Destination.Type.EMAIL, Destination.Type.HTTP).contains(alerts.type)) {
                 throw new HubConfigurationException(Recipes.PREFIX + Recipes.FAILURE_ALERT + ".to names '" + alertTo + "', which is not a "
                         + "configured slack, email or http destination (" + DESTINATIONS + alertTo + ".type); configured: "
                         + (destinations.isEmpty() ? "none" : String.join(", ", destinations.keySet())) + ".");
@@ -133,10 +122,8 @@ final class DestinationsLoader {
         return new Loaded(destinations, new Subscriptions(subscriptions), enabledRecipes, alertTo);
     }
 
-    // ---------------------------------------------------------------- recipes
-
     /** Recipe settings named in the catalog, looked up one by one where they were not listed (environment variables). */
-    private static void probeRecipes(SettingsSource properties, Properties loaded) {
+    private void probeRecipes(Properties loaded) {
         for (Recipes.Recipe r : Recipes.CATALOG) {
             String prefix = Recipes.PREFIX + r.name() + ".";
             List<String> keys = new ArrayList<>(List.of("enabled", "events", "filter"));
@@ -144,11 +131,11 @@ final class DestinationsLoader {
             keys.addAll(r.optional());
             for (String key : keys) {
                 if (!loaded.containsKey(prefix + key)) {
-                    properties.resolve(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
+                    source.resolve(prefix + key).ifPresent(v -> loaded.setProperty(prefix + key, v));
                 }
             }
             for (int i = 0; !loaded.containsKey(prefix + "events") && !loaded.containsKey(prefix + "events[" + i + "]"); i++) {
-                Optional<String> item = properties.resolve(prefix + "events[" + i + "]");
+                Optional<String> item = source.resolve(prefix + "events[" + i + "]");
                 if (item.isEmpty()) {
                     break;
                 }
@@ -157,11 +144,8 @@ final class DestinationsLoader {
         }
     }
 
-    /**
-     * The enabled recipes (storeganise.recipes.<name>.enabled=true), checked: each missing required
-     * setting stops the start-up naming its key. Adds their subscriptions; answers their destinations.
-     */
-    private Map<String, Settings.DestinationSettings> readRecipes(SettingsSource properties, JsonNode recipes) {
+    /** The enabled recipes, checked: adds their subscriptions, answers their destinations. */
+    private Map<String, Settings.DestinationSettings> readRecipes(JsonNode recipes) {
         Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
         if (recipes != null && recipes.isObject()) {
@@ -206,7 +190,7 @@ final class DestinationsLoader {
                     settings.put(optional, value.trim());
                 }
             }
-            if (r.writesToStoreganise() && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+            if (r.writesToStoreganise() && source.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                 throw new HubConfigurationException("storeganise.api.base-url is missing: the recipe '" + r.name()
                         + "' is enabled and writes to the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
             }
@@ -233,7 +217,7 @@ final class DestinationsLoader {
                 if (!task.equals("true") && !task.equals("false")) {
                     throw new HubConfigurationException(prefix + "storeganise-task is '" + task + "': it must be true or false.");
                 }
-                if (task.equals("true") && properties.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
+                if (task.equals("true") && source.resolve("storeganise.api.base-url").filter(v -> !v.isBlank()).isEmpty()) {
                     throw new HubConfigurationException("storeganise.api.base-url is missing: " + prefix + "storeganise-task=true opens a "
                             + "Storeganise task per incident through the Storeganise API; set STOREGANISE_API_URL and STOREGANISE_API_KEY.");
                 }
@@ -254,8 +238,6 @@ final class DestinationsLoader {
         }
         return made;
     }
-
-    // ---------------------------------------------------------------- reading the configuration
 
     private void readDestinations(JsonNode listed) {
         if (listed == null) {
@@ -283,9 +265,9 @@ final class DestinationsLoader {
     }
 
     /** A destination named only in a subscription, set where properties cannot be listed (environment variables). */
-    private void probeDestination(SettingsSource properties, String name, Properties loaded) {
+    private void probeDestination(String name, Properties loaded) {
         String prefix = DESTINATIONS + name + ".";
-        Optional<String> type = properties.resolve(prefix + "type");
+        Optional<String> type = source.resolve(prefix + "type");
         if (type.isEmpty()) {
             return;
         }
@@ -295,7 +277,7 @@ final class DestinationsLoader {
         keys.addAll(t.settings);
         for (String setting : keys) {
             if (!setting.endsWith(".*") && !setting.equals("type")) {
-                properties.resolve(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
+                source.resolve(prefix + setting).ifPresent(v -> loaded.setProperty(prefix + setting, v));
             }
         }
     }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,35 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-entity ordering across retries, restarts and instances (docs/ordering.md). The broker keeps the
- * events of one entity in order on the way to dispatch (JMSXGroupID = the entity key); what breaks
- * order is a retry, which goes back to a queue for later while the next event of the entity would go
- * ahead. So whatever of an entity has to wait is written into its lane (table {@code hub_lane}), and
- * anything of the same entity that comes later queues up behind it:
- * <ul>
- * <li>lane {@code events|<key>}: an event whose dispatch failed and is retried; later events of the
- * entity wait for it. If it is parked, the lane lets the later ones pass (a dispatch failure is about
- * the Storeganise API, not about a destination).</li>
- * <li>lane {@code <destination>|<key>}, for destinations with {@code ordered: true} (the default): a
- * delivery that failed and is retried, or was deferred (rate limit, back-off); later deliveries of the
- * entity to that destination wait behind it, and are parked with it when it is parked, so replaying
- * the destination's parked deliveries sends them again in order. Other entities and other
- * destinations are not held.</li>
- * </ul>
- * An item that is not at the head of its lane is queued again for a little after the head's next
- * attempt ({@code SgLaneAction = defer}); the head's own success or parking moves the lane on.
- *
- * <p>Nothing is written while nothing fails: a delivery or dispatch reads its lane (one index range)
- * and goes ahead. Writes go through the group commit, so they are on disk before the queue
- * transaction that relies on them commits. With scope {@code instance} (the default on the embedded
- * H2 database, which belongs to one hub) this process writes every lane, so it also counts the items
- * of each lane in memory and reads the table only for a lane that has something waiting: nothing is
- * read either while nothing waits. With scope {@code cluster} (any other database: replicas share the
- * lanes) every decision reads its lane.
+ * Per-entity ordering across retries, restarts and instances (docs/ordering.md): whatever of an entity
+ * has to wait (an event whose dispatch is retried: lane {@code events|<key>}; a delivery to an ordered
+ * destination retried or deferred: lane {@code <destination>|<key>}) is a row of its lane (table
+ * {@code hub_lane}), and anything later of the same entity is queued again behind it
+ * ({@code SgLaneAction = defer}), or parked with a parked delivery. Writes go through the group commit,
+ * so they are on disk before the queue transaction that relies on them commits. Scope {@code instance}
+ * also counts each lane's rows in memory, so nothing is read while nothing waits.
  */
 public class EntityLanes implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntityLanes.class);
+    /** How long after the head's next attempt the items behind it come back, per place behind it. */
+    private static final long SPACING_MILLIS = 1000;
+    /** A head whose next attempt is this long past is taken as lost: the items behind it go ahead. */
+    private static final long STALE_AFTER_MILLIS = 15 * 60_000;
 
     /** Exchange properties set by {@link #dispatch} / {@link #delivery}. */
     public static final String LANE = "SgLane";
@@ -75,11 +62,6 @@ public class EntityLanes implements CamelContextAware {
     private DataSource dataSource;
     private volatile JdbcGroupCommit groupCommit;
     private DestinationRegistry registry;
-    /** How long after the head's next attempt the items behind it come back, per place behind it. */
-    private long spacingMillis = 1000;
-    /** A head whose next attempt is this long past is taken as lost: the items behind it go ahead. */
-    private long staleAfterMillis = 15 * 60_000;
-    /** auto, instance or cluster (see the class comment). */
     private String scope = "auto";
     /** Scope instance: the items of each non-empty lane, loaded from the table on first use; null for cluster. */
     private volatile Map<String, Integer> waiting;
@@ -87,8 +69,6 @@ public class EntityLanes implements CamelContextAware {
 
     record Head(String eventId, String state, long nextAttemptAt, long seq) {
     }
-
-    // ------------------------------------------------------------------ decisions
 
     /** Dispatch consumer, before enriching: go, or wait behind an earlier event of the entity. */
     public void dispatch(Exchange exchange) {
@@ -136,25 +116,20 @@ public class EntityLanes implements CamelContextAware {
             exchange.setProperty(ACTION, "park");
             return;
         }
-        if (head.nextAttemptAt() < System.currentTimeMillis() - staleAfterMillis) {
+        if (head.nextAttemptAt() < System.currentTimeMillis() - STALE_AFTER_MILLIS) {
             LOG.warn("Lane {}: its head (event {}) was due at {} and has not come back; {} goes ahead of it", lane, head.eventId(),
                     Instant.ofEpochMilli(head.nextAttemptAt()), eventId);
             return;
         }
         long behind = mySeq == null ? 1 : Math.max(1, mySeq - head.seq());
-        long at = Math.max(head.nextAttemptAt(), System.currentTimeMillis()) + spacingMillis * behind;
+        long at = Math.max(head.nextAttemptAt(), System.currentTimeMillis()) + SPACING_MILLIS * behind;
         exchange.setProperty(ACTION, "defer");
         exchange.setProperty(RateLimits.DEFER_UNTIL, at);
     }
 
     private static void clear(Exchange exchange) {
-        exchange.removeProperty(LANE);
-        exchange.removeProperty(IN_LANE);
-        exchange.removeProperty(ACTION);
-        exchange.removeProperty(HELD_BEHIND);
+        List.of(LANE, IN_LANE, ACTION, HELD_BEHIND).forEach(exchange::removeProperty);
     }
-
-    // ------------------------------------------------------------------ outcomes
 
     /** The item goes to its queue for later (a retry, or deferred): it waits in its lane until then. */
     public void waiting(Exchange exchange) {
@@ -215,8 +190,6 @@ public class EntityLanes implements CamelContextAware {
         exchange.setProperty(IN_LANE, true);
     }
 
-    // ------------------------------------------------------------------ storage
-
     private void counted(String lane, int delta) {
         Map<String, Integer> known = waiting();
         if (known != null && delta != 0) {
@@ -248,13 +221,7 @@ public class EntityLanes implements CamelContextAware {
         return switch (s) {
             case "instance" -> true;
             case "cluster" -> false;
-            default -> {
-                try (Connection c = dataSource.getConnection()) {
-                    yield c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
-                } catch (SQLException e) {
-                    throw new RuntimeCamelException("Could not reach the database of the entity lanes", e);
-                }
-            }
+            default -> RateLimits.isH2(dataSource, "the entity lanes");
         };
     }
 
@@ -323,14 +290,6 @@ public class EntityLanes implements CamelContextAware {
     /** storeganise.delivery.lanes-scope: auto (instance on H2, cluster otherwise), instance or cluster. */
     public void setScope(String scope) {
         this.scope = scope;
-    }
-
-    public void setSpacingMillis(long spacingMillis) {
-        this.spacingMillis = spacingMillis;
-    }
-
-    public void setStaleAfterMillis(long staleAfterMillis) {
-        this.staleAfterMillis = staleAfterMillis;
     }
 
     @Override

@@ -5,15 +5,14 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.util.HtmlEscaper;
 
 /**
- * mustache.java escapes {@code {{value}}} for HTML. Each kind of message needs its own escaping, so
- * the hub declares one mustache component per kind with this factory (routes/deliver-beans.camel.yaml):
- * {@code html} for e-mail bodies, {@code slack} (only {@code & < >}, as Slack's mrkdwn asks, so a name
- * like O'Brien is not shown as O&amp;#39;Brien), {@code json} (a JSON string's content, for HTTP templates)
- * and {@code none} (e-mail subjects, plain-text bodies, log lines). {@code {{{value}}}} never escapes.
+ * mustache.java escapes {@code {{value}}} for HTML; the hub declares one mustache component per kind of
+ * message with this factory, each escaping as its output needs (docs/destinations.md): {@code html},
+ * {@code slack} (only {@code & < >}, so O'Brien is not shown as O&amp;#39;Brien), {@code json} or {@code none}.
  */
 public class EscapingMustacheFactory extends DefaultMustacheFactory {
 
@@ -25,31 +24,11 @@ public class EscapingMustacheFactory extends DefaultMustacheFactory {
             switch (escape) {
                 case "none" -> writer.write(value);
                 case "slack" -> writer.write(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
-                case "json" -> writeJson(value, writer);
+                case "json" -> writer.write(JsonStringEncoder.getInstance().quoteAsString(value));
                 default -> HtmlEscaper.escape(value, writer);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void writeJson(String value, Writer writer) throws IOException {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> writer.write("\\\"");
-                case '\\' -> writer.write("\\\\");
-                case '\n' -> writer.write("\\n");
-                case '\r' -> writer.write("\\r");
-                case '\t' -> writer.write("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        writer.write(String.format("\\u%04x", (int) c));
-                    } else {
-                        writer.write(c);
-                    }
-                }
-            }
         }
     }
 

@@ -22,23 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-destination rate limits: a Bucket4j token bucket each, from the destination's
- * {@code rate-limit} (Slack 1/s and Zapier 30/s by default), so a burst is smoothed rather than
- * answered 429.
- *
- * <p>Each delivery reserves the next free slot of its destination ({@link Bucket#consumeIgnoringRateLimits}:
- * the bucket may run into debt, so a burst of 3,600 Slack messages is spread over the next hour). A
- * slot at most {@code maxWait} away is waited for on the consumer thread; a later one is not: the
- * delivery is sent back to the queue for that time (exchange property {@link #DEFER_UNTIL}, epoch ms;
- * the route re-sends it with Artemis scheduled delivery) carrying its slot in the header {@link #SLOT},
- * so it is sent when it comes back, by whichever replica takes it, without reserving again. A burst for
- * a slow destination therefore never holds the consumer threads the other destinations need, and no
- * message is dropped or counted as a failed attempt.
- *
- * <p>Scope ({@code storeganise.delivery.rate-limit-scope}): {@code cluster} keeps the buckets in the
- * shared database ({@link DatabaseBuckets}), so a limit holds for all replicas together; {@code instance}
- * keeps them in memory, per process; {@code auto} (default) is {@code cluster} on any database but H2,
- * whose embedded file database belongs to one hub (the single-instance default), and {@code instance} on H2.
+ * Per-destination rate limits (docs/destinations.md): a Bucket4j token bucket each, from the destination's
+ * {@code rate-limit}. Each delivery reserves its destination's next free slot (the bucket may run into
+ * debt, so a burst is spread over the time it needs); a slot at most {@code maxWait} away is waited for,
+ * a later one is not: the delivery goes back to the queue for that time ({@link #DEFER_UNTIL}) holding
+ * its slot ({@link #SLOT}), so a slow destination never holds the consumer threads the others need.
+ * Scope {@code cluster} keeps the buckets in the database for all replicas ({@link DatabaseBuckets}),
+ * {@code instance} in memory; {@code auto} is {@code instance} on H2 only.
  */
 public class RateLimits implements Processor {
 
@@ -58,13 +48,13 @@ public class RateLimits implements Processor {
     private DatabaseBuckets shared;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    /** Decides where the buckets live; declared as the bean's initMethod. */
+    /** Decides where the buckets live; the bean's initMethod. */
     public void init() {
         String s = scope == null ? "auto" : scope.trim().toLowerCase(Locale.ROOT);
         boolean cluster = switch (s) {
             case "cluster" -> true;
             case "instance" -> false;
-            case "auto" -> dataSource != null && !isH2(dataSource);
+            case "auto" -> dataSource != null && !isH2(dataSource, "rate limits");
             default -> throw new HubConfigurationException("storeganise.delivery.rate-limit-scope '" + scope
                     + "' must be auto, cluster or instance.");
         };
@@ -132,11 +122,12 @@ public class RateLimits implements Processor {
         return Bandwidth.builder().capacity(limit.permits()).refillGreedy(limit.permits(), limit.period()).build();
     }
 
-    private static boolean isH2(DataSource dataSource) {
+    /** Whether the database is H2 (the embedded file database of one hub), to choose where {@code what} are held. */
+    static boolean isH2(DataSource dataSource, String what) {
         try (Connection connection = dataSource.getConnection()) {
             return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
         } catch (SQLException e) {
-            throw new IllegalStateException("The database could not be reached to choose where rate limits are held: " + e.getMessage(), e);
+            throw new IllegalStateException("The database could not be reached to choose where " + what + " are held: " + e.getMessage(), e);
         }
     }
 
@@ -149,12 +140,10 @@ public class RateLimits implements Processor {
         this.maxWait = Duration.parse(maxWait);
     }
 
-    /** The hub's data source, where {@code cluster} buckets are kept. */
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** {@code auto} (default), {@code cluster} or {@code instance}: see the class comment. */
     public void setScope(String scope) {
         this.scope = scope;
     }

@@ -1,28 +1,20 @@
 package io.storehub.hub.deliver;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The recipes (docs/recipes.md): ready-made integrations switched on with
- * {@code storeganise.recipes.<name>.enabled=true}. An enabled recipe becomes a destination named
- * {@code recipe-<name>} with a subscription to its events (overridable with
- * {@code storeganise.recipes.<name>.events}), so it gets the durable queue, retries, at-most-once per
- * (event, destination), parking and replay of any destination. Its route files are
- * routes/recipe-<name>.camel.yaml.
+ * The recipes (docs/recipes.md): an enabled one ({@code storeganise.recipes.<name>.enabled=true}) becomes a
+ * destination {@code recipe-<name>} subscribed to its events, with the queue, retries, parking and replay
+ * of any destination; its routes are routes/recipe-<name>.camel.yaml.
  */
 final class Recipes {
 
     static final String PREFIX = "storeganise.recipes.";
     static final String FAILURE_ALERT = "failure-alert";
 
-    /**
-     * One recipe: its settings (required ones with why they are needed), default events, an optional
-     * subscription filter, whether it writes to the Storeganise API, and the destination settings it
-     * makes from its own (null: no destination, e.g. the failure alert, which runs on a timer).
-     */
+    /** One recipe; {@code required} says why each is needed; {@code destination} null: none (the failure alert runs on a timer). */
     record Recipe(String name, Map<String, String> required, List<String> optional, String events, String filter,
                   boolean writesToStoreganise, Function<Map<String, String>, Map<String, String>> destination) {
     }
@@ -31,7 +23,7 @@ final class Recipes {
             new Recipe("move-in-slack",
                     Map.of("webhook-url", "the Slack incoming-webhook URL of the site team (https://hooks.slack.com/services/...)"),
                     List.of("template"), "job.unit_moveIn.created", null, false,
-                    s -> settings("type", "slack", "webhook-url", s.get("webhook-url"),
+                    s -> Map.of("type", "slack", "webhook-url", s.get("webhook-url"),
                             "template", s.getOrDefault("template", "recipe-move-in-scheduled"))),
             new Recipe("accounting",
                     Map.of("base-url", "the accounting API's base URL the invoices are POSTed under ({base-url}/Invoices; Xero: https://api.xero.com/api.xro/2.0)",
@@ -59,7 +51,7 @@ final class Recipes {
             new Recipe("zapier",
                     Map.of("url", "the Zap's catch hook URL (https://hooks.zapier.com/hooks/catch/...)"),
                     List.of(), "*", null, false,
-                    s -> settings("type", "zapier", "url", s.get("url"), "flatten", "true")),
+                    s -> Map.of("type", "zapier", "url", s.get("url"), "flatten", "true")),
             new Recipe(FAILURE_ALERT,
                     Map.of("to", "the name of a configured slack, email or http destination the alerts are sent to"),
                     List.of("interval", "check-every", "hub-url", "storeganise-task"), null, null, false, null));
@@ -68,14 +60,6 @@ final class Recipes {
     }
 
     static Map<String, String> route(String recipe) {
-        return settings("type", "route", "endpoint", "direct:recipe-" + recipe);
-    }
-
-    private static Map<String, String> settings(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
+        return Map.of("type", "route", "endpoint", "direct:recipe-" + recipe);
     }
 }

@@ -2,10 +2,10 @@ package io.storehub.hub.deliver;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,11 +16,8 @@ import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
 
 /**
- * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's
- * form: {@code destination} (required, a configured one), {@code status} {@code parked} (default) or
- * {@code failed}, {@code type} (a glob such as {@code invoice.*}), {@code from} / {@code to} (ISO-8601,
- * when the event was received), {@code error} (text in the last error), {@code dryRun}. Anything else,
- * or a bad value, is a 400 with a JSON reason.
+ * The filter of a bulk replay ({@link BulkReplay}), from the admin API's JSON body or the console's form;
+ * anything unknown, or a bad value, is a 400 with a JSON reason.
  */
 public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean dryRun) {
 
@@ -53,14 +50,11 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         return in;
     }
 
-    /**
-     * Validates {@code in} (field name to text; blank means absent) against the configured destinations the scope sees
-     * (a tenant's caller may name its own short: {@code crm} is {@code acme~crm}; another's is unknown).
-     */
+    /** Checks {@code in} (blank means absent); a tenant's caller names its own destinations short ({@code crm} is {@code acme~crm}). */
     static ReplayFilter parse(Map<String, String> in, DestinationRegistry registry, AccessScope scope) {
         for (String key : in.keySet()) {
             if (!FIELDS.contains(key)) {
-                throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", sorted()) + ".");
+                throw new HttpRejection(400, "unknown_field", "Unknown field '" + clip(key) + "'; the filter has " + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
             }
         }
         String destination = scope.qualified(value(in, "destination"));
@@ -69,10 +63,7 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         }
         if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry == null
                 || registry.get(destination) == null) {
-            List<String> names = new ArrayList<>();
-            if (registry != null) {
-                registry.all().stream().filter(d -> scope.sees(d.getName())).forEach(d -> names.add(d.getName()));
-            }
+            List<String> names = registry == null ? List.of() : registry.all().stream().map(Destination::getName).filter(scope::sees).toList();
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
@@ -101,22 +92,14 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
                 "true".equalsIgnoreCase(dryRun));
     }
 
-    /** The filter in words, for the audit entry and the logs. */
+    /** The filter in words, for the audit entry and the logs: {@code crm, parked, type invoice.*, error "timeout"}. */
     public String describe() {
-        DeliveryMatches.Filter f = filter;
-        StringBuilder sb = new StringBuilder(f.destination()).append(", ").append(status);
-        if (f.type() != null) {
-            sb.append(", type ").append(f.type());
-        }
-        if (f.from() != null) {
-            sb.append(", from ").append(f.from());
-        }
-        if (f.to() != null) {
-            sb.append(", to ").append(f.to());
-        }
-        if (f.error() != null) {
-            sb.append(", error \"").append(f.error()).append('"');
-        }
+        StringBuilder sb = new StringBuilder(filter.destination()).append(", ").append(status);
+        asFields().forEach((name, value) -> {
+            if (!name.equals("destination") && !name.equals("status")) {
+                sb.append(", ").append(name).append(' ').append(name.equals("error") ? '"' + value + '"' : value);
+            }
+        });
         return sb.toString();
     }
 
@@ -125,18 +108,11 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         Map<String, String> out = new LinkedHashMap<>();
         out.put("destination", filter.destination());
         out.put("status", status);
-        if (filter.type() != null) {
-            out.put("type", filter.type());
-        }
-        if (filter.from() != null) {
-            out.put("from", filter.from().toString());
-        }
-        if (filter.to() != null) {
-            out.put("to", filter.to().toString());
-        }
-        if (filter.error() != null) {
-            out.put("error", filter.error());
-        }
+        out.put("type", filter.type());
+        out.put("from", filter.from() == null ? null : filter.from().toString());
+        out.put("to", filter.to() == null ? null : filter.to().toString());
+        out.put("error", filter.error());
+        out.values().removeIf(Objects::isNull);
         return out;
     }
 
@@ -160,9 +136,5 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
     private static String clip(String s) {
         String safe = s.replaceAll("[^A-Za-z0-9_.*:~-]", "?");
         return safe.length() > 64 ? safe.substring(0, 64) + "..." : safe;
-    }
-
-    private static List<String> sorted() {
-        return FIELDS.stream().sorted().toList();
     }
 }

@@ -14,11 +14,7 @@ import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.Exchange;
 
-/**
- * What an admin request about parked deliveries asks for ({@link DeadLetters}): its parameters, from
- * the query and a JSON body, and the JMS selector choosing the parked messages; a bad parameter is a
- * 400 with a JSON error.
- */
+/** An admin request about parked deliveries ({@link DeadLetters}): its parameters and the JMS selector they make; a bad one is a 400. */
 final class ReplayRequest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -27,21 +23,10 @@ final class ReplayRequest {
     }
 
     /**
-     * The query parameters and body ({@link #input(Exchange)}) as the caller means them: a tenant's caller's short
-     * destination and event id are its own ({@code crm} is {@code acme~crm}; {@link AccessScope#qualified}).
+     * The query parameters (platform-http headers) overlaid with a JSON object body, if any, as the caller means them:
+     * a tenant's caller's short destination and event id are its own ({@code crm} is {@code acme~crm}; {@link AccessScope#qualified}).
      */
     static Map<String, String> input(Exchange exchange, AccessScope scope) throws Exception {
-        Map<String, String> in = input(exchange);
-        for (String key : List.of("destination", "eventId")) {
-            if (in.get(key) != null) {
-                in.put(key, scope.qualified(in.get(key)));
-            }
-        }
-        return in;
-    }
-
-    /** The query parameters (platform-http headers) overlaid with a JSON object body, if any. */
-    static Map<String, String> input(Exchange exchange) throws Exception {
         Map<String, String> in = new LinkedHashMap<>();
         for (String key : List.of("destination", "eventId", "from", "to", "all", "limit")) {
             String value = exchange.getIn().getHeader(key, String.class);
@@ -64,10 +49,15 @@ final class ReplayRequest {
                 }
             });
         }
+        for (String key : List.of("destination", "eventId")) {
+            if (in.get(key) != null) {
+                in.put(key, scope.qualified(in.get(key)));
+            }
+        }
         return in;
     }
 
-    static Instant instant(String name, String value) {
+    private static Instant instant(String name, String value) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
@@ -83,17 +73,8 @@ final class ReplayRequest {
         }
     }
 
-    /** {@link #selector(Map)} kept to the caller's scope (a tenant's: its own destinations' deliveries only); null selects all. */
+    /** The JMS selector of {@code in}, kept to the caller's scope (a tenant's: its own destinations' deliveries only); null selects all. */
     static String selector(Map<String, String> in, AccessScope scope) {
-        String chosen = selector(in);
-        String own = scope.selector(DestinationRegistry.DESTINATION);
-        if (own == null) {
-            return chosen.isEmpty() ? null : chosen;
-        }
-        return chosen.isEmpty() ? own : chosen + " AND " + own;
-    }
-
-    static String selector(Map<String, String> in) {
         List<String> terms = new ArrayList<>();
         String destination = in.get("destination");
         if (destination != null) {
@@ -115,7 +96,10 @@ final class ReplayRequest {
         if (in.get("to") != null) {
             terms.add("JMSTimestamp < " + instant("to", in.get("to")).toEpochMilli());
         }
-        return String.join(" AND ", terms);
+        String own = scope.selector(DestinationRegistry.DESTINATION);
+        if (own != null) {
+            terms.add(own);
+        }
+        return terms.isEmpty() ? null : String.join(" AND ", terms);
     }
-
 }

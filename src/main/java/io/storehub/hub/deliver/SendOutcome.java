@@ -17,17 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads what a destination answered and decides: delivered, retry later, or permanent failure.
- *
- * <ul>
- *   <li>HTTP (CRMs, Zapier, Slack webhooks): 2xx delivered; 408, 429 and 5xx retried, no earlier than a
- *   {@code Retry-After} (seconds or HTTP date); any other status (400 {@code invalid_payload}, 403
- *   {@code action_prohibited}, 404 {@code no_service}, 410 {@code channel_is_archived}, ...) is permanent.</li>
- *   <li>Slack Web API (bot token): also HTTP 200 with {@code {"ok": false, "error": ...}}; a few errors are
- *   transient, the rest ({@code channel_not_found}, {@code invalid_auth}, ...) permanent.</li>
- *   <li>SMTP: a refused address or failed login is permanent; a connection failure is retried.</li>
- * </ul>
- * Sets the exchange properties {@code SgLastStatus} and {@code SgRetryAfterMillis} that RetryPolicy keeps.
+ * Reads what a destination answered and decides: delivered, retry later ({@link DeliveryFailure}: HTTP 408,
+ * 429, 5xx after its {@code Retry-After}, a transient Slack API error, an SMTP connection failure) or
+ * permanent ({@code PermanentFailure}: any other status or Slack error, a refused address or login).
+ * Sets {@code SgLastStatus} and {@code SgRetryAfterMillis} for RetryPolicy.
  */
 public class SendOutcome {
 

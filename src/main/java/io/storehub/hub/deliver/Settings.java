@@ -2,11 +2,13 @@ package io.storehub.hub.deliver;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JsonParser;
@@ -29,11 +31,9 @@ import com.fasterxml.jackson.dataformat.javaprop.JavaPropsSchema;
 import io.storehub.hub.support.HubConfigurationException;
 
 /**
- * The typed form of {@code storeganise.destinations.*}, {@code storeganise.subscriptions[*]} and
- * {@code storeganise.recipes.*}, bound from flat properties by Jackson's properties mapper (so
- * {@code a.b[0].c} keys, kebab-case names and YAML lists flattened by Spring or written by hand in an
- * application.properties all bind alike). The registry validates and builds from these; binding
- * errors come back as {@link HubConfigurationException}s naming the property key.
+ * The typed form of {@code storeganise.destinations.*}, {@code .subscriptions[*]} and {@code .recipes.*},
+ * bound from flat properties by Jackson's properties mapper (so indexed keys, kebab-case names and lists
+ * flattened by Spring or written in a .properties file bind alike); a binding error names the key.
  */
 final class Settings {
 
@@ -109,11 +109,7 @@ final class Settings {
         }
     }
 
-    /**
-     * A list written either as a YAML/indexed list ({@code to[0]}, {@code to[1]}) or as one
-     * comma-separated value ({@code to=a, b}, the usual form in a .properties file or an environment
-     * variable); items are trimmed, empty ones dropped.
-     */
+    /** A list written as a YAML/indexed list ({@code to[0]}) or as one comma-separated value ({@code to=a, b}, as in an environment variable). */
     static final class CommaList extends StdDeserializer<List<String>> {
         CommaList() {
             super(List.class);
@@ -122,8 +118,8 @@ final class Settings {
         @Override
         @SuppressWarnings("unchecked")
         public List<String> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            List<String> items = new ArrayList<>();
             if (p.currentToken() == JsonToken.START_ARRAY) {
+                List<String> items = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (!p.currentToken().isScalarValue()) {
                         return (List<String>) ctxt.handleUnexpectedToken(List.class, p);
@@ -135,12 +131,7 @@ final class Settings {
             if (!p.currentToken().isScalarValue()) {
                 return (List<String>) ctxt.handleUnexpectedToken(List.class, p);
             }
-            for (String item : p.getText().split(",")) {
-                if (!item.isBlank()) {
-                    items.add(item.trim());
-                }
-            }
-            return items;
+            return Arrays.stream(p.getText().split(",")).filter(item -> !item.isBlank()).map(String::trim).toList();
         }
     }
 
@@ -155,10 +146,7 @@ final class Settings {
     private Settings() {
     }
 
-    /**
-     * The tree of the properties under {@code prefix} (e.g. {@code storeganise.}): {@code destinations},
-     * {@code subscriptions} and {@code recipes} as objects and arrays of text values.
-     */
+    /** The tree of the properties under {@code prefix} (e.g. {@code storeganise.}), as objects and arrays of text values. */
     static ObjectNode tree(Properties flat, String prefix) {
         Properties stripped = new Properties();
         for (String key : flat.stringPropertyNames()) {
@@ -175,16 +163,15 @@ final class Settings {
     }
 
     /**
-     * Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key
-     * ({@code key} plus the path inside the node). Unknown settings are handed to {@code unknown}
-     * with their full key, to say which settings exist where they are known.
+     * Binds {@code node} to {@code type}; a value of the wrong form stops the start naming its key. An unknown setting
+     * is refused by {@code unknown}, given its full key and its name.
      */
-    static <T> T bind(JsonNode node, Class<T> type, String key, UnknownSetting unknown) {
+    static <T> T bind(JsonNode node, Class<T> type, String key, BiFunction<String, String, HubConfigurationException> unknown) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             String at = key + path(e);
-            throw unknown.refuse(at + firstLeaf(node, e), e.getPropertyName());
+            throw unknown.apply(at + firstLeaf(node, e), e.getPropertyName());
         } catch (InvalidFormatException e) {
             String at = key + path(e);
             if (e.getTargetType() == Boolean.class || e.getTargetType() == boolean.class) {
@@ -202,11 +189,6 @@ final class Settings {
         } catch (IOException e) {
             throw new HubConfigurationException(key + ": " + firstLine(e.getMessage()));
         }
-    }
-
-    /** What to say about a setting the bound type does not have. */
-    interface UnknownSetting {
-        HubConfigurationException refuse(String key, String name);
     }
 
     /** {@code .a.b[2]} for the path of a binding error (list items as [i], names after a dot). */
@@ -250,10 +232,6 @@ final class Settings {
     }
 
     static String firstLine(String message) {
-        if (message == null) {
-            return "invalid";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return message == null ? "invalid" : message.lines().findFirst().orElse("");
     }
 }

@@ -7,10 +7,7 @@ import java.util.stream.Collectors;
 
 import org.apache.camel.Predicate;
 
-/**
- * A subscription ({@code storeganise.subscriptions[i]} or an enabled recipe's): event type globs, an optional
- * predicate on the enriched event, destinations. Read and checked by {@link DestinationsLoader}.
- */
+/** A subscription (configured or an enabled recipe's): event type globs, an optional filter, destinations. */
 record Subscription(String key, List<String> events, List<Pattern> globs, String filterText, Predicate filter,
                     List<String> to) {
 

@@ -25,14 +25,6 @@ final class Subscriptions {
         this.all = List.copyOf(all);
     }
 
-    List<Subscription> all() {
-        return all;
-    }
-
-    boolean isEmpty() {
-        return all.isEmpty();
-    }
-
     /**
      * Adds to {@code to} the destinations of the subscriptions the event matches, and to {@code skipped}
      * those of the subscriptions whose type matched but whose filter did not.
@@ -68,10 +60,5 @@ final class Subscriptions {
             }
             return false;
         }
-    }
-
-    @Override
-    public String toString() {
-        return all.toString();
     }
 }

@@ -12,29 +12,16 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Turns the enriched event (JSON text or map, docs/enriched-event.md) into what the message
- * templates see: every key of the enriched event, plus {@code view}, a few ready-made fields that
- * fall back gracefully when enrichment is missing, so templates stay logic-less:
- *
- * <ul>
- *   <li>{@code view.title}: a short title per event type ("Move-in completed"),
- *   {@code view.meaning}: one sentence on what the type means, {@code view.headline}: the enrichment's
- *   {@code summary.headline} or else the meaning;</li>
- *   <li>{@code view.customer}, {@code view.email}, {@code view.phone}, {@code view.unit}, {@code view.site},
- *   {@code view.date}, {@code view.amount}: from {@code summary} (or the enriched resources), absent when unknown;</li>
- *   <li>{@code view.facts}: those of them present, as {@code label}/{@code value} pairs;
- *   {@code view.ids}: the ids the webhook carried ({@code event.data}), as label/value pairs, and
- *   {@code view.idsText} the same on one line; {@code view.changed}: {@code changedKeys}, comma-separated;</li>
- *   <li>{@code view.link}: {@code links.admin} (or the first link), {@code view.enriched}: whether
- *   {@code summary} is there; {@code view.eventId}, {@code view.type}, {@code view.family}, {@code view.created}.</li>
- * </ul>
+ * What the message templates see: every key of the enriched event plus {@code view}, ready-made fields
+ * with fallbacks when enrichment is missing, so templates stay logic-less (docs/destinations.md, Templates).
  */
 public class TemplateModel implements Processor {
 
-    /** The template model's extra key. */
     public static final String VIEW = "view";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
 
     private static final Map<String, String> TITLES = Map.ofEntries(
             Map.entry("business.updated", "Business settings updated"),
@@ -100,12 +87,10 @@ public class TemplateModel implements Processor {
             return (Map<String, Object>) map;
         }
         if (body instanceof byte[] bytes) {
-            return MAPPER.readValue(bytes, new TypeReference<>() {
-            });
+            return MAPPER.readValue(bytes, JSON_OBJECT);
         }
         if (body instanceof String text) {
-            return MAPPER.readValue(text, new TypeReference<>() {
-            });
+            return MAPPER.readValue(text, JSON_OBJECT);
         }
         throw new IllegalArgumentException("The enriched event must be a map or JSON, not " + (body == null ? "null" : body.getClass().getName()));
     }
@@ -179,14 +164,8 @@ public class TemplateModel implements Processor {
     }
 
     private static String personName(Map<String, Object> person) {
-        String name = text(person.get("name"), null);
-        if (name != null) {
-            return name;
-        }
-        String first = text(person.get("firstName"), "");
-        String last = text(person.get("lastName"), "");
-        String full = (first + " " + last).trim();
-        return full.isEmpty() ? null : full;
+        String full = (text(person.get("firstName"), "") + " " + text(person.get("lastName"), "")).trim();
+        return text(person.get("name"), full.isEmpty() ? null : full);
     }
 
     /** "job.unit_moveIn.completed" -> "Job unit move in completed"; for types the table does not know. */

@@ -14,17 +14,9 @@ import com.standardwebhooks.exceptions.WebhookSigningException;
 import io.storehub.hub.support.HubConfigurationException;
 
 /**
- * Signed deliveries as Standard Webhooks (https://www.standardwebhooks.com, the scheme of Svix and
- * others) define them: {@code webhook-id}, {@code webhook-timestamp} (seconds) and
- * {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}, one signature per
- * configured secret, space-separated, so a receiver can rotate its secret without downtime.
- *
- * <p>The signature itself is the Standard Webhooks Java library's ({@code com.standardwebhooks:standardwebhooks});
- * here are only what the spec leaves to the sender: which secrets, the id, one signature per secret.
- *
- * <p>Secrets: {@code whsec_<base64>} (the spec's form, what the Standard Webhooks and Svix libraries
- * take) signs with the base64-decoded bytes; any other value signs with its UTF-8 bytes as written.
- * Either must give 24 to 64 bytes of key (the spec's bounds).
+ * Signed deliveries as Standard Webhooks define them (docs/destinations.md, Signed deliveries): the signature
+ * is the Standard Webhooks library's; here is what the spec leaves to the sender: the secrets ({@code whsec_}
+ * base64 or UTF-8 text, 24 to 64 bytes of key), the id, and one signature per secret (so a receiver can rotate).
  */
 final class WebhookSigning {
 

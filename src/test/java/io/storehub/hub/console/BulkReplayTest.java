@@ -15,6 +15,7 @@ import io.storehub.hub.deliver.DestinationRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 import io.storehub.hub.support.Webhooks;
+import io.storehub.hub.tenant.AccessScope;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -93,7 +94,7 @@ class BulkReplayTest extends ConsoleTestSupport {
         assertThat(delivery(adminJson("/admin/events/" + started.get(0)), "ops-crm").get("status").asText()).as("not matched by the type").isEqualTo("parked");
         staysAt(started.get(0), 1);
         BulkReplay bulk = camelContext.getRegistry().findSingleByType(BulkReplay.class);
-        assertThat(bulk.latest(3)).anySatisfy(entry -> {
+        assertThat(bulk.latest(3, AccessScope.ALL)).anySatisfy(entry -> {
             assertThat(entry.get("actor")).isEqualTo("admin API");
             assertThat(entry.get("items")).isEqualTo(3L);
             assertThat((String) entry.get("detail")).contains("ops-crm", "job.unit_moveIn.created", "3 matched, 3 replayed");
@@ -122,7 +123,7 @@ class BulkReplayTest extends ConsoleTestSupport {
             awaitEvent(id, e -> "delivered".equals(delivery(e, "ops-crm").path("status").asText()));
             staysAt(id, 2);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> bulk.latest(5).stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> bulk.latest(5, AccessScope.ALL).stream()
                 .anyMatch(e -> String.valueOf(e.get("detail")).contains("job.unit_moveIn.completed, from " + from) && Long.valueOf(3).equals(e.get("items"))));
     }
 
