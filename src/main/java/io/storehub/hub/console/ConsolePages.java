@@ -43,27 +43,21 @@ public class ConsolePages {
         Map<String, Object> model = base(exchange, "Overview", "overview");
         Map<String, Object> overview = api.overview(AccessScope.of(exchange));
         model.putAll(overview);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> events = (Map<String, Object>) overview.get("events");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> perMinute = (List<Map<String, Object>>) events.get("perMinute");
+        Map<String, Object> events = get(overview, "events");
+        List<Map<String, Object>> perMinute = get(events, "perMinute");
         model.put("chart", ConsoleView.chart(perMinute));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> queues = (List<Map<String, Object>>) overview.get("queues");
+        List<Map<String, Object>> queues = get(overview, "queues");
         for (Map<String, Object> q : queues) {
             q.put("messagesText", q.get("messages") == null ? "unknown" : q.get("messages"));
         }
         List<Map<String, Object>> parked = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> counts = (Map<String, Integer>) overview.get("parked");
+        Map<String, Integer> counts = get(overview, "parked");
         counts.forEach((destination, n) -> parked.add(Map.of("destination", destination, "count", n)));
         model.put("parkedRows", parked);
         model.put("noParked", parked.isEmpty());
-        @SuppressWarnings("unchecked")
-        List<String> recipes = (List<String>) overview.get("recipes");
+        List<String> recipes = get(overview, "recipes");
         model.put("noRecipes", recipes.isEmpty());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> apiHealth = (Map<String, Object>) overview.get("storeganiseApi");
+        Map<String, Object> apiHealth = get(overview, "storeganiseApi");
         model.put("apiUp", "UP".equals(apiHealth.get("state")));
         apiHealth.put("lastAnswerText", when(apiHealth.get("lastAnswerAt")));
         model.put("refresh", "/console?fragment=overview");
@@ -76,10 +70,8 @@ public class ConsolePages {
         Map<String, String> parameters = HistoryApi.parameters(exchange);
         Map<String, Object> result = api.search(AccessScope.of(exchange), parameters);
         TenantPicker.fill(model, exchange, api.getCamelContext());
-        @SuppressWarnings("unchecked")
-        Map<String, String> filter = (Map<String, String>) result.get("filter");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> events = (List<Map<String, Object>>) result.get("events");
+        Map<String, String> filter = get(result, "filter");
+        List<Map<String, Object>> events = get(result, "events");
         for (Map<String, Object> e : events) {
             e.put("receivedText", when(e.get("receivedAt")));
             e.put("hasDuplicates", ((Integer) e.get("duplicates")) > 0);
@@ -122,16 +114,14 @@ public class ConsolePages {
         Map<String, Object> event = api.detail(AccessScope.of(exchange), id);
         Map<String, Object> model = base(exchange, "Event " + id, "events");
         model.put("event", event);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> deliveries = (List<Map<String, Object>>) event.get("deliveries");
+        List<Map<String, Object>> deliveries = get(event, "deliveries");
         for (Map<String, Object> d : deliveries) {
             d.put("parked", "parked".equals(d.get("status")));
             d.put("updatedText", when(d.get("updatedAt")));
             d.put("nextRetryText", when(d.get("nextRetryAt")));
         }
         model.put("noDeliveries", deliveries.isEmpty());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> timeline = (List<Map<String, Object>>) event.get("timeline");
+        List<Map<String, Object>> timeline = get(event, "timeline");
         for (Map<String, Object> s : timeline) {
             s.put("atText", when(s.get("at")));
             s.put("nextRetryText", when(s.get("nextRetryAt")));
@@ -139,8 +129,7 @@ public class ConsolePages {
         }
         model.put("receivedText", when(event.get("receivedAt")));
         event.put("hasDuplicates", ((Integer) event.get("duplicates")) > 0);
-        @SuppressWarnings("unchecked")
-        Map<String, List<String>> enrichment = (Map<String, List<String>>) event.get("enrichment");
+        Map<String, List<String>> enrichment = get(event, "enrichment");
         event.put("enrichmentText", "fetched: " + (enrichment.get("fetched").isEmpty() ? "nothing" : String.join(", ", enrichment.get("fetched")))
                 + (enrichment.get("missing").isEmpty() ? "" : "; missing: " + String.join(", ", enrichment.get("missing"))));
         model.put("createdText", when(event.get("createdAt")));
@@ -167,16 +156,13 @@ public class ConsolePages {
         TenantPicker.fill(model, exchange, api.getCamelContext());
         List<Map<String, Object>> rows = api.destinations(view);
         for (Map<String, Object> r : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> backoff = (Map<String, Object>) r.get("backoff");
+            Map<String, Object> backoff = get(r, "backoff");
             backoff.put("nextRetryText", when(backoff.get("nextRetryAt")));
             backoff.put("hasDeferred", ((Long) backoff.get("deferredByRateLimit")) > 0);
             r.put("hasParked", ((Integer) r.get("parkedNow")) > 0);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> latency = (Map<String, Object>) r.get("latencyLastHour");
+            Map<String, Object> latency = get(r, "latencyLastHour");
             r.put("latencyText", latency.get("p50Ms") == null ? "–" : latency.get("p50Ms") + " / " + latency.get("p99Ms"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = (Map<String, Object>) r.get("lastError");
+            Map<String, Object> last = get(r, "lastError");
             if (last != null) {
                 last.put("atText", when(last.get("at")));
             }
@@ -205,8 +191,7 @@ public class ConsolePages {
         AccessScope view = TenantPicker.view(exchange);
         TenantPicker.fill(model, exchange, api.getCamelContext());
         Map<String, Object> list = api.deadLetters().parkedList(view, destination, 500);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("deadLetters");
+        List<Map<String, Object>> items = get(list, "deadLetters");
         for (Map<String, Object> d : items) {
             d.put("parkedText", when(d.get("parkedAt")));
         }
@@ -270,11 +255,7 @@ public class ConsolePages {
 
     /** The page, or only its live part when the refresh script asks for {@code ?fragment=...}. */
     private void respond(Exchange exchange, Map<String, Object> model, String page, String fragment) {
-        if (fragment != null && header(exchange, "fragment") != null) {
-            view.page(exchange, 200, fragment, model);
-        } else {
-            view.page(exchange, 200, page, model);
-        }
+        view.page(exchange, 200, fragment != null && header(exchange, "fragment") != null ? fragment : page, model);
     }
 
     private Map<String, Object> base(Exchange exchange, String title, String nav) {
@@ -296,6 +277,11 @@ public class ConsolePages {
             }
         }
         return options;
+    }
+
+    @SuppressWarnings("unchecked") // the history API's maps: their shapes are its documented answers
+    private static <T> T get(Map<String, ?> map, String key) {
+        return (T) map.get(key);
     }
 
     private static String pretty(Object json) {
@@ -357,7 +343,6 @@ public class ConsolePages {
         this.replayForm = replayForm;
     }
 
-    /** {@code storeganise.console.trace-url}: an event's trace id links there ({@code {traceId}} replaced). */
     public void setTraceUrl(String traceUrl) {
         this.traceLinks = new TraceLinks(traceUrl);
     }
@@ -366,7 +351,6 @@ public class ConsolePages {
         this.view = view;
     }
 
-    /** {@code storeganise.console.refresh-seconds}: how often open pages refresh their live part. */
     public void setRefreshSeconds(int refreshSeconds) {
         this.refreshSeconds = refreshSeconds;
     }

@@ -22,6 +22,15 @@ final class Forms {
     private Forms() {
     }
 
+    /** The first value of a query parameter (platform-http header), trimmed; null when absent or blank. */
+    static String query(Exchange exchange, String name) {
+        Object value = exchange.getIn().getHeader(name);
+        if (value instanceof List<?> list) {
+            value = list.isEmpty() ? null : list.get(0);
+        }
+        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+    }
+
     /** The first value of each field. */
     static Map<String, String> read(Exchange exchange) {
         Map<String, String> first = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package io.storehub.hub.console;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import io.storehub.hub.enrich.StoreganiseApiHealth;
 import io.storehub.hub.history.BrokerQueues;
 import io.storehub.hub.history.EventDetails;
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.HistoryFigures;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.history.HistoryQueries;
 import io.storehub.hub.support.Headers;
@@ -33,11 +33,9 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheck;
 
 /**
- * The operator's view of the hub, for the admin JSON API (routes/admin.camel.yaml, behind
- * {@code adminApi.authorize}) and the console (which renders the same maps): event search and
- * timeline, manual redelivery, per-destination health and the overview (events per minute, queue
- * backlog, parked deliveries, Storeganise API health, recipes). Nothing it answers holds a secret:
- * destinations are shown by name, type and rate limit only, error texts were scrubbed when stored.
+ * The operator's view of the hub for the admin JSON API (routes/admin.camel.yaml) and the console, which renders
+ * the same maps (docs/console.md, Admin API). Nothing it answers holds a secret: destinations by name, type and
+ * rate limit only, error texts scrubbed when stored.
  */
 public class HistoryApi implements CamelContextAware {
 
@@ -56,7 +54,6 @@ public class HistoryApi implements CamelContextAware {
     private String deliveriesQueue = "storeganise.deliveries";
     private String deliveriesDeadLetterQueue = "storeganise.deliveries.DLQ";
     private String managementAddress = "activemq.management";
-    private Clock clock = Clock.systemUTC();
 
     // ------------------------------------------------------------------ admin endpoints
 
@@ -109,7 +106,7 @@ public class HistoryApi implements CamelContextAware {
             throw new HttpRejection(400, "invalid_event_id", "The event id must be a Storeganise event id.");
         }
         String key = scope.visible(id);
-        Map<String, Object> event = key == null ? null : queries().detail(key);
+        Map<String, Object> event = key == null ? null : details().detail(key);
         if (event == null) {
             throw new HttpRejection(404, "event_not_found", "No event " + id + " in the history (unknown, purged, or history off).");
         }
@@ -140,7 +137,7 @@ public class HistoryApi implements CamelContextAware {
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
-        EventDetails.Bodies bodies = queries().bodies(id);
+        EventDetails.Bodies bodies = details().bodies(id);
         String manualId = UUID.randomUUID().toString();
         String mode;
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -184,7 +181,7 @@ public class HistoryApi implements CamelContextAware {
     /** Per destination the scope sees: counts over the last hour and day, latency, last error, rate limit, backoff, parked now. */
     public List<Map<String, Object>> destinations(AccessScope scope) throws Exception {
         Map<String, Integer> parked = deadLetters().parkedCounts(scope);
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Destination d : registry().all()) {
             if (!scope.sees(d.getName())) {
@@ -195,7 +192,7 @@ public class HistoryApi implements CamelContextAware {
             row.put("type", d.getType().id());
             row.put("rateLimit", rate(d.getRateLimit()));
             row.put("parkedNow", parked.getOrDefault(d.getName(), 0));
-            row.putAll(queries().destinationStats(d.getName(), now));
+            row.putAll(figures().destinationStats(d.getName(), now));
             out.add(row);
         }
         return out;
@@ -203,13 +200,13 @@ public class HistoryApi implements CamelContextAware {
 
     /** The overview; a tenant's caller sees its own events and parked deliveries, not the hub's queues, API or recipes. */
     public Map<String, Object> overview(AccessScope scope) throws Exception {
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         Map<String, Object> answer = new LinkedHashMap<>();
-        List<Map<String, Object>> perMinute = queries().perMinute(now, 60, scope.tenant());
+        List<Map<String, Object>> perMinute = figures().perMinute(now, 60, scope.tenant());
         long lastHour = perMinute.stream().mapToLong(p -> (Long) p.get("count")).sum();
         Map<String, Object> events = new LinkedHashMap<>();
         events.put("lastHour", lastHour);
-        events.put("stored", queries().count(scope.tenant()));
+        events.put("stored", figures().count(scope.tenant()));
         events.put("perMinute", perMinute);
         answer.put("events", events);
         answer.put("queues", scope.isAll() ? brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue,
@@ -273,12 +270,9 @@ public class HistoryApi implements CamelContextAware {
     public static Map<String, String> parameters(Exchange exchange) {
         Map<String, String> in = new LinkedHashMap<>();
         for (String key : QUERY) {
-            Object value = exchange.getIn().getHeader(key);
-            if (value instanceof List<?> list) {
-                value = list.isEmpty() ? null : list.get(0);
-            }
-            if (value != null && !value.toString().isBlank()) {
-                in.put(key, value.toString().trim());
+            String value = Forms.query(exchange, key);
+            if (value != null) {
+                in.put(key, value);
             }
         }
         return in;
@@ -300,6 +294,14 @@ public class HistoryApi implements CamelContextAware {
             queries = new HistoryQueries(history.getDataSource());
         }
         return queries;
+    }
+
+    private EventDetails details() {
+        return new EventDetails(history.getDataSource());
+    }
+
+    private HistoryFigures figures() {
+        return new HistoryFigures(history.getDataSource());
     }
 
     private DestinationRegistry registry() {
@@ -354,13 +356,8 @@ public class HistoryApi implements CamelContextAware {
         this.deliveriesDeadLetterQueue = deliveriesDeadLetterQueue;
     }
 
-    /** The broker's management address ({@code activemq.management} unless the broker was configured otherwise). */
     public void setManagementAddress(String managementAddress) {
         this.managementAddress = managementAddress;
-    }
-
-    public void setClock(Clock clock) {
-        this.clock = clock;
     }
 
     @Override

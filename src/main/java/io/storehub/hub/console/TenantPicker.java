@@ -12,9 +12,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
- * The console's tenant picker (docs/tenants.md, Access): on the events, destinations and dead-letters pages the global
- * admin chooses one tenant ({@code ?tenant=NAME}, a select in a GET form, template {@code tenant-select}) or all; a
- * tenant's user sees its own tenant and no picker. The page shows what the caller's scope narrowed to the choice sees.
+ * The console's tenant picker (docs/tenants.md, Access): the global admin narrows a page to one tenant
+ * ({@code ?tenant=NAME}) or all; a tenant's user sees its own tenant and no picker.
  */
 final class TenantPicker {
 
@@ -45,10 +44,6 @@ final class TenantPicker {
     }
 
     private static String chosen(Exchange exchange) {
-        Object value = exchange.getIn().getHeader("tenant");
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return Forms.query(exchange, "tenant");
     }
 }

@@ -25,11 +25,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * "Send a test event" of the console, like bin/send-event: the sample body of the chosen type (one of
- * the 37, samples/events/TYPE.json, packed in the jar) with a fresh id and {@code created}, signed with
- * the hub's first webhook secret, POSTed to the hub's own webhook URL by the route
- * (routes/console.camel.yaml), so it takes the real path: signature, validation, dedupe, queue,
- * enrichment, delivery.
+ * "Send a test event" of the console, like bin/send-event: the type's sample (samples/events/TYPE.json in the jar)
+ * with a fresh id and {@code created}, signed with the hub's first webhook secret and POSTed by the route to the
+ * hub's own webhook, so it takes the real path.
  */
 public class TestEvents implements CamelContextAware {
 
@@ -133,7 +131,6 @@ public class TestEvents implements CamelContextAware {
         this.secrets = secrets == null ? "" : secrets;
     }
 
-    /** Where the test events go; empty: http://127.0.0.1:{port}{storeganise.webhook.path}. */
     public void setWebhookUrl(String webhookUrl) {
         this.webhookUrl = webhookUrl == null ? "" : webhookUrl;
     }

@@ -56,11 +56,7 @@ final class ExchangeFacts {
     }
 
     static String text(Object value, int max) {
-        if (value == null) {
-            return null;
-        }
-        String s = value.toString();
-        return s.length() > max ? s.substring(0, max) : s;
+        return value == null ? null : Texts.cap(value.toString(), max);
     }
 
     /** The id of the trace the event's processing belongs to, to keep with the event; empty when traces are off. */

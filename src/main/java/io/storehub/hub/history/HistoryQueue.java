@@ -80,13 +80,11 @@ final class HistoryQueue {
         inFlight.incrementAndGet();
         try {
             if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
-                inFlight.decrementAndGet();
-                drop(1);
+                refused();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            inFlight.decrementAndGet();
-            drop(1);
+            refused();
         }
     }
 
@@ -95,9 +93,13 @@ final class HistoryQueue {
         meters();
         inFlight.incrementAndGet();
         if (!queue.offer(r)) {
-            inFlight.decrementAndGet();
-            drop(1);
+            refused();
         }
+    }
+
+    private void refused() {
+        inFlight.decrementAndGet();
+        drop(1);
     }
 
     int pending() {
@@ -156,10 +158,7 @@ final class HistoryQueue {
         }
     }
 
-    /**
-     * Waits, like the queue consumers do, while the webhook endpoint is pressed (the backgroundGate bean,
-     * bounded at half a second): the records wait in memory and are then written in fewer, larger batches.
-     */
+    /** Bounded at half a second by the gate: the records wait in memory, then are written in fewer, larger batches. */
     private void giveWay() throws InterruptedException {
         if (gate == null && camelContext != null && !gateLooked) {
             gateLooked = true;
