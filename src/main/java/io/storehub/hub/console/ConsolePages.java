@@ -90,11 +90,8 @@ public class ConsolePages {
         if (firstPage) {
             model.put("refresh", "/console/events?" + query + (query.isEmpty() ? "" : "&") + "fragment=results");
         }
-        List<Map<String, Object>> outcomes = new ArrayList<>();
-        for (String o : HistoryFilter.OUTCOMES) {
-            outcomes.add(Map.of("value", o, "selected", o.equals(filter.get("outcome"))));
-        }
-        model.put("outcomes", outcomes);
+        model.put("outcomes", HistoryFilter.OUTCOMES.stream()
+                .map(o -> Map.<String, Object>of("value", o, "selected", o.equals(filter.get("outcome")))).toList());
         model.put("destinations", destinationOptions(TenantPicker.view(exchange)::sees, filter.get("destination")));
         if ("sent".equals(header(exchange, "notice"))) {
             String id = header(exchange, "event");
@@ -270,13 +267,8 @@ public class ConsolePages {
     }
 
     private List<Map<String, Object>> destinationOptions(Predicate<String> shown, String selected) {
-        List<Map<String, Object>> options = new ArrayList<>();
-        for (Destination d : api.destinationRegistry().all()) {
-            if (shown.test(d.getName())) {
-                options.add(Map.of("name", d.getName(), "selected", d.getName().equals(selected)));
-            }
-        }
-        return options;
+        return api.destinationRegistry().all().stream().map(Destination::getName).filter(shown)
+                .map(name -> Map.<String, Object>of("name", name, "selected", name.equals(selected))).toList();
     }
 
     @SuppressWarnings("unchecked") // the history API's maps: their shapes are its documented answers

@@ -1,5 +1,6 @@
 package io.storehub.hub.console;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +46,6 @@ public class HistoryApi implements CamelContextAware {
 
     private CamelContext camelContext;
     private EventHistory history;
-    private HistoryQueries queries;
     private ConnectionFactory connectionFactory;
     private BrokerQueues brokerQueues;
     private ProducerTemplate producer;
@@ -131,15 +131,17 @@ public class HistoryApi implements CamelContextAware {
         DestinationRegistry registry = registry();
         Destination target = Objects.equals(TenantKeys.tenantOf(name), owner.tenant()) ? registry.get(name) : null;
         if (target == null) {
-            List<String> names = new ArrayList<>();
-            registry.all().stream().filter(d -> Objects.equals(TenantKeys.tenantOf(d.getName()), owner.tenant()))
-                    .forEach(d -> names.add(d.getName()));
+            List<String> names = registry.all().stream().map(Destination::getName)
+                    .filter(n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant())).toList();
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
         EventDetails.Bodies bodies = details().bodies(id);
-        String manualId = UUID.randomUUID().toString();
-        String mode;
+        boolean enriched = bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated();
+        if (!enriched && (bodies == null || bodies.webhook() == null || bodies.webhookTruncated())) {
+            throw new HttpRejection(409, "body_not_kept", "The history kept neither the enriched body nor the webhook of " + id
+                    + " (storeganise.history.store-bodies or max-body-bytes); it cannot be delivered again from here.");
+        }
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(Headers.EVENT_ID, id);
         headers.put(Headers.EVENT_TYPE, event.get("type"));
@@ -151,24 +153,15 @@ public class HistoryApi implements CamelContextAware {
         }
         headers.put(Headers.RECEIVED_AT, Instant.parse((String) event.get("receivedAt")).toEpochMilli());
         headers.put(EventHistory.MANUAL, actor);
-        headers.put(EventHistory.MANUAL_ID, manualId);
+        headers.put(EventHistory.MANUAL_ID, UUID.randomUUID().toString());
+        // the stored enriched body to the delivery queue, else the webhook to the events queue for this destination only
+        headers.put(enriched ? DestinationRegistry.DESTINATION : DestinationRegistry.ONLY_DESTINATION, target.getName());
+        String mode = enriched ? "stored enriched body queued for delivery"
+                : "webhook dispatched again for this destination (the enriched body was not kept)";
         // recorded before it is queued, so that the request precedes the attempt it leads to in the timeline
-        if (bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated()) {
-            headers.put(DestinationRegistry.DESTINATION, target.getName());
-            mode = "stored enriched body queued for delivery";
-            history.manual(id, target.getName(), actor, mode);
-            producer().sendBodyAndHeaders("jms:queue:" + deliveriesQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
-                    bodies.enriched(), headers);
-        } else if (bodies != null && bodies.webhook() != null && !bodies.webhookTruncated()) {
-            headers.put(DestinationRegistry.ONLY_DESTINATION, target.getName());
-            mode = "webhook dispatched again for this destination (the enriched body was not kept)";
-            history.manual(id, target.getName(), actor, mode);
-            producer().sendBodyAndHeaders("jms:queue:" + eventsQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
-                    bodies.webhook().getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
-        } else {
-            throw new HttpRejection(409, "body_not_kept", "The history kept neither the enriched body nor the webhook of " + id
-                    + " (storeganise.history.store-bodies or max-body-bytes); it cannot be delivered again from here.");
-        }
+        history.manual(id, target.getName(), actor, mode);
+        producer().sendBodyAndHeaders("jms:queue:" + (enriched ? deliveriesQueue : eventsQueue) + "?exchangePattern=InOnly&deliveryPersistent=true",
+                enriched ? bodies.enriched() : bodies.webhook().getBytes(StandardCharsets.UTF_8), headers);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "queued");
         answer.put("eventId", id);
@@ -214,16 +207,7 @@ public class HistoryApi implements CamelContextAware {
         answer.put("parked", deadLetters().parkedCounts(scope));
         answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
         answer.put("recipes", scope.isAll() ? registry().enabledRecipes() : List.of());
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("enabled", history.isEnabled());
-        h.put("storeBodies", history.isStoreBodies());
-        h.put("maxBodyBytes", history.getMaxBodyBytes());
-        h.put("retention", history.getRetentionText());
-        h.put("maxEvents", history.getMaxEvents());
-        h.put("pending", history.pending());
-        h.put("dropped", history.dropped());
-        h.put("written", history.written());
-        answer.put("history", h);
+        answer.put("history", history.overview());
         return answer;
     }
 
@@ -249,11 +233,9 @@ public class HistoryApi implements CamelContextAware {
         HealthCheck.Result result = health.call();
         api.put("state", result.getState().name());
         api.put("message", result.getMessage().orElse(null));
-        Map<String, Object> details = result.getDetails();
-        api.put("configured", details.get("configured"));
-        api.put("circuitBreaker", details.get("circuitBreaker"));
-        api.put("lastAnswerAt", details.get("lastAnswerAt"));
-        api.put("failedAt", details.get("failedAt"));
+        for (String key : List.of("configured", "circuitBreaker", "lastAnswerAt", "failedAt")) {
+            api.put(key, result.getDetails().get(key));
+        }
         return api;
     }
 
@@ -287,13 +269,10 @@ public class HistoryApi implements CamelContextAware {
         out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
-    // ------------------------------------------------------------------ collaborators (looked up: declared in other files)
+    // ------------------------------------------------------------------ collaborators (made or looked up when needed)
 
     private HistoryQueries queries() {
-        if (queries == null) {
-            queries = new HistoryQueries(history.getDataSource());
-        }
-        return queries;
+        return new HistoryQueries(history.getDataSource());
     }
 
     private EventDetails details() {

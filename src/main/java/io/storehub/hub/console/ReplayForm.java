@@ -118,21 +118,11 @@ public class ReplayForm implements CamelContextAware {
     }
 
     private List<String> names(AccessScope scope) {
-        List<String> names = new ArrayList<>();
-        for (Destination d : registry().all()) {
-            if (scope.sees(d.getName())) {
-                names.add(d.getName());
-            }
-        }
-        return names;
+        return registry().all().stream().map(Destination::getName).filter(scope::sees).toList();
     }
 
     private static List<Map<String, Object>> options(List<String> values, String selected) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String v : values) {
-            out.add(Map.of("value", v, "selected", v.equals(selected)));
-        }
-        return out;
+        return values.stream().map(v -> Map.<String, Object>of("value", v, "selected", v.equals(selected))).toList();
     }
 
     private static long number(Exchange exchange, String name) {

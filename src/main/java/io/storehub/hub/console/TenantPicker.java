@@ -1,12 +1,10 @@
 package io.storehub.hub.console;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.storehub.hub.tenant.AccessScope;
-import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -33,12 +31,9 @@ final class TenantPicker {
             return;
         }
         String chosen = chosen(exchange);
-        List<Map<String, Object>> options = new ArrayList<>();
-        for (Tenant t : TenantDirectory.of(camelContext).all()) {
-            options.add(Map.of("name", t.name(), "selected", t.name().equals(chosen)));
-        }
         Map<String, Object> picker = new LinkedHashMap<>();
-        picker.put("options", options);
+        picker.put("options", TenantDirectory.of(camelContext).all().stream()
+                .map(t -> Map.<String, Object>of("name", t.name(), "selected", t.name().equals(chosen))).toList());
         picker.put("all", chosen == null);
         model.put("picker", picker);
     }

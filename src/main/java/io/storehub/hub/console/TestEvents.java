@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,9 +43,7 @@ public class TestEvents implements CamelContextAware {
 
     /** The types the form offers: every documented type, each has a sample. */
     public static List<String> types() {
-        List<String> types = new ArrayList<>();
-        EventCatalog.TYPES.forEach(t -> types.add(t.type()));
-        return types;
+        return EventCatalog.TYPES.stream().map(t -> t.type()).toList();
     }
 
     /** The sample of a type with a fresh id and created time, as compact JSON bytes. */
@@ -103,12 +101,7 @@ public class TestEvents implements CamelContextAware {
     }
 
     private String firstSecret() {
-        for (String s : secrets.split(",")) {
-            if (!s.isBlank()) {
-                return s.trim();
-            }
-        }
-        return null;
+        return Arrays.stream(secrets.split(",")).map(String::trim).filter(s -> !s.isEmpty()).findFirst().orElse(null);
     }
 
     /** storeganise.console.webhook-url, else this hub on localhost at the port it listens on (resolved now, not at start-up). */

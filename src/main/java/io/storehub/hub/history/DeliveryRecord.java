@@ -124,21 +124,18 @@ public class DeliveryRecord implements CamelContextAware {
 
     private void record(Object[] params) {
         try {
-            write(params);
+            try {
+                groupCommit().executePatiently(upsert(), params);
+            } catch (SQLException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                // H2's MERGE against the history writer inserting the same row in between: it is an update now
+                groupCommit().executePatiently(upsert(), params);
+            }
         } catch (SQLException e) {
-            if (!isDuplicateKey(e)) {
-                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], e);
-            }
-            try { // H2's MERGE against the history writer inserting the same row in between: it is an update now
-                write(params);
-            } catch (SQLException again) {
-                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], again);
-            }
+            throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], e);
         }
-    }
-
-    private void write(Object[] params) throws SQLException {
-        groupCommit().executePatiently(upsert(), params);
     }
 
     /** Forgets the successes recorded before {@code cutoff} whose event the history does not hold; answers how many. */

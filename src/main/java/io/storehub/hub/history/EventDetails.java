@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -61,10 +62,7 @@ public class EventDetails {
             queuedWithoutRow(timeline, deliveries);
             event.put("deliveries", deliveries);
             event.put("timeline", timeline);
-            Bodies b = bodies(c, id);
-            if (b == null) {
-                b = new Bodies(null, false, null, false, 0);
-            }
+            Bodies b = Objects.requireNonNullElse(bodies(c, id), new Bodies(null, false, null, false, 0));
             event.put("webhook", parsed(b.webhook(), b.webhookTruncated()));
             event.put("body", parsed(b.enriched(), b.enrichedTruncated()));
             event.put("bodyKept", b.enriched() != null);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,10 +95,9 @@ public class EventHistory implements CamelContextAware {
             return;
         }
         boolean duplicate = "duplicate".equals(exchange.getProperty("SgOutcome", String.class));
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long now = System.currentTimeMillis();
         Object body = in.getBody();
-        HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class),
-                receivedAt != null ? receivedAt : System.currentTimeMillis(), duplicate, System.currentTimeMillis(),
+        HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class), receivedAt(in, now), duplicate, now,
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
             queue().offerOrWait(r);
@@ -141,9 +141,9 @@ public class EventHistory implements CamelContextAware {
                 LOG.debug("Enriched body of {} not serializable for the history: {}", id, e.toString());
             }
         }
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long now = System.currentTimeMillis();
         queue().offerOrWait(new HistoryRecord.Dispatched(id, in.getHeader(Headers.EVENT_TYPE, String.class),
-                in.getHeader(Headers.FAMILY, String.class), receivedAt != null ? receivedAt : System.currentTimeMillis(), System.currentTimeMillis(),
+                in.getHeader(Headers.FAMILY, String.class), receivedAt(in, now), now,
                 queued, skipped, fetched, missing, EntityIds.email(body), text(summary.get("customerName"), 200),
                 text(summary.get("headline"), 500), EntityIds.fromEnriched(body), json, truncated, bytes,
                 in.getHeader(MANUAL, String.class)));
@@ -199,17 +199,17 @@ public class EventHistory implements CamelContextAware {
         String error = scrub().clean(in.getHeader(Headers.FAILURE_REASON, String.class));
         Long next = "retry".equals(outcome) ? in.getHeader(RetryPolicy.SCHEDULED_DELIVERY, Long.class) : null;
         Integer attempt = in.getHeader(Headers.ATTEMPT, Integer.class);
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long receivedAt = receivedAt(in, now);
         String type = in.getHeader(Headers.EVENT_TYPE, String.class);
         String destination = in.getHeader("SgDestination", String.class);
         if (destination != null) {
             long started = started(exchange);
             String actor = in.getHeader(MANUAL, String.class);
-            queue().offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
+            queue().offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt, destination, started,
                     Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
                     actor != null ? "manual" : null));
         } else {
-            queue().offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
+            queue().offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt, now, attempt, outcome,
                     errorClass, error, next));
         }
     }
@@ -259,28 +259,23 @@ public class EventHistory implements CamelContextAware {
         return queue().caughtUp();
     }
 
-    public long written() {
-        return queue().written();
+    /** The settings and the writer's counts, for the overview. */
+    public Map<String, Object> overview() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("enabled", enabled);
+        h.put("storeBodies", storeBodies);
+        h.put("maxBodyBytes", maxBodyBytes);
+        h.put("retention", retentionText); // as configured: P30D reads better than Duration's PT720H
+        h.put("maxEvents", maxEvents);
+        h.put("pending", pending());
+        h.put("dropped", dropped());
+        h.put("written", queue().written());
+        return h;
     }
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public boolean isStoreBodies() {
-        return storeBodies;
-    }
-
-    public int getMaxBodyBytes() {
-        return maxBodyBytes;
-    }
-
-    public String getRetentionText() { // as configured: P30D reads better than Duration's PT720H
-        return retentionText;
-    }
-
-    public long getMaxEvents() {
-        return maxEvents;
+    private static long receivedAt(Message in, long now) {
+        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        return receivedAt != null ? receivedAt : now;
     }
 
     /** Made on first use, with the settings given by then (the bean's setters run before). */

@@ -44,8 +44,6 @@ final class HistoryWriter {
         this.fold = new HistoryFold(maxBodyBytes);
     }
 
-    // ------------------------------------------------------------------ writing
-
     void write(List<HistoryRecord> batch) throws SQLException {
         Fold f = fold.fold(batch);
         Sql.inTransaction(dataSource, c -> {
