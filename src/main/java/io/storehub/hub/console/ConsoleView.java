@@ -92,10 +92,7 @@ public final class ConsoleView {
 
     /** The events-per-minute chart as SVG geometry: 60 bars in a 600 x 120 box (rendered by the template, no script). */
     static Map<String, Object> chart(List<Map<String, Object>> perMinute) {
-        long max = 1;
-        for (Map<String, Object> p : perMinute) {
-            max = Math.max(max, (Long) p.get("count"));
-        }
+        long max = Math.max(1, perMinute.stream().mapToLong(p -> (Long) p.get("count")).max().orElse(0));
         List<Map<String, Object>> bars = new ArrayList<>();
         int i = 0;
         for (Map<String, Object> p : perMinute) {

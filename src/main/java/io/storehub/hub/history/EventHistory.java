@@ -3,7 +3,6 @@ package io.storehub.hub.history;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +119,7 @@ public class EventHistory implements CamelContextAware {
         }
         List<String> queued = strings(exchange.getProperty("SgSubscribers", List.class));
         List<String> skipped = strings(exchange.getProperty(SKIPPED_BY_FILTER, List.class));
-        List<String> fetched = new ArrayList<>();
-        for (String key : RESOURCE_KEYS) {
-            if (body.get(key) instanceof Map<?, ?>) {
-                fetched.add(key);
-            }
-        }
+        List<String> fetched = RESOURCE_KEYS.stream().filter(key -> body.get(key) instanceof Map<?, ?>).toList();
         List<String> missing = strings(body.get("missing") instanceof List<?> m ? m : null);
         Map<?, ?> summary = body.get("summary") instanceof Map<?, ?> s ? s : Map.of();
         String json = null;

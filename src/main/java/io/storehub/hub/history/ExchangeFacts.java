@@ -1,6 +1,5 @@
 package io.storehub.hub.history;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -48,11 +47,7 @@ final class ExchangeFacts {
     }
 
     static List<String> strings(Collection<?> values) {
-        List<String> out = new ArrayList<>();
-        if (values != null) {
-            values.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
+        return values == null ? List.of() : values.stream().map(String::valueOf).toList();
     }
 
     static String text(Object value, int max) {
