@@ -93,9 +93,9 @@ public class ConsolePages {
         model.put("outcomes", HistoryFilter.OUTCOMES.stream()
                 .map(o -> Map.<String, Object>of("value", o, "selected", o.equals(filter.get("outcome")))).toList());
         model.put("destinations", destinationOptions(TenantPicker.view(exchange)::sees, filter.get("destination")));
-        if ("sent".equals(header(exchange, "notice"))) {
-            String id = header(exchange, "event");
-            String status = header(exchange, "status");
+        if ("sent".equals(Forms.first(exchange, "notice"))) {
+            String id = Forms.first(exchange, "event");
+            String status = Forms.first(exchange, "status");
             if (id != null && EVENT_ID.matcher(id).matches()) {
                 model.put("notice", "Test event " + id + " sent to the webhook: HTTP " + (status == null ? "?" : status.replaceAll("[^0-9]", ""))
                         + ("200".equals(status) ? " (accepted)." : "."));
@@ -136,12 +136,12 @@ public class ConsolePages {
         // the event's own tenant's destinations (or the hub's own): redelivery never crosses tenants
         model.put("destinations", destinationOptions(d -> Objects.equals(TenantKeys.tenantOf(d), event.get("tenant")), null));
         model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
-        String notice = header(exchange, "notice");
-        String destination = header(exchange, "destination");
+        String notice = Forms.first(exchange, "notice");
+        String destination = Forms.first(exchange, "destination");
         if ("redelivered".equals(notice) && destination != null && NAME.matcher(destination).matches()) {
             model.put("notice", "Queued for delivery to " + destination + " again.");
         } else if ("replayed".equals(notice)) {
-            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
         }
         respond(exchange, model, "event", "event-live");
     }
@@ -172,7 +172,7 @@ public class ConsolePages {
         model.put("refusals", refusals);
         model.put("hasRefusals", !refusals.isEmpty());
         model.put("refresh", "/console/destinations?fragment=table" + (view.isAll() ? "" : "&tenant=" + enc(view.tenant())));
-        if (replayForm != null && header(exchange, "fragment") == null) {
+        if (replayForm != null && Forms.first(exchange, "fragment") == null) {
             replayForm.fill(model, exchange, false);
         }
         respond(exchange, model, "destinations", "destinations-table");
@@ -181,7 +181,7 @@ public class ConsolePages {
     /** GET /console/dead-letters: parked deliveries to select and replay, or replay all of a destination. */
     public void deadLetters(Exchange exchange) throws Exception {
         Map<String, Object> model = base(exchange, "Dead letters", "deadLetters");
-        String destination = header(exchange, "destination");
+        String destination = Forms.first(exchange, "destination");
         if (destination != null && !NAME.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name.");
         }
@@ -202,8 +202,8 @@ public class ConsolePages {
                 "selected", name.equals(destination))));
         model.put("byDestination", byDestination);
         model.put("destination", destination);
-        if ("replayed".equals(header(exchange, "notice"))) {
-            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+        if ("replayed".equals(Forms.first(exchange, "notice"))) {
+            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
         } else if (ReplayForm.notice(exchange) != null) {
             model.put("notice", ReplayForm.notice(exchange));
         }
@@ -252,7 +252,7 @@ public class ConsolePages {
 
     /** The page, or only its live part when the refresh script asks for {@code ?fragment=...}. */
     private void respond(Exchange exchange, Map<String, Object> model, String page, String fragment) {
-        view.page(exchange, 200, fragment != null && header(exchange, "fragment") != null ? fragment : page, model);
+        view.page(exchange, 200, fragment != null && Forms.first(exchange, "fragment") != null ? fragment : page, model);
     }
 
     private Map<String, Object> base(Exchange exchange, String title, String nav) {
@@ -307,14 +307,6 @@ public class ConsolePages {
 
     private static String enc(String value) {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
-    }
-
-    private static String header(Exchange exchange, String name) {
-        Object value = exchange.getIn().getHeader(name);
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null ? null : value.toString();
     }
 
     private static int count(String value) {

@@ -52,10 +52,7 @@ public class DeliveryMatches {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT d.event_id, e.event_type, d.last_error, d.updated_at, e.received_at")
                 .append(" FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE ").append(where(f, args));
-        if (afterEventId != null) {
-            sql.append(" AND d.event_id > ?");
-            args.add(afterEventId);
-        }
+        Texts.and(sql, args, " AND d.event_id > ?", afterEventId);
         // with one status the order is the index's own (H2 then reads the page off the index instead of sorting every match)
         sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.event_id" : " ORDER BY d.event_id")
                 .append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
@@ -69,8 +66,7 @@ public class DeliveryMatches {
         args.addAll(f.statuses());
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         if (f.error() != null) {
-            sql.append(" AND LOWER(d.last_error) LIKE ? ESCAPE '\\'");
-            args.add(Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));
+            Texts.and(sql, args, " AND LOWER(d.last_error) LIKE ? ESCAPE '\\'", Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));
         }
         return sql.toString();
     }

@@ -41,12 +41,9 @@ public class HistoryQueries {
     public Map<String, Object> search(HistoryFilter f, String onlyTenant) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS).append(" FROM hub_event e WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        for (String tenant : new String[] {onlyTenant, f.tenant()}) { // both when both: another tenant's filter finds nothing
-            if (tenant != null) {
-                sql.append(" AND e.tenant = ?");
-                args.add(tenant);
-            }
-        }
+        // both when both: another tenant's filter finds nothing
+        Texts.and(sql, args, " AND e.tenant = ?", onlyTenant);
+        Texts.and(sql, args, " AND e.tenant = ?", f.tenant());
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         boolean deliveryOutcome = f.outcome() != null && DELIVERY_STATUSES.contains(f.outcome());
         if (f.destination() != null) {
@@ -74,17 +71,10 @@ public class HistoryQueries {
                 sql.append(" AND (").append(String.join(" OR ", either)).append(")");
             }
         }
-        if (f.entity() != null) {
-            sql.append(" AND e.id IN (SELECT x.event_id FROM hub_event_entity x WHERE x.entity_id = ?)");
-            args.add(f.entity());
-        }
-        if (f.email() != null) {
-            sql.append(" AND e.id IN (SELECT m.event_id FROM hub_event_entity m WHERE m.entity_id = ? AND m.kind = 'email')");
-            args.add(f.email());
-        }
+        Texts.and(sql, args, " AND e.id IN (SELECT x.event_id FROM hub_event_entity x WHERE x.entity_id = ?)", f.entity());
+        Texts.and(sql, args, " AND e.id IN (SELECT m.event_id FROM hub_event_entity m WHERE m.entity_id = ? AND m.kind = 'email')", f.email());
         if (f.q() != null) {
-            sql.append(" AND LOWER(e.id) LIKE ? ESCAPE '\\'");
-            args.add(Texts.likeContains(f.q().toLowerCase(Locale.ROOT)));
+            Texts.and(sql, args, " AND LOWER(e.id) LIKE ? ESCAPE '\\'", Texts.likeContains(f.q().toLowerCase(Locale.ROOT)));
         }
         if (f.cursor() != null) {
             Object[] c = decodeCursor(f.cursor());

@@ -39,7 +39,7 @@ final class Texts {
     }
 
     static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -69,22 +69,20 @@ final class Texts {
      * {@code *}) and when it was received ({@code from} inclusive, {@code to} exclusive); null: no condition.
      */
     static void typeAndReceived(StringBuilder sql, List<Object> args, String type, Instant from, Instant to) {
-        if (type != null) {
-            if (type.contains("*")) {
-                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
-                args.add(likeGlob(type));
-            } else {
-                sql.append(" AND e.event_type = ?");
-                args.add(type);
-            }
+        if (type != null && type.contains("*")) {
+            and(sql, args, " AND e.event_type LIKE ? ESCAPE '\\'", likeGlob(type));
+        } else {
+            and(sql, args, " AND e.event_type = ?", type);
         }
-        if (from != null) {
-            sql.append(" AND e.received_at >= ?");
-            args.add(utc(from));
-        }
-        if (to != null) {
-            sql.append(" AND e.received_at < ?");
-            args.add(utc(to));
+        and(sql, args, " AND e.received_at >= ?", utc(from));
+        and(sql, args, " AND e.received_at < ?", utc(to));
+    }
+
+    /** Appends {@code clause} and its one parameter {@code value}; nothing when the value is null (no condition). */
+    static void and(StringBuilder sql, List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(clause);
+            args.add(value);
         }
     }
 
