@@ -11,9 +11,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Folds a batch of history records, in the order they were queued, into what it changes per event
- * row, per (event, destination) row, per body, plus the entity ids and the timeline steps it adds, so
- * that {@link HistoryWriter} writes each row once whatever order the facts reached the queue in.
+ * Folds a batch of history records, in queue order, into what it changes per event, delivery and body row,
+ * plus the entity ids and timeline steps it adds, so {@link HistoryWriter} writes each row once.
  */
 final class HistoryFold {
 

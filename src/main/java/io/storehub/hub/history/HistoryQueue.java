@@ -18,10 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event history's queue and its one writer thread: records wait here and are written in batches,
- * one transaction per batch ({@link HistoryWriter}), at least every flush interval, after giving way,
- * like the queue consumers, while webhooks wait to be answered (the backgroundGate bean). A record
- * that finds no room is dropped and counted ({@code storeganise.history.dropped}).
+ * The event history's queue and its one writer thread, which writes a batch at least every flush interval
+ * after giving way to waiting webhooks; a record that finds no room is dropped and counted (docs/console.md,
+ * "How it is written").
  */
 final class HistoryQueue {
 
