@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
@@ -22,9 +23,11 @@ import io.storehub.hub.tenant.AccessScope;
 public record HistoryFilter(String type, String outcome, String destination, String entity, String email, Instant from, Instant to,
                             String q, String cursor, int limit, String tenant) {
 
+    static final List<String> EVENT_STATUSES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked");
+    static final List<String> DELIVERY_STATUSES = List.of("queued", "delivered", "retrying", "deferred", "parked", "replayed", "skipped");
     /** Every status an event or a delivery can have, and {@code duplicate} (Storeganise delivered it again). */
-    public static final List<String> OUTCOMES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked", "queued",
-            "delivered", "deferred", "replayed", "skipped", "duplicate");
+    public static final List<String> OUTCOMES = Stream.of(EVENT_STATUSES, DELIVERY_STATUSES, List.of("duplicate")).flatMap(List::stream)
+            .distinct().toList();
     private static final Pattern TYPE_GLOB = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@+-]{1,320}");
 

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -24,9 +23,6 @@ import io.storehub.hub.support.HttpRejection;
  * maps (times as ISO-8601 strings); one event is read by {@link EventDetails}, the figures by {@link HistoryFigures}.
  */
 public class HistoryQueries {
-
-    private static final Set<String> EVENT_STATUSES = Set.of("received", "dispatched", "unsubscribed", "retrying", "parked");
-    private static final Set<String> DELIVERY_STATUSES = Set.of("queued", "delivered", "retrying", "deferred", "parked", "replayed", "skipped");
 
     private final DataSource dataSource;
 
@@ -45,7 +41,7 @@ public class HistoryQueries {
         Texts.and(sql, args, " AND e.tenant = ?", onlyTenant);
         Texts.and(sql, args, " AND e.tenant = ?", f.tenant());
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
-        boolean deliveryOutcome = f.outcome() != null && DELIVERY_STATUSES.contains(f.outcome());
+        boolean deliveryOutcome = f.outcome() != null && HistoryFilter.DELIVERY_STATUSES.contains(f.outcome());
         if (f.destination() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM hub_delivery d WHERE d.event_id = e.id AND d.destination = ?");
             args.add(f.destination());
@@ -60,7 +56,7 @@ public class HistoryQueries {
                 sql.append(" AND e.duplicates > 0");
             } else {
                 List<String> either = new ArrayList<>();
-                if (EVENT_STATUSES.contains(f.outcome())) {
+                if (HistoryFilter.EVENT_STATUSES.contains(f.outcome())) {
                     either.add("e.status = ?");
                     args.add(f.outcome());
                 }
