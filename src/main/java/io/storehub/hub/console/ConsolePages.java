@@ -43,27 +43,21 @@ public class ConsolePages {
         Map<String, Object> model = base(exchange, "Overview", "overview");
         Map<String, Object> overview = api.overview(AccessScope.of(exchange));
         model.putAll(overview);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> events = (Map<String, Object>) overview.get("events");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> perMinute = (List<Map<String, Object>>) events.get("perMinute");
+        Map<String, Object> events = get(overview, "events");
+        List<Map<String, Object>> perMinute = get(events, "perMinute");
         model.put("chart", ConsoleView.chart(perMinute));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> queues = (List<Map<String, Object>>) overview.get("queues");
+        List<Map<String, Object>> queues = get(overview, "queues");
         for (Map<String, Object> q : queues) {
             q.put("messagesText", q.get("messages") == null ? "unknown" : q.get("messages"));
         }
         List<Map<String, Object>> parked = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Integer> counts = (Map<String, Integer>) overview.get("parked");
+        Map<String, Integer> counts = get(overview, "parked");
         counts.forEach((destination, n) -> parked.add(Map.of("destination", destination, "count", n)));
         model.put("parkedRows", parked);
         model.put("noParked", parked.isEmpty());
-        @SuppressWarnings("unchecked")
-        List<String> recipes = (List<String>) overview.get("recipes");
+        List<String> recipes = get(overview, "recipes");
         model.put("noRecipes", recipes.isEmpty());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> apiHealth = (Map<String, Object>) overview.get("storeganiseApi");
+        Map<String, Object> apiHealth = get(overview, "storeganiseApi");
         model.put("apiUp", "UP".equals(apiHealth.get("state")));
         apiHealth.put("lastAnswerText", when(apiHealth.get("lastAnswerAt")));
         model.put("refresh", "/console?fragment=overview");
@@ -76,10 +70,8 @@ public class ConsolePages {
         Map<String, String> parameters = HistoryApi.parameters(exchange);
         Map<String, Object> result = api.search(AccessScope.of(exchange), parameters);
         TenantPicker.fill(model, exchange, api.getCamelContext());
-        @SuppressWarnings("unchecked")
-        Map<String, String> filter = (Map<String, String>) result.get("filter");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> events = (List<Map<String, Object>>) result.get("events");
+        Map<String, String> filter = get(result, "filter");
+        List<Map<String, Object>> events = get(result, "events");
         for (Map<String, Object> e : events) {
             e.put("receivedText", when(e.get("receivedAt")));
             e.put("hasDuplicates", ((Integer) e.get("duplicates")) > 0);
@@ -98,15 +90,12 @@ public class ConsolePages {
         if (firstPage) {
             model.put("refresh", "/console/events?" + query + (query.isEmpty() ? "" : "&") + "fragment=results");
         }
-        List<Map<String, Object>> outcomes = new ArrayList<>();
-        for (String o : HistoryFilter.OUTCOMES) {
-            outcomes.add(Map.of("value", o, "selected", o.equals(filter.get("outcome"))));
-        }
-        model.put("outcomes", outcomes);
+        model.put("outcomes", HistoryFilter.OUTCOMES.stream()
+                .map(o -> Map.<String, Object>of("value", o, "selected", o.equals(filter.get("outcome")))).toList());
         model.put("destinations", destinationOptions(TenantPicker.view(exchange)::sees, filter.get("destination")));
-        if ("sent".equals(header(exchange, "notice"))) {
-            String id = header(exchange, "event");
-            String status = header(exchange, "status");
+        if ("sent".equals(Forms.first(exchange, "notice"))) {
+            String id = Forms.first(exchange, "event");
+            String status = Forms.first(exchange, "status");
             if (id != null && EVENT_ID.matcher(id).matches()) {
                 model.put("notice", "Test event " + id + " sent to the webhook: HTTP " + (status == null ? "?" : status.replaceAll("[^0-9]", ""))
                         + ("200".equals(status) ? " (accepted)." : "."));
@@ -122,16 +111,14 @@ public class ConsolePages {
         Map<String, Object> event = api.detail(AccessScope.of(exchange), id);
         Map<String, Object> model = base(exchange, "Event " + id, "events");
         model.put("event", event);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> deliveries = (List<Map<String, Object>>) event.get("deliveries");
+        List<Map<String, Object>> deliveries = get(event, "deliveries");
         for (Map<String, Object> d : deliveries) {
             d.put("parked", "parked".equals(d.get("status")));
             d.put("updatedText", when(d.get("updatedAt")));
             d.put("nextRetryText", when(d.get("nextRetryAt")));
         }
         model.put("noDeliveries", deliveries.isEmpty());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> timeline = (List<Map<String, Object>>) event.get("timeline");
+        List<Map<String, Object>> timeline = get(event, "timeline");
         for (Map<String, Object> s : timeline) {
             s.put("atText", when(s.get("at")));
             s.put("nextRetryText", when(s.get("nextRetryAt")));
@@ -139,8 +126,7 @@ public class ConsolePages {
         }
         model.put("receivedText", when(event.get("receivedAt")));
         event.put("hasDuplicates", ((Integer) event.get("duplicates")) > 0);
-        @SuppressWarnings("unchecked")
-        Map<String, List<String>> enrichment = (Map<String, List<String>>) event.get("enrichment");
+        Map<String, List<String>> enrichment = get(event, "enrichment");
         event.put("enrichmentText", "fetched: " + (enrichment.get("fetched").isEmpty() ? "nothing" : String.join(", ", enrichment.get("fetched")))
                 + (enrichment.get("missing").isEmpty() ? "" : "; missing: " + String.join(", ", enrichment.get("missing"))));
         model.put("createdText", when(event.get("createdAt")));
@@ -150,12 +136,12 @@ public class ConsolePages {
         // the event's own tenant's destinations (or the hub's own): redelivery never crosses tenants
         model.put("destinations", destinationOptions(d -> Objects.equals(TenantKeys.tenantOf(d), event.get("tenant")), null));
         model.put("refresh", "/console/events/" + enc(id) + "?fragment=live");
-        String notice = header(exchange, "notice");
-        String destination = header(exchange, "destination");
+        String notice = Forms.first(exchange, "notice");
+        String destination = Forms.first(exchange, "destination");
         if ("redelivered".equals(notice) && destination != null && NAME.matcher(destination).matches()) {
             model.put("notice", "Queued for delivery to " + destination + " again.");
         } else if ("replayed".equals(notice)) {
-            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
         }
         respond(exchange, model, "event", "event-live");
     }
@@ -167,16 +153,13 @@ public class ConsolePages {
         TenantPicker.fill(model, exchange, api.getCamelContext());
         List<Map<String, Object>> rows = api.destinations(view);
         for (Map<String, Object> r : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> backoff = (Map<String, Object>) r.get("backoff");
+            Map<String, Object> backoff = get(r, "backoff");
             backoff.put("nextRetryText", when(backoff.get("nextRetryAt")));
             backoff.put("hasDeferred", ((Long) backoff.get("deferredByRateLimit")) > 0);
             r.put("hasParked", ((Integer) r.get("parkedNow")) > 0);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> latency = (Map<String, Object>) r.get("latencyLastHour");
+            Map<String, Object> latency = get(r, "latencyLastHour");
             r.put("latencyText", latency.get("p50Ms") == null ? "–" : latency.get("p50Ms") + " / " + latency.get("p99Ms"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = (Map<String, Object>) r.get("lastError");
+            Map<String, Object> last = get(r, "lastError");
             if (last != null) {
                 last.put("atText", when(last.get("at")));
             }
@@ -189,7 +172,7 @@ public class ConsolePages {
         model.put("refusals", refusals);
         model.put("hasRefusals", !refusals.isEmpty());
         model.put("refresh", "/console/destinations?fragment=table" + (view.isAll() ? "" : "&tenant=" + enc(view.tenant())));
-        if (replayForm != null && header(exchange, "fragment") == null) {
+        if (replayForm != null && Forms.first(exchange, "fragment") == null) {
             replayForm.fill(model, exchange, false);
         }
         respond(exchange, model, "destinations", "destinations-table");
@@ -198,15 +181,14 @@ public class ConsolePages {
     /** GET /console/dead-letters: parked deliveries to select and replay, or replay all of a destination. */
     public void deadLetters(Exchange exchange) throws Exception {
         Map<String, Object> model = base(exchange, "Dead letters", "deadLetters");
-        String destination = header(exchange, "destination");
+        String destination = Forms.first(exchange, "destination");
         if (destination != null && !NAME.matcher(destination).matches()) {
             throw new HttpRejection(400, "invalid_destination", "destination must be a destination name.");
         }
         AccessScope view = TenantPicker.view(exchange);
         TenantPicker.fill(model, exchange, api.getCamelContext());
         Map<String, Object> list = api.deadLetters().parkedList(view, destination, 500);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("deadLetters");
+        List<Map<String, Object>> items = get(list, "deadLetters");
         for (Map<String, Object> d : items) {
             d.put("parkedText", when(d.get("parkedAt")));
         }
@@ -220,8 +202,8 @@ public class ConsolePages {
                 "selected", name.equals(destination))));
         model.put("byDestination", byDestination);
         model.put("destination", destination);
-        if ("replayed".equals(header(exchange, "notice"))) {
-            model.put("notice", "Replayed " + count(header(exchange, "count")) + " parked deliveries.");
+        if ("replayed".equals(Forms.first(exchange, "notice"))) {
+            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
         } else if (ReplayForm.notice(exchange) != null) {
             model.put("notice", ReplayForm.notice(exchange));
         }
@@ -270,11 +252,7 @@ public class ConsolePages {
 
     /** The page, or only its live part when the refresh script asks for {@code ?fragment=...}. */
     private void respond(Exchange exchange, Map<String, Object> model, String page, String fragment) {
-        if (fragment != null && header(exchange, "fragment") != null) {
-            view.page(exchange, 200, fragment, model);
-        } else {
-            view.page(exchange, 200, page, model);
-        }
+        view.page(exchange, 200, fragment != null && Forms.first(exchange, "fragment") != null ? fragment : page, model);
     }
 
     private Map<String, Object> base(Exchange exchange, String title, String nav) {
@@ -289,13 +267,13 @@ public class ConsolePages {
     }
 
     private List<Map<String, Object>> destinationOptions(Predicate<String> shown, String selected) {
-        List<Map<String, Object>> options = new ArrayList<>();
-        for (Destination d : api.destinationRegistry().all()) {
-            if (shown.test(d.getName())) {
-                options.add(Map.of("name", d.getName(), "selected", d.getName().equals(selected)));
-            }
-        }
-        return options;
+        return api.destinationRegistry().all().stream().map(Destination::getName).filter(shown)
+                .map(name -> Map.<String, Object>of("name", name, "selected", name.equals(selected))).toList();
+    }
+
+    @SuppressWarnings("unchecked") // the history API's maps: their shapes are its documented answers
+    private static <T> T get(Map<String, ?> map, String key) {
+        return (T) map.get(key);
     }
 
     private static String pretty(Object json) {
@@ -331,14 +309,6 @@ public class ConsolePages {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 
-    private static String header(Exchange exchange, String name) {
-        Object value = exchange.getIn().getHeader(name);
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null ? null : value.toString();
-    }
-
     private static int count(String value) {
         try {
             return value == null ? 0 : Integer.parseInt(value);
@@ -357,7 +327,6 @@ public class ConsolePages {
         this.replayForm = replayForm;
     }
 
-    /** {@code storeganise.console.trace-url}: an event's trace id links there ({@code {traceId}} replaced). */
     public void setTraceUrl(String traceUrl) {
         this.traceLinks = new TraceLinks(traceUrl);
     }
@@ -366,7 +335,6 @@ public class ConsolePages {
         this.view = view;
     }
 
-    /** {@code storeganise.console.refresh-seconds}: how often open pages refresh their live part. */
     public void setRefreshSeconds(int refreshSeconds) {
         this.refreshSeconds = refreshSeconds;
     }

@@ -3,7 +3,6 @@ package io.storehub.hub.console;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
@@ -26,23 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may use the console, and how:
- * <ul>
- *   <li>The console exists only when the admin token is configured (storeganise.admin.token); otherwise
- *   every /console path answers 404, as the admin API does.</li>
- *   <li>Sign-in with the admin token, or with the user and password of storeganise.console.username /
- *   password (form fields or an HTTP Basic header on the sign-in request). Failed attempts are limited
- *   per client address and in total, per hub instance (Bucket4j buckets): over the limit, 429 with a
- *   clear message, before any credential is checked.</li>
- *   <li>A session is a random id in a cookie (HttpOnly, SameSite=Strict, Path=/console, Secure when the
- *   request came over HTTPS or X-Forwarded-Proto says so); the database keeps only its SHA-256, the
- *   user, a CSRF token and the expiry, so every replica knows every session and signing out deletes it.</li>
- *   <li>Every state-changing request (POST) must carry the session's CSRF token (form field {@code _csrf}
- *   or header {@code X-CSRF-Token}), compared in constant time; the sign-in form carries a token bound
- *   to a cookie of its own (double submit), since there is no session yet.</li>
- * </ul>
- * Tokens, passwords and session ids are never logged nor rendered. The sessions are kept by
- * {@link ConsoleSessions}, the sign-in limits by {@link SignInLimits}, the cookies read and written by {@link ConsoleCookies}.
+ * Who may use the console, and how (docs/console.md, Security model; settings there too): sign-in, sessions
+ * ({@link ConsoleSessions}), their limits ({@link SignInLimits}) and cookies ({@link ConsoleCookies}), CSRF
+ * checks. Tokens, passwords and session ids are never logged nor rendered.
  */
 public class ConsoleSecurity implements CamelContextAware {
 
@@ -104,23 +89,18 @@ public class ConsoleSecurity implements CamelContextAware {
 
     // ------------------------------------------------------------------ sign-in and sign-out
 
-    /** /console/login: GET shows the form, POST signs in. */
+    /** /console/login: GET shows the form (with a fresh CSRF token bound to a cookie of its own), POST signs in. */
     public void signIn(Exchange exchange) throws SQLException {
         if ("POST".equals(exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class))) {
             login(exchange);
         } else {
-            loginPage(exchange);
+            enabled(exchange);
+            loginForm(exchange, 200, null);
         }
     }
 
-    /** GET /console/login: the form, with a fresh CSRF token bound to a cookie of its own. */
-    public void loginPage(Exchange exchange) {
-        enabled(exchange);
-        loginForm(exchange, 200, null);
-    }
-
     /** POST /console/login: the admin token, or user and password (form or HTTP Basic). */
-    public void login(Exchange exchange) throws SQLException {
+    private void login(Exchange exchange) throws SQLException {
         enabled(exchange);
         Map<String, String> form = Forms.read(exchange);
         String cookie = ConsoleCookies.cookies(exchange).get(LOGIN_COOKIE);
@@ -248,13 +228,10 @@ public class ConsoleSecurity implements CamelContextAware {
         return camelContext == null ? List.of() : TenantDirectory.of(camelContext).all();
     }
 
-
     private static boolean equal(String presented, String expected) {
         return presented != null && expected != null
                 && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
-
-
 
     // ------------------------------------------------------------------ configuration
 
@@ -262,17 +239,14 @@ public class ConsoleSecurity implements CamelContextAware {
         sessions.setDataSource(dataSource);
     }
 
-    /** {@code storeganise.admin.token}: signs in as "admin"; empty (and no tenant's token or user) disables the console (404). */
     public void setAdminToken(String adminToken) {
         users.setAdminToken(adminToken);
     }
 
-    /** {@code storeganise.console.username}: a user who may sign in with a password instead of the token. */
     public void setUsername(String username) {
         users.setUsername(username);
     }
 
-    /** {@code storeganise.console.password}; both it and the user must be set for password sign-in. */
     public void setPassword(String password) {
         users.setPassword(password);
     }
@@ -287,23 +261,16 @@ public class ConsoleSecurity implements CamelContextAware {
         return camelContext;
     }
 
-    /** {@code storeganise.console.session-timeout}, ISO-8601 (default PT8H): a session ends this long after sign-in. */
     public void setSessionTimeout(String sessionTimeout) {
         sessions.setSessionTimeout(Duration.parse(sessionTimeout));
     }
 
-    /** Failed sign-ins allowed per client address and minute (default 10). */
     public void setAttemptsPerAddress(int attemptsPerAddress) {
         limits.setAttemptsPerAddress(attemptsPerAddress);
     }
 
-    /** Failed sign-ins allowed in all per minute (default 60). */
     public void setAttemptsTotal(int attemptsTotal) {
         limits.setAttemptsTotal(attemptsTotal);
-    }
-
-    public void setClock(Clock clock) {
-        sessions.setClock(clock);
     }
 
     public void setView(ConsoleView view) {

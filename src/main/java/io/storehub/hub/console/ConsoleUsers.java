@@ -7,11 +7,8 @@ import java.util.Collection;
 import io.storehub.hub.tenant.Tenant;
 
 /**
- * Who may sign in to the console and what each sees (docs/tenants.md, Access): the global admin token and the hub's own
- * user ({@code storeganise.console.username/password}) see all; a tenant's admin token
- * ({@code storeganise.tenants.<name>.admin-token}) and its user ({@code storeganise.tenants.<name>.console.username/password})
- * see only that tenant. Every credential is compared in constant time, the tenants' ones as they are now (a tenant file
- * changed while the hub runs applies at the next sign-in).
+ * Who may sign in to the console and what each sees (docs/tenants.md, Access): the global token and user see all,
+ * a tenant's token and user that tenant. Credentials are compared in constant time, the tenants' as they are now.
  */
 final class ConsoleUsers {
 

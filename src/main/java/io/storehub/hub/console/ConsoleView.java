@@ -31,22 +31,11 @@ public final class ConsoleView {
 
     private final MustacheFactory mustache = new DefaultMustacheFactory("console");
 
-    /** The template {@code console/<name>.mustache} rendered with {@code model}. */
-    public String render(String name, Map<String, Object> model) {
-        StringWriter out = new StringWriter();
-        mustache.compile(name + ".mustache").execute(out, model);
-        return out.toString();
-    }
-
-    /** Answers the rendered template as an HTML page. */
+    /** Answers the template {@code console/<name>.mustache} rendered with {@code model} as an HTML page. */
     public void page(Exchange exchange, int status, String template, Map<String, Object> model) {
-        html(exchange, status, render(template, model));
-    }
-
-    static void html(Exchange exchange, int status, String html) {
-        Message out = clear(exchange, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        out.setBody(html.getBytes(StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter();
+        mustache.compile(template + ".mustache").execute(out, model);
+        text(exchange, status, "text/html; charset=utf-8", out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** 303 See Other to a console path (after a POST, or to the sign-in page). */
@@ -103,10 +92,7 @@ public final class ConsoleView {
 
     /** The events-per-minute chart as SVG geometry: 60 bars in a 600 x 120 box (rendered by the template, no script). */
     static Map<String, Object> chart(List<Map<String, Object>> perMinute) {
-        long max = 1;
-        for (Map<String, Object> p : perMinute) {
-            max = Math.max(max, (Long) p.get("count"));
-        }
+        long max = Math.max(1, perMinute.stream().mapToLong(p -> (Long) p.get("count")).max().orElse(0));
         List<Map<String, Object>> bars = new ArrayList<>();
         int i = 0;
         for (Map<String, Object> p : perMinute) {

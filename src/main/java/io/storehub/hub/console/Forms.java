@@ -22,6 +22,21 @@ final class Forms {
     private Forms() {
     }
 
+    /** The first value of a query parameter (platform-http header), or null. */
+    static String first(Exchange exchange, String name) {
+        Object value = exchange.getIn().getHeader(name);
+        if (value instanceof List<?> list) {
+            value = list.isEmpty() ? null : list.get(0);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    /** The first value of a query parameter, trimmed; null when absent or blank. */
+    static String query(Exchange exchange, String name) {
+        String value = first(exchange, name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     /** The first value of each field. */
     static Map<String, String> read(Exchange exchange) {
         Map<String, String> first = new LinkedHashMap<>();

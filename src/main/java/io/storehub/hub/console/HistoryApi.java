@@ -1,6 +1,6 @@
 package io.storehub.hub.console;
 
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import io.storehub.hub.enrich.StoreganiseApiHealth;
 import io.storehub.hub.history.BrokerQueues;
 import io.storehub.hub.history.EventDetails;
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.history.HistoryFigures;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.history.HistoryQueries;
 import io.storehub.hub.support.Headers;
@@ -33,11 +34,9 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.health.HealthCheck;
 
 /**
- * The operator's view of the hub, for the admin JSON API (routes/admin.camel.yaml, behind
- * {@code adminApi.authorize}) and the console (which renders the same maps): event search and
- * timeline, manual redelivery, per-destination health and the overview (events per minute, queue
- * backlog, parked deliveries, Storeganise API health, recipes). Nothing it answers holds a secret:
- * destinations are shown by name, type and rate limit only, error texts were scrubbed when stored.
+ * The operator's view of the hub for the admin JSON API (routes/admin.camel.yaml) and the console, which renders
+ * the same maps (docs/console.md, Admin API). Nothing it answers holds a secret: destinations by name, type and
+ * rate limit only, error texts scrubbed when stored.
  */
 public class HistoryApi implements CamelContextAware {
 
@@ -47,7 +46,6 @@ public class HistoryApi implements CamelContextAware {
 
     private CamelContext camelContext;
     private EventHistory history;
-    private HistoryQueries queries;
     private ConnectionFactory connectionFactory;
     private BrokerQueues brokerQueues;
     private ProducerTemplate producer;
@@ -56,7 +54,6 @@ public class HistoryApi implements CamelContextAware {
     private String deliveriesQueue = "storeganise.deliveries";
     private String deliveriesDeadLetterQueue = "storeganise.deliveries.DLQ";
     private String managementAddress = "activemq.management";
-    private Clock clock = Clock.systemUTC();
 
     // ------------------------------------------------------------------ admin endpoints
 
@@ -109,7 +106,7 @@ public class HistoryApi implements CamelContextAware {
             throw new HttpRejection(400, "invalid_event_id", "The event id must be a Storeganise event id.");
         }
         String key = scope.visible(id);
-        Map<String, Object> event = key == null ? null : queries().detail(key);
+        Map<String, Object> event = key == null ? null : details().detail(key);
         if (event == null) {
             throw new HttpRejection(404, "event_not_found", "No event " + id + " in the history (unknown, purged, or history off).");
         }
@@ -134,15 +131,17 @@ public class HistoryApi implements CamelContextAware {
         DestinationRegistry registry = registry();
         Destination target = Objects.equals(TenantKeys.tenantOf(name), owner.tenant()) ? registry.get(name) : null;
         if (target == null) {
-            List<String> names = new ArrayList<>();
-            registry.all().stream().filter(d -> Objects.equals(TenantKeys.tenantOf(d.getName()), owner.tenant()))
-                    .forEach(d -> names.add(d.getName()));
+            List<String> names = registry.all().stream().map(Destination::getName)
+                    .filter(n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant())).toList();
             throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
         }
-        EventDetails.Bodies bodies = queries().bodies(id);
-        String manualId = UUID.randomUUID().toString();
-        String mode;
+        EventDetails.Bodies bodies = details().bodies(id);
+        boolean enriched = bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated();
+        if (!enriched && (bodies == null || bodies.webhook() == null || bodies.webhookTruncated())) {
+            throw new HttpRejection(409, "body_not_kept", "The history kept neither the enriched body nor the webhook of " + id
+                    + " (storeganise.history.store-bodies or max-body-bytes); it cannot be delivered again from here.");
+        }
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(Headers.EVENT_ID, id);
         headers.put(Headers.EVENT_TYPE, event.get("type"));
@@ -154,24 +153,15 @@ public class HistoryApi implements CamelContextAware {
         }
         headers.put(Headers.RECEIVED_AT, Instant.parse((String) event.get("receivedAt")).toEpochMilli());
         headers.put(EventHistory.MANUAL, actor);
-        headers.put(EventHistory.MANUAL_ID, manualId);
+        headers.put(EventHistory.MANUAL_ID, UUID.randomUUID().toString());
+        // the stored enriched body to the delivery queue, else the webhook to the events queue for this destination only
+        headers.put(enriched ? DestinationRegistry.DESTINATION : DestinationRegistry.ONLY_DESTINATION, target.getName());
+        String mode = enriched ? "stored enriched body queued for delivery"
+                : "webhook dispatched again for this destination (the enriched body was not kept)";
         // recorded before it is queued, so that the request precedes the attempt it leads to in the timeline
-        if (bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated()) {
-            headers.put(DestinationRegistry.DESTINATION, target.getName());
-            mode = "stored enriched body queued for delivery";
-            history.manual(id, target.getName(), actor, mode);
-            producer().sendBodyAndHeaders("jms:queue:" + deliveriesQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
-                    bodies.enriched(), headers);
-        } else if (bodies != null && bodies.webhook() != null && !bodies.webhookTruncated()) {
-            headers.put(DestinationRegistry.ONLY_DESTINATION, target.getName());
-            mode = "webhook dispatched again for this destination (the enriched body was not kept)";
-            history.manual(id, target.getName(), actor, mode);
-            producer().sendBodyAndHeaders("jms:queue:" + eventsQueue + "?exchangePattern=InOnly&deliveryPersistent=true",
-                    bodies.webhook().getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
-        } else {
-            throw new HttpRejection(409, "body_not_kept", "The history kept neither the enriched body nor the webhook of " + id
-                    + " (storeganise.history.store-bodies or max-body-bytes); it cannot be delivered again from here.");
-        }
+        history.manual(id, target.getName(), actor, mode);
+        producer().sendBodyAndHeaders("jms:queue:" + (enriched ? deliveriesQueue : eventsQueue) + "?exchangePattern=InOnly&deliveryPersistent=true",
+                enriched ? bodies.enriched() : bodies.webhook().getBytes(StandardCharsets.UTF_8), headers);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "queued");
         answer.put("eventId", id);
@@ -184,7 +174,7 @@ public class HistoryApi implements CamelContextAware {
     /** Per destination the scope sees: counts over the last hour and day, latency, last error, rate limit, backoff, parked now. */
     public List<Map<String, Object>> destinations(AccessScope scope) throws Exception {
         Map<String, Integer> parked = deadLetters().parkedCounts(scope);
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         List<Map<String, Object>> out = new ArrayList<>();
         for (Destination d : registry().all()) {
             if (!scope.sees(d.getName())) {
@@ -195,7 +185,7 @@ public class HistoryApi implements CamelContextAware {
             row.put("type", d.getType().id());
             row.put("rateLimit", rate(d.getRateLimit()));
             row.put("parkedNow", parked.getOrDefault(d.getName(), 0));
-            row.putAll(queries().destinationStats(d.getName(), now));
+            row.putAll(figures().destinationStats(d.getName(), now));
             out.add(row);
         }
         return out;
@@ -203,13 +193,13 @@ public class HistoryApi implements CamelContextAware {
 
     /** The overview; a tenant's caller sees its own events and parked deliveries, not the hub's queues, API or recipes. */
     public Map<String, Object> overview(AccessScope scope) throws Exception {
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         Map<String, Object> answer = new LinkedHashMap<>();
-        List<Map<String, Object>> perMinute = queries().perMinute(now, 60, scope.tenant());
+        List<Map<String, Object>> perMinute = figures().perMinute(now, 60, scope.tenant());
         long lastHour = perMinute.stream().mapToLong(p -> (Long) p.get("count")).sum();
         Map<String, Object> events = new LinkedHashMap<>();
         events.put("lastHour", lastHour);
-        events.put("stored", queries().count(scope.tenant()));
+        events.put("stored", figures().count(scope.tenant()));
         events.put("perMinute", perMinute);
         answer.put("events", events);
         answer.put("queues", scope.isAll() ? brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue,
@@ -217,16 +207,7 @@ public class HistoryApi implements CamelContextAware {
         answer.put("parked", deadLetters().parkedCounts(scope));
         answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
         answer.put("recipes", scope.isAll() ? registry().enabledRecipes() : List.of());
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("enabled", history.isEnabled());
-        h.put("storeBodies", history.isStoreBodies());
-        h.put("maxBodyBytes", history.getMaxBodyBytes());
-        h.put("retention", history.getRetentionText());
-        h.put("maxEvents", history.getMaxEvents());
-        h.put("pending", history.pending());
-        h.put("dropped", history.dropped());
-        h.put("written", history.written());
-        answer.put("history", h);
+        answer.put("history", history.overview());
         return answer;
     }
 
@@ -252,11 +233,9 @@ public class HistoryApi implements CamelContextAware {
         HealthCheck.Result result = health.call();
         api.put("state", result.getState().name());
         api.put("message", result.getMessage().orElse(null));
-        Map<String, Object> details = result.getDetails();
-        api.put("configured", details.get("configured"));
-        api.put("circuitBreaker", details.get("circuitBreaker"));
-        api.put("lastAnswerAt", details.get("lastAnswerAt"));
-        api.put("failedAt", details.get("failedAt"));
+        for (String key : List.of("configured", "circuitBreaker", "lastAnswerAt", "failedAt")) {
+            api.put(key, result.getDetails().get(key));
+        }
         return api;
     }
 
@@ -273,12 +252,9 @@ public class HistoryApi implements CamelContextAware {
     public static Map<String, String> parameters(Exchange exchange) {
         Map<String, String> in = new LinkedHashMap<>();
         for (String key : QUERY) {
-            Object value = exchange.getIn().getHeader(key);
-            if (value instanceof List<?> list) {
-                value = list.isEmpty() ? null : list.get(0);
-            }
-            if (value != null && !value.toString().isBlank()) {
-                in.put(key, value.toString().trim());
+            String value = Forms.query(exchange, key);
+            if (value != null) {
+                in.put(key, value);
             }
         }
         return in;
@@ -293,13 +269,18 @@ public class HistoryApi implements CamelContextAware {
         out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
-    // ------------------------------------------------------------------ collaborators (looked up: declared in other files)
+    // ------------------------------------------------------------------ collaborators (made or looked up when needed)
 
     private HistoryQueries queries() {
-        if (queries == null) {
-            queries = new HistoryQueries(history.getDataSource());
-        }
-        return queries;
+        return new HistoryQueries(history.getDataSource());
+    }
+
+    private EventDetails details() {
+        return new EventDetails(history.getDataSource());
+    }
+
+    private HistoryFigures figures() {
+        return new HistoryFigures(history.getDataSource());
     }
 
     private DestinationRegistry registry() {
@@ -354,13 +335,8 @@ public class HistoryApi implements CamelContextAware {
         this.deliveriesDeadLetterQueue = deliveriesDeadLetterQueue;
     }
 
-    /** The broker's management address ({@code activemq.management} unless the broker was configured otherwise). */
     public void setManagementAddress(String managementAddress) {
         this.managementAddress = managementAddress;
-    }
-
-    public void setClock(Clock clock) {
-        this.clock = clock;
     }
 
     @Override

@@ -19,11 +19,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The console's bulk replay: the filter form of the dead-letters and destinations pages (template
- * {@code replay-filter}), its preview (the dry run of {@link BulkReplay}, shown on the dead-letters page
- * when a destination is chosen) and the "replay N deliveries" action (a CSRF-checked POST). The stable
- * link to a prefilled filter is {@code /console/dead-letters?destination=NAME} (optionally with
- * {@code status}, {@code type}, {@code from}, {@code to}, {@code error}): the page opens with its preview.
+ * The console's bulk replay: the filter form of the dead-letters and destinations pages, its preview (the dry run
+ * of {@link BulkReplay}) and the "replay N deliveries" action. {@code /console/dead-letters?destination=NAME}
+ * (with {@code status}, {@code type}, {@code from}, {@code to}, {@code error}) opens with a prefilled preview.
  */
 public class ReplayForm implements CamelContextAware {
 
@@ -35,7 +33,7 @@ public class ReplayForm implements CamelContextAware {
     public void fill(Map<String, Object> model, Exchange exchange, boolean preview) throws Exception {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String name : FIELDS) {
-            String value = query(exchange, name);
+            String value = Forms.query(exchange, name);
             if (value != null) {
                 fields.put(name, value);
             }
@@ -99,18 +97,18 @@ public class ReplayForm implements CamelContextAware {
 
     /** The notice after a bulk replay, from the redirect's query. */
     static String notice(Exchange exchange) {
-        if (!"bulk-replayed".equals(query(exchange, "notice"))) {
+        if (!"bulk-replayed".equals(Forms.query(exchange, "notice"))) {
             return null;
         }
-        if ("true".equals(query(exchange, "running"))) {
-            return "Replaying " + String.format("%,d", number(query(exchange, "matched"))) + " matched deliveries in the background ("
-                    + String.format("%,d", number(query(exchange, "count"))) + " so far); the latest bulk replays below show the total when it is done.";
+        if ("true".equals(Forms.query(exchange, "running"))) {
+            return "Replaying " + figure(exchange, "matched") + " matched deliveries in the background (" + figure(exchange, "count")
+                    + " so far); the latest bulk replays below show the total when it is done.";
         }
-        long notFound = number(query(exchange, "notFound"));
-        return "Replayed " + String.format("%,d", number(query(exchange, "count"))) + " of " + String.format("%,d", number(query(exchange, "matched")))
+        return "Replayed " + figure(exchange, "count") + " of " + figure(exchange, "matched")
                 + " matched deliveries (the others were not parked: delivered since, or waiting for their next attempt)."
-                + (notFound > 0 ? " " + String.format("%,d", notFound) + " parked ones were not found in the dead letter queue: replayed"
-                        + " meanwhile, or not yet read back by the broker (a large, paged queue); preview again and replay what is left." : "");
+                + (number(exchange, "notFound") > 0 ? " " + figure(exchange, "notFound") + " parked ones were not found in the dead letter"
+                        + " queue: replayed meanwhile, or not yet read back by the broker (a large, paged queue); preview again and replay"
+                        + " what is left." : "");
     }
 
     private static Map<String, String> withDryRun(Map<String, String> fields, boolean dryRun) {
@@ -120,37 +118,24 @@ public class ReplayForm implements CamelContextAware {
     }
 
     private List<String> names(AccessScope scope) {
-        List<String> names = new ArrayList<>();
-        for (Destination d : registry().all()) {
-            if (scope.sees(d.getName())) {
-                names.add(d.getName());
-            }
-        }
-        return names;
+        return registry().all().stream().map(Destination::getName).filter(scope::sees).toList();
     }
 
     private static List<Map<String, Object>> options(List<String> values, String selected) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String v : values) {
-            out.add(Map.of("value", v, "selected", v.equals(selected)));
-        }
-        return out;
+        return values.stream().map(v -> Map.<String, Object>of("value", v, "selected", v.equals(selected))).toList();
     }
 
-    private static String query(Exchange exchange, String name) {
-        Object value = exchange.getIn().getHeader(name);
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
-    }
-
-    private static long number(String value) {
+    private static long number(Exchange exchange, String name) {
         try {
+            String value = Forms.query(exchange, name);
             return value == null ? 0 : Long.parseLong(value);
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private static String figure(Exchange exchange, String name) {
+        return String.format("%,d", number(exchange, name));
     }
 
     private static String enc(String value) {

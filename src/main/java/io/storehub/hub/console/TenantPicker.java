@@ -1,20 +1,17 @@
 package io.storehub.hub.console;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.storehub.hub.tenant.AccessScope;
-import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
- * The console's tenant picker (docs/tenants.md, Access): on the events, destinations and dead-letters pages the global
- * admin chooses one tenant ({@code ?tenant=NAME}, a select in a GET form, template {@code tenant-select}) or all; a
- * tenant's user sees its own tenant and no picker. The page shows what the caller's scope narrowed to the choice sees.
+ * The console's tenant picker (docs/tenants.md, Access): the global admin narrows a page to one tenant
+ * ({@code ?tenant=NAME}) or all; a tenant's user sees its own tenant and no picker.
  */
 final class TenantPicker {
 
@@ -34,21 +31,14 @@ final class TenantPicker {
             return;
         }
         String chosen = chosen(exchange);
-        List<Map<String, Object>> options = new ArrayList<>();
-        for (Tenant t : TenantDirectory.of(camelContext).all()) {
-            options.add(Map.of("name", t.name(), "selected", t.name().equals(chosen)));
-        }
         Map<String, Object> picker = new LinkedHashMap<>();
-        picker.put("options", options);
+        picker.put("options", TenantDirectory.of(camelContext).all().stream()
+                .map(t -> Map.<String, Object>of("name", t.name(), "selected", t.name().equals(chosen))).toList());
         picker.put("all", chosen == null);
         model.put("picker", picker);
     }
 
     private static String chosen(Exchange exchange) {
-        Object value = exchange.getIn().getHeader("tenant");
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return Forms.query(exchange, "tenant");
     }
 }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,11 +25,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * "Send a test event" of the console, like bin/send-event: the sample body of the chosen type (one of
- * the 37, samples/events/TYPE.json, packed in the jar) with a fresh id and {@code created}, signed with
- * the hub's first webhook secret, POSTed to the hub's own webhook URL by the route
- * (routes/console.camel.yaml), so it takes the real path: signature, validation, dedupe, queue,
- * enrichment, delivery.
+ * "Send a test event" of the console, like bin/send-event: the type's sample (samples/events/TYPE.json in the jar)
+ * with a fresh id and {@code created}, signed with the hub's first webhook secret and POSTed by the route to the
+ * hub's own webhook, so it takes the real path.
  */
 public class TestEvents implements CamelContextAware {
 
@@ -45,9 +43,7 @@ public class TestEvents implements CamelContextAware {
 
     /** The types the form offers: every documented type, each has a sample. */
     public static List<String> types() {
-        List<String> types = new ArrayList<>();
-        EventCatalog.TYPES.forEach(t -> types.add(t.type()));
-        return types;
+        return EventCatalog.TYPES.stream().map(t -> t.type()).toList();
     }
 
     /** The sample of a type with a fresh id and created time, as compact JSON bytes. */
@@ -105,12 +101,7 @@ public class TestEvents implements CamelContextAware {
     }
 
     private String firstSecret() {
-        for (String s : secrets.split(",")) {
-            if (!s.isBlank()) {
-                return s.trim();
-            }
-        }
-        return null;
+        return Arrays.stream(secrets.split(",")).map(String::trim).filter(s -> !s.isEmpty()).findFirst().orElse(null);
     }
 
     /** storeganise.console.webhook-url, else this hub on localhost at the port it listens on (resolved now, not at start-up). */
@@ -133,7 +124,6 @@ public class TestEvents implements CamelContextAware {
         this.secrets = secrets == null ? "" : secrets;
     }
 
-    /** Where the test events go; empty: http://127.0.0.1:{port}{storeganise.webhook.path}. */
     public void setWebhookUrl(String webhookUrl) {
         this.webhookUrl = webhookUrl == null ? "" : webhookUrl;
     }

@@ -1,6 +1,7 @@
 package io.storehub.hub.history;
 
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,33 +48,26 @@ public class BrokerQueues {
             Queue replies = context.createTemporaryQueue();
             try (JMSConsumer answers = context.createConsumer(replies)) {
                 for (String queue : queues) {
-                    Map<String, Object> q = new LinkedHashMap<>();
-                    q.put("name", queue);
                     Long messages = attribute(context, management, replies, answers, queue, "messageCount");
-                    if (messages != null) {
-                        q.put("messages", messages);
-                        q.put("scheduled", attribute(context, management, replies, answers, queue, "scheduledCount"));
-                        q.put("source", "management");
-                    } else {
-                        q.put("messages", browse(context, queue));
-                        q.put("scheduled", null);
-                        q.put("source", "browse");
-                    }
-                    out.add(q);
+                    out.add(messages != null
+                            ? row(queue, messages, attribute(context, management, replies, answers, queue, "scheduledCount"), "management")
+                            : row(queue, browse(context, queue), null, "browse"));
                 }
             }
         } catch (Exception e) {
             LOG.debug("Queue backlog not available: {}", e.toString());
-            for (String queue : queues) {
-                Map<String, Object> q = new LinkedHashMap<>();
-                q.put("name", queue);
-                q.put("messages", null);
-                q.put("scheduled", null);
-                q.put("source", "unavailable");
-                out.add(q);
-            }
+            queues.forEach(queue -> out.add(row(queue, null, null, "unavailable")));
         }
         return out;
+    }
+
+    private static Map<String, Object> row(String queue, Long messages, Long scheduled, String source) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("name", queue);
+        q.put("messages", messages);
+        q.put("scheduled", scheduled);
+        q.put("source", source);
+        return q;
     }
 
     private static Long attribute(JMSContext context, Queue management, Queue replies, JMSConsumer answers, String queue, String attribute) {
@@ -100,19 +94,14 @@ public class BrokerQueues {
     }
 
     private static Long browse(JMSContext context, String queue) {
-        try {
-            QueueBrowser browser = context.createBrowser(context.createQueue(queue));
-            try {
-                long n = 0;
-                java.util.Enumeration<?> messages = browser.getEnumeration();
-                while (n < BROWSE_CAP && messages.hasMoreElements()) {
-                    messages.nextElement();
-                    n++;
-                }
-                return n;
-            } finally {
-                browser.close();
+        try (QueueBrowser browser = context.createBrowser(context.createQueue(queue))) {
+            long n = 0;
+            Enumeration<?> messages = browser.getEnumeration();
+            while (n < BROWSE_CAP && messages.hasMoreElements()) {
+                messages.nextElement();
+                n++;
             }
+            return n;
         } catch (Exception e) {
             return null;
         }

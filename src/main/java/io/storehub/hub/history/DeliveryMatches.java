@@ -1,8 +1,6 @@
 package io.storehub.hub.history;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,11 +10,9 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * Which deliveries of one destination a bulk replay filter matches, read from {@code hub_delivery}
- * (where each event and destination stands) joined to {@code hub_event} (its type and when it was
- * received). Counts them, and reads them a page at a time in event-id order (keyset pagination, index
- * {@code hub_delivery_replay}), so that a replay of 100,000 never holds them all. Read only: the
- * history's writers own these tables.
+ * Which deliveries of one destination a bulk replay filter matches ({@code hub_delivery} joined to {@code hub_event}):
+ * counted, and read a page at a time in event-id order (keyset pagination, index {@code hub_delivery_replay}) so that
+ * a replay of 100,000 never holds them all. Read only.
  */
 public class DeliveryMatches {
 
@@ -42,12 +38,8 @@ public class DeliveryMatches {
     public long count(Filter f) throws SQLException {
         List<Object> args = new ArrayList<>();
         String sql = "SELECT COUNT(*) FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE " + where(f, args);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.count(c, sql, args.toArray());
         }
     }
 
@@ -60,24 +52,12 @@ public class DeliveryMatches {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT d.event_id, e.event_type, d.last_error, d.updated_at, e.received_at")
                 .append(" FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE ").append(where(f, args));
-        if (afterEventId != null) {
-            sql.append(" AND d.event_id > ?");
-            args.add(afterEventId);
-        }
+        Texts.and(sql, args, " AND d.event_id > ?", afterEventId);
         // with one status the order is the index's own (H2 then reads the page off the index instead of sorting every match)
         sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.event_id" : " ORDER BY d.event_id")
                 .append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
-        List<Match> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Match(rs.getString("event_id"), rs.getString("event_type"), rs.getString("last_error"),
-                            Texts.instant(rs, "updated_at"), Texts.instant(rs, "received_at")));
-                }
-            }
-        }
-        return out;
+        return Sql.list(dataSource, sql.toString(), rs -> new Match(rs.getString("event_id"), rs.getString("event_type"),
+                rs.getString("last_error"), Texts.instant(rs, "updated_at"), Texts.instant(rs, "received_at")), args.toArray());
     }
 
     private static String where(Filter f, List<Object> args) {
@@ -86,15 +66,8 @@ public class DeliveryMatches {
         args.addAll(f.statuses());
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
         if (f.error() != null) {
-            sql.append(" AND LOWER(d.last_error) LIKE ? ESCAPE '\\'");
-            args.add(Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));
+            Texts.and(sql, args, " AND LOWER(d.last_error) LIKE ? ESCAPE '\\'", Texts.likeContains(f.error().toLowerCase(Locale.ROOT)));
         }
         return sql.toString();
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
-        }
     }
 }

@@ -5,8 +5,6 @@ import static io.storehub.hub.history.ExchangeFacts.status;
 import static io.storehub.hub.history.ExchangeFacts.value;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Locale;
@@ -24,20 +22,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 
 /**
- * The record of a delivered (event, destination), one row written once: the {@code hub_delivery} row
- * (db/migration V30) is at the same time the success record "already delivered?" reads before sending,
- * the delivery's status the console and the replay filters read, and the timeline's entry for the attempt
- * that delivered it ({@link EventDetails}). Written through the shared {@link JdbcGroupCommit}, so it is
- * on disk before the delivery message is acknowledged, whether the event history is on or off.
- *
- * <p>Kept as long as its event's history, and at least for the dedupe window: the history purge keeps a
- * success younger than it ({@link HistoryPurge}), and {@link #expire} forgets, after the window, the rows
- * whose event the history no longer holds (or never held: history off).
- *
- * <p>A manual redelivery (an operator's, sent again although delivered) has a key of its own and keeps
- * its success record in {@code CAMEL_MESSAGEPROCESSED} (processor {@code storeganise-delivery}), its
- * attempt in the history's steps; the successes recorded there before V30 are read too, for their
- * dedupe window. Both rare: the common delivery reads one primary key and writes one row.
+ * The record of a delivered (event, destination): its {@code hub_delivery} row, written once through the shared
+ * {@link JdbcGroupCommit} before the delivery message is acknowledged, is the success record "already delivered?"
+ * reads, the delivery's status and the timeline's delivering attempt (docs/destinations.md, "At most one success").
+ * A manual redelivery keeps its own key in {@code CAMEL_MESSAGEPROCESSED} (as the successes from before V30).
  */
 public class DeliveryRecord implements CamelContextAware {
 
@@ -75,7 +63,7 @@ public class DeliveryRecord implements CamelContextAware {
     private CamelContext camelContext;
     private DataSource dataSource;
     private volatile JdbcGroupCommit groupCommit;
-    private volatile JdbcIdStore manualRecords;
+    private JdbcIdStore manualRecords;
     private volatile String upsert;
     /**
      * Deliveries sent whose record could not be written (the database went down between the send and the
@@ -101,14 +89,9 @@ public class DeliveryRecord implements CamelContextAware {
             sentNotRecorded.remove(key);
             return true;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(DELIVERED)) {
-            s.setString(1, value(exchange, Headers.EVENT_ID));
-            s.setString(2, value(exchange, "SgDestination"));
-            s.setString(3, PROCESSOR);
-            s.setString(4, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
+        try {
+            return Boolean.TRUE.equals(Sql.first(dataSource, DELIVERED, rs -> rs.getBoolean(1), value(exchange, Headers.EVENT_ID),
+                    value(exchange, "SgDestination"), PROCESSOR, key));
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not look up the delivery record " + key, e);
         }
@@ -143,21 +126,18 @@ public class DeliveryRecord implements CamelContextAware {
 
     private void record(Object[] params) {
         try {
-            write(params);
+            try {
+                groupCommit().executePatiently(upsert(), params);
+            } catch (SQLException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                // H2's MERGE against the history writer inserting the same row in between: it is an update now
+                groupCommit().executePatiently(upsert(), params);
+            }
         } catch (SQLException e) {
-            if (!isDuplicateKey(e)) {
-                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], e);
-            }
-            try { // H2's MERGE against the history writer inserting the same row in between: it is an update now
-                write(params);
-            } catch (SQLException again) {
-                throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], again);
-            }
+            throw new RuntimeCamelException("Could not record the delivery of " + params[0] + " to " + params[1], e);
         }
-    }
-
-    private void write(Object[] params) throws SQLException {
-        groupCommit().executePatiently(upsert(), params);
     }
 
     /** Forgets the successes recorded before {@code cutoff} whose event the history does not hold; answers how many. */
@@ -206,23 +186,17 @@ public class DeliveryRecord implements CamelContextAware {
         return gc;
     }
 
-    private JdbcIdStore manualRecords() {
-        JdbcIdStore r = manualRecords;
-        if (r == null) {
-            synchronized (this) {
-                if (manualRecords == null) {
-                    JdbcIdStore store = new JdbcIdStore();
-                    store.setDataSource(dataSource);
-                    store.setProcessorName(PROCESSOR);
-                    store.setPatient(true);
-                    store.setCamelContext(camelContext);
-                    store.setGroupCommit(groupCommit());
-                    manualRecords = store;
-                }
-                r = manualRecords;
-            }
+    private synchronized JdbcIdStore manualRecords() { // a manual redelivery's: rare, so a plain lock
+        if (manualRecords == null) {
+            JdbcIdStore store = new JdbcIdStore();
+            store.setDataSource(dataSource);
+            store.setProcessorName(PROCESSOR);
+            store.setPatient(true);
+            store.setCamelContext(camelContext);
+            store.setGroupCommit(groupCommit());
+            manualRecords = store;
         }
-        return r;
+        return manualRecords;
     }
 
     public void setDataSource(DataSource dataSource) {

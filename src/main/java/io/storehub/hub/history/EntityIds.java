@@ -5,15 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
- * The ids an event names, for the entity search: from the webhook's {@code data} every
- * {@code <something>Id} string ({@code jobId}, {@code unitRentalId}, {@code invoiceId}, {@code userId},
- * {@code ownerId}, {@code unitId}, {@code siteId}, {@code valetOrderId}, {@code newRentalId}, ...) and
- * {@code <something>Ids} lists; from the enriched event the {@code id} of each resource it carries
- * ({@code customer.id} as {@code userId}) and the ids those resources point at, and the customer's
- * e-mail (kind {@code email}, lower-cased). Keyed by id; the value is the first kind it was seen as.
+ * The ids an event names, for the entity search: every {@code <something>Id} and {@code <something>Ids} of the
+ * webhook's {@code data}, the {@code id} of each resource of the enriched event and the ids they point at, and the
+ * customer's e-mail (kind {@code email}, lower-cased). Keyed by id; the value is the first kind it was seen as.
  */
 final class EntityIds {
 
@@ -40,23 +35,15 @@ final class EntityIds {
     private EntityIds() {
     }
 
-    /** From the webhook's {@code data} object. */
-    static void fromData(JsonNode data, Map<String, String> into) {
-        if (data == null || !data.isObject()) {
-            return;
-        }
-        data.fields().forEachRemaining(field -> {
-            String key = field.getKey();
-            JsonNode value = field.getValue();
-            if (key.endsWith("Id") && value.isTextual()) {
-                put(into, value.asText(), key);
-            } else if (key.endsWith("Ids") && value.isArray()) {
-                int n = 0;
-                for (JsonNode item : value) {
-                    if (item.isTextual() && n++ < MAX_LIST) {
-                        put(into, item.asText(), key.substring(0, key.length() - 1));
-                    }
-                }
+    /** From the webhook's {@code data} (JSON-shaped). */
+    static void fromData(Map<?, ?> data, Map<String, String> into) {
+        data.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (key.endsWith("Id") && v instanceof String s) {
+                put(into, s, key);
+            } else if (key.endsWith("Ids") && v instanceof List<?> list) {
+                list.stream().filter(String.class::isInstance).limit(MAX_LIST)
+                        .forEach(item -> put(into, (String) item, key.substring(0, key.length() - 1)));
             }
         });
     }
@@ -65,15 +52,7 @@ final class EntityIds {
     static Map<String, String> fromEnriched(Map<?, ?> enriched) {
         Map<String, String> ids = new LinkedHashMap<>();
         if (enriched.get("event") instanceof Map<?, ?> event && event.get("data") instanceof Map<?, ?> data) {
-            data.forEach((k, v) -> {
-                String key = String.valueOf(k);
-                if (key.endsWith("Id") && v instanceof String s) {
-                    put(ids, s, key);
-                } else if (key.endsWith("Ids") && v instanceof List<?> list) {
-                    list.stream().filter(String.class::isInstance).limit(MAX_LIST)
-                            .forEach(item -> put(ids, (String) item, key.substring(0, key.length() - 1)));
-                }
-            });
+            fromData(data, ids);
         }
         RESOURCES.forEach((key, kind) -> {
             if (enriched.get(key) instanceof Map<?, ?> resource) {

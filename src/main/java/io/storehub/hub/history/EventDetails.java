@@ -6,14 +6,14 @@ import static io.storehub.hub.history.HistoryRows.integer;
 import static io.storehub.hub.history.HistoryRows.iso;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -33,73 +33,43 @@ public class EventDetails {
     /** The whole record of one event, or null when the history does not know it. */
     public Map<String, Object> detail(String id) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Map<String, Object> event;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM hub_event e WHERE e.id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    event = eventRow(rs, true);
-                }
+            Map<String, Object> event = Sql.first(c, "SELECT " + EVENT_COLUMNS + " FROM hub_event e WHERE e.id = ?", rs -> eventRow(rs, true), id);
+            if (event == null) {
+                return null;
             }
-            event.put("traceId", traceId(c, id));
-            List<Map<String, Object>> entities = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT entity_id, kind FROM hub_event_entity WHERE event_id = ? ORDER BY kind, entity_id")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, Object> x = new LinkedHashMap<>();
-                        x.put("kind", rs.getString("kind"));
-                        x.put("id", rs.getString("entity_id"));
-                        entities.add(x);
-                    }
-                }
-            }
-            event.put("entities", entities);
-            List<Map<String, Object>> deliveries = new ArrayList<>();
+            event.put("traceId", Sql.first(c, "SELECT trace_id FROM hub_event WHERE id = ?", rs -> rs.getString(1), id));
+            event.put("entities", Sql.list(c, "SELECT entity_id, kind FROM hub_event_entity WHERE event_id = ? ORDER BY kind, entity_id", rs -> {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("kind", rs.getString("kind"));
+                x.put("id", rs.getString("entity_id"));
+                return x;
+            }, id));
             // the attempt that delivered each destination: its success record, the same row
             List<Map<String, Object>> successes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT destination, status, attempts, last_http_status, last_error,"
+            List<Map<String, Object>> deliveries = Sql.list(c, "SELECT destination, status, attempts, last_http_status, last_error,"
                     + " next_retry_at, delivered_at, updated_at, success_at, success_attempt, success_http_status, success_ms"
-                    + " FROM hub_delivery WHERE event_id = ? ORDER BY destination")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    + " FROM hub_delivery WHERE event_id = ? ORDER BY destination", rs -> {
                         if (rs.getObject("success_at") != null) {
-                            successes.add(successAttempt(rs));
+                            successes.add(step(iso(rs, "success_at"), "attempt", rs.getString("destination"), integer(rs, "success_attempt"),
+                                    "delivered", integer(rs, "success_http_status"), null, null, rs.getObject("success_ms", Long.class), null,
+                                    null, null));
                         }
-                        Map<String, Object> d = new LinkedHashMap<>();
-                        d.put("destination", rs.getString("destination"));
-                        d.put("status", rs.getString("status"));
-                        d.put("attempts", rs.getInt("attempts"));
-                        d.put("lastHttpStatus", integer(rs, "last_http_status"));
-                        d.put("lastError", rs.getString("last_error"));
-                        d.put("nextRetryAt", iso(rs, "next_retry_at"));
-                        d.put("deliveredAt", iso(rs, "delivered_at"));
-                        d.put("updatedAt", iso(rs, "updated_at"));
-                        deliveries.add(d);
-                    }
-                }
-            }
+                        return delivery(rs.getString("destination"), rs.getString("status"), rs.getInt("attempts"),
+                                integer(rs, "last_http_status"), rs.getString("last_error"), iso(rs, "next_retry_at"), iso(rs, "delivered_at"),
+                                iso(rs, "updated_at"));
+                    }, id);
             List<Map<String, Object>> timeline = timeline(c, id, event, successes);
             queuedWithoutRow(timeline, deliveries);
             event.put("deliveries", deliveries);
             event.put("timeline", timeline);
-            try (PreparedStatement ps = c.prepareStatement("SELECT webhook, webhook_truncated, enriched, enriched_truncated, enriched_bytes"
-                    + " FROM hub_event_body WHERE event_id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    Bodies b = rs.next() ? bodies(rs) : new Bodies(null, false, null, false, 0);
-                    event.put("webhook", parsed(b.webhook(), b.webhookTruncated()));
-                    event.put("body", parsed(b.enriched(), b.enrichedTruncated()));
-                    event.put("bodyKept", b.enriched() != null);
-                    event.put("bodyTruncated", b.enrichedTruncated());
-                    event.put("bodyBytes", b.enrichedBytes());
-                    if (b.enrichedTruncated()) {
-                        event.put("bodyText", b.enriched());
-                    }
-                }
+            Bodies b = Objects.requireNonNullElse(bodies(c, id), new Bodies(null, false, null, false, 0));
+            event.put("webhook", parsed(b.webhook(), b.webhookTruncated()));
+            event.put("body", parsed(b.enriched(), b.enrichedTruncated()));
+            event.put("bodyKept", b.enriched() != null);
+            event.put("bodyTruncated", b.enrichedTruncated());
+            event.put("bodyBytes", b.enrichedBytes());
+            if (b.enrichedTruncated()) {
+                event.put("bodyText", b.enriched());
             }
             return event;
         }
@@ -111,29 +81,15 @@ public class EventDetails {
 
     /** The stored bodies of an event, or null when the event is not known. */
     public Bodies bodies(String id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT webhook, webhook_truncated, enriched, enriched_truncated, enriched_bytes"
-                     + " FROM hub_event_body WHERE event_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? bodies(rs) : null;
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return bodies(c, id);
         }
     }
 
-    /** The id of the event's trace (tracing on when it was processed), or null. */
-    private static String traceId(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT trace_id FROM hub_event WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private static Bodies bodies(ResultSet rs) throws SQLException {
-        return new Bodies(rs.getString("webhook"), rs.getBoolean("webhook_truncated"), rs.getString("enriched"),
-                rs.getBoolean("enriched_truncated"), rs.getInt("enriched_bytes"));
+    private static Bodies bodies(Connection c, String id) throws SQLException {
+        return Sql.first(c, "SELECT webhook, webhook_truncated, enriched, enriched_truncated, enriched_bytes FROM hub_event_body"
+                + " WHERE event_id = ?", rs -> new Bodies(rs.getString("webhook"), rs.getBoolean("webhook_truncated"),
+                rs.getString("enriched"), rs.getBoolean("enriched_truncated"), rs.getInt("enriched_bytes")), id);
     }
 
     private static Object parsed(String json, boolean truncated) {
@@ -147,41 +103,37 @@ public class EventDetails {
         }
     }
 
-    /** The timeline's entry of the attempt that delivered a destination, from its success record (a hub_delivery row). */
-    private static Map<String, Object> successAttempt(ResultSet rs) throws SQLException {
+    /** One entry of the timeline, its fields in the order the API shows them. */
+    private static Map<String, Object> step(Object at, String kind, String destination, Integer attempt, String outcome, Integer httpStatus,
+                                            String errorClass, String error, Long durationMs, String nextRetryAt, Object actor, String detail) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("at", iso(rs, "success_at"));
-        s.put("kind", "attempt");
-        s.put("destination", rs.getString("destination"));
-        s.put("attempt", integer(rs, "success_attempt"));
-        s.put("outcome", "delivered");
-        s.put("httpStatus", integer(rs, "success_http_status"));
-        s.put("errorClass", null);
-        s.put("error", null);
-        long duration = rs.getLong("success_ms");
-        s.put("durationMs", rs.wasNull() ? null : duration);
-        s.put("nextRetryAt", null);
-        s.put("actor", null);
-        s.put("detail", null);
+        s.put("at", at);
+        s.put("kind", kind);
+        s.put("destination", destination);
+        s.put("attempt", attempt);
+        s.put("outcome", outcome);
+        s.put("httpStatus", httpStatus);
+        s.put("errorClass", errorClass);
+        s.put("error", error);
+        s.put("durationMs", durationMs);
+        s.put("nextRetryAt", nextRetryAt);
+        s.put("actor", actor);
+        s.put("detail", detail);
         return s;
     }
 
-    /** A timeline entry the fan-out implies: the destination was queued ({@code enriched} lists it). */
-    private static Map<String, Object> queuedEntry(Map<String, Object> enriched, String destination) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("at", enriched.get("at"));
-        s.put("kind", "queued");
-        s.put("destination", destination);
-        s.put("attempt", null);
-        s.put("outcome", "queued");
-        s.put("httpStatus", null);
-        s.put("errorClass", null);
-        s.put("error", null);
-        s.put("durationMs", null);
-        s.put("nextRetryAt", null);
-        s.put("actor", enriched.get("actor"));
-        s.put("detail", null);
-        return s;
+    private static Map<String, Object> delivery(String destination, String status, int attempts, Integer lastHttpStatus, String lastError,
+                                                String nextRetryAt, String deliveredAt, Object updatedAt) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("destination", destination);
+        d.put("status", status);
+        d.put("attempts", attempts);
+        d.put("lastHttpStatus", lastHttpStatus);
+        d.put("lastError", lastError);
+        d.put("nextRetryAt", nextRetryAt);
+        d.put("deliveredAt", deliveredAt);
+        d.put("updatedAt", updatedAt);
+        return d;
     }
 
     /** A destination the fan-out queued whose attempt has no outcome yet (no row): listed as queued. */
@@ -192,19 +144,8 @@ public class EventDetails {
         if (queued.isEmpty()) {
             return;
         }
-        queued.forEach((destination, step) -> {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("destination", destination);
-            d.put("status", "queued");
-            d.put("attempts", 0);
-            d.put("lastHttpStatus", null);
-            d.put("lastError", null);
-            d.put("nextRetryAt", null);
-            d.put("deliveredAt", null);
-            d.put("updatedAt", step.get("at"));
-            deliveries.add(d);
-        });
-        deliveries.sort(java.util.Comparator.comparing(d -> (String) d.get("destination")));
+        queued.forEach((destination, step) -> deliveries.add(delivery(destination, "queued", 0, null, null, null, null, step.get("at"))));
+        deliveries.sort(Comparator.comparing(d -> (String) d.get("destination")));
     }
 
     private static List<Map<String, Object>> timeline(Connection c, String id, Map<String, Object> event,
@@ -226,39 +167,26 @@ public class EventDetails {
                     + " (answered 200 duplicate, not processed again); the last time at this moment");
             timeline.add(dup);
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT occurred_at, kind, destination, attempt, outcome, http_status, error_class,"
-                + " error, duration_ms, next_retry_at, actor, detail, destinations FROM hub_event_step WHERE event_id = ?"
-                + " ORDER BY occurred_at, step_id")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("at", iso(rs, "occurred_at"));
-                    s.put("kind", rs.getString("kind"));
-                    s.put("destination", rs.getString("destination"));
-                    s.put("attempt", integer(rs, "attempt"));
-                    s.put("outcome", rs.getString("outcome"));
-                    s.put("httpStatus", integer(rs, "http_status"));
-                    s.put("errorClass", rs.getString("error_class"));
-                    s.put("error", rs.getString("error"));
-                    long duration = rs.getLong("duration_ms");
-                    s.put("durationMs", rs.wasNull() ? null : duration);
-                    s.put("nextRetryAt", iso(rs, "next_retry_at"));
-                    s.put("actor", rs.getString("actor"));
-                    s.put("detail", rs.getString("detail"));
+        Sql.list(c, "SELECT occurred_at, kind, destination, attempt, outcome, http_status, error_class, error, duration_ms, next_retry_at,"
+                + " actor, detail, destinations FROM hub_event_step WHERE event_id = ? ORDER BY occurred_at, step_id", rs -> {
+                    Map<String, Object> s = step(iso(rs, "occurred_at"), rs.getString("kind"), rs.getString("destination"),
+                            integer(rs, "attempt"), rs.getString("outcome"), integer(rs, "http_status"), rs.getString("error_class"),
+                            rs.getString("error"), rs.getObject("duration_ms", Long.class), iso(rs, "next_retry_at"), rs.getString("actor"),
+                            rs.getString("detail"));
                     timeline.add(s);
+                    // the destinations an enriched step queued: one queued entry each
                     String queued = rs.getString("destinations");
                     if (queued != null) {
                         for (String destination : queued.split(",")) {
-                            timeline.add(queuedEntry(s, destination));
+                            timeline.add(step(s.get("at"), "queued", destination, null, "queued", null, null, null, null, null,
+                                    s.get("actor"), null));
                         }
                     }
-                }
-            }
-        }
+                    return s;
+                }, id);
         timeline.addAll(successes);
         // a duplicate is told where it happened in time (the rows above are in order otherwise)
-        timeline.sort(java.util.Comparator.comparing(s -> s.get("at") == null ? Instant.MAX : Instant.parse((String) s.get("at"))));
+        timeline.sort(Comparator.comparing(s -> s.get("at") == null ? Instant.MAX : Instant.parse((String) s.get("at"))));
         return timeline;
     }
 }

@@ -1,10 +1,9 @@
 package io.storehub.hub.history;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,17 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event history's entry point: the routes call its small methods as single steps (received,
- * dispatched, attempt, failed; DeadLetters and the redeliver endpoint call replayed and manual), each
- * of which only builds a small record and queues it ({@link HistoryQueue}: one background thread writes
- * it in batches, one transaction per batch, at least every {@code flushInterval}).
- *
- * <p>Nothing here may slow the webhook's acknowledgement: ingest calls {@link #received} only for a
- * duplicate, and then it never blocks (a full queue drops the record and counts {@code storeganise.history.dropped});
- * the consumer-side methods, the accepted event's {@link #received} included, wait at most {@code maxBlock} for room,
- * then drop. A crash loses at most the records of the last flush interval, never an event: the history is a record.
- *
- * <p>Plain class with setters (routes/history-beans.camel.yaml): same on Spring Boot, camel-main, Camel K.
+ * The event history's entry point: each route step (received, dispatched, attempt, failed; replayed and
+ * manual from DeadLetters and the redeliver endpoint) only builds a small record and queues it for the
+ * {@link HistoryQueue}'s writer thread. Nothing here may slow the webhook's acknowledgement: ingest's call
+ * (a duplicate) never blocks, the consumers' wait at most {@code maxBlock}, then the record is dropped and
+ * counted. A crash loses at most the last flush interval's records, never an event.
  */
 public class EventHistory implements CamelContextAware {
 
@@ -68,14 +61,11 @@ public class EventHistory implements CamelContextAware {
     private int queueCapacity = 20_000;
     private Duration flushInterval = Duration.ofMillis(500);
     private Duration maxBlock = Duration.ofMillis(200);
-    private Clock clock = Clock.systemUTC();
 
     private volatile HistoryQueue queue; // the records waiting for the writer thread
     private TextScrub scrub;
 
-    // ------------------------------------------------------------------ lifecycle
-
-    /** Starts the writer thread (the bean's initMethod). */
+    /** The bean's initMethod. */
     public void start() {
         if (!enabled) {
             LOG.info("Event history is off (storeganise.history.enabled=false)");
@@ -89,8 +79,6 @@ public class EventHistory implements CamelContextAware {
     public void stop() { // the bean's destroyMethod: writes what is queued and stops the writer
         queue().stop();
     }
-
-    // ------------------------------------------------------------------ the route steps
 
     /**
      * The event as received: ingest calls it for a duplicate (never blocking before the 200), the dispatch consumer for
@@ -106,10 +94,9 @@ public class EventHistory implements CamelContextAware {
             return;
         }
         boolean duplicate = "duplicate".equals(exchange.getProperty("SgOutcome", String.class));
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long now = System.currentTimeMillis();
         Object body = in.getBody();
-        HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class),
-                receivedAt != null ? receivedAt : clock.millis(), duplicate, clock.millis(),
+        HistoryRecord r = new HistoryRecord.Received(id, in.getHeader(Headers.EVENT_TYPE, String.class), receivedAt(in, now), duplicate, now,
                 duplicate ? null : body instanceof byte[] bytes ? bytes : in.getBody(byte[].class));
         if (!duplicate) {
             queue().offerOrWait(r);
@@ -132,12 +119,7 @@ public class EventHistory implements CamelContextAware {
         }
         List<String> queued = strings(exchange.getProperty("SgSubscribers", List.class));
         List<String> skipped = strings(exchange.getProperty(SKIPPED_BY_FILTER, List.class));
-        List<String> fetched = new ArrayList<>();
-        for (String key : RESOURCE_KEYS) {
-            if (body.get(key) instanceof Map<?, ?>) {
-                fetched.add(key);
-            }
-        }
+        List<String> fetched = RESOURCE_KEYS.stream().filter(key -> body.get(key) instanceof Map<?, ?>).toList();
         List<String> missing = strings(body.get("missing") instanceof List<?> m ? m : null);
         Map<?, ?> summary = body.get("summary") instanceof Map<?, ?> s ? s : Map.of();
         String json = null;
@@ -153,9 +135,9 @@ public class EventHistory implements CamelContextAware {
                 LOG.debug("Enriched body of {} not serializable for the history: {}", id, e.toString());
             }
         }
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long now = System.currentTimeMillis();
         queue().offerOrWait(new HistoryRecord.Dispatched(id, in.getHeader(Headers.EVENT_TYPE, String.class),
-                in.getHeader(Headers.FAMILY, String.class), receivedAt != null ? receivedAt : clock.millis(), clock.millis(),
+                in.getHeader(Headers.FAMILY, String.class), receivedAt(in, now), now,
                 queued, skipped, fetched, missing, EntityIds.email(body), text(summary.get("customerName"), 200),
                 text(summary.get("headline"), 500), EntityIds.fromEnriched(body), json, truncated, bytes,
                 in.getHeader(MANUAL, String.class)));
@@ -176,7 +158,7 @@ public class EventHistory implements CamelContextAware {
         if (id == null || destination == null) {
             return;
         }
-        long now = clock.millis();
+        long now = System.currentTimeMillis();
         long started = started(exchange);
         Integer failures = exchange.getProperty(Headers.ATTEMPT, Integer.class);
         Integer attempt = "delivered".equals(outcome) ? (failures == null ? 0 : failures) + 1 : null;
@@ -204,24 +186,24 @@ public class EventHistory implements CamelContextAware {
         if (id == null) {
             return;
         }
-        long now = clock.millis();
+        long now = System.currentTimeMillis();
         String outcome = "retry".equals(in.getHeader(RetryPolicy.ACTION, String.class)) ? "retry" : "parked";
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String errorClass = cause == null ? null : cause.getClass().getSimpleName();
         String error = scrub().clean(in.getHeader(Headers.FAILURE_REASON, String.class));
         Long next = "retry".equals(outcome) ? in.getHeader(RetryPolicy.SCHEDULED_DELIVERY, Long.class) : null;
         Integer attempt = in.getHeader(Headers.ATTEMPT, Integer.class);
-        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        long receivedAt = receivedAt(in, now);
         String type = in.getHeader(Headers.EVENT_TYPE, String.class);
         String destination = in.getHeader("SgDestination", String.class);
         if (destination != null) {
             long started = started(exchange);
             String actor = in.getHeader(MANUAL, String.class);
-            queue().offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt != null ? receivedAt : now, destination, started,
+            queue().offerOrWait(new HistoryRecord.Attempt(id, type, receivedAt, destination, started,
                     Math.max(0, now - started), attempt, outcome, status(exchange), errorClass, error, next, actor,
                     actor != null ? "manual" : null));
         } else {
-            queue().offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt != null ? receivedAt : now, now, attempt, outcome,
+            queue().offerOrWait(new HistoryRecord.DispatchFailure(id, type, receivedAt, now, attempt, outcome,
                     errorClass, error, next));
         }
     }
@@ -229,7 +211,7 @@ public class EventHistory implements CamelContextAware {
     /** DeadLetters moved a parked delivery back to the delivery queue. */
     public void replayed(String eventId, String type, Long receivedAt, String destination, String actor) {
         if (enabled && eventId != null && destination != null) {
-            long now = clock.millis();
+            long now = System.currentTimeMillis();
             queue().offerOrWait(new HistoryRecord.Replayed(eventId, type, receivedAt != null ? receivedAt : now, destination, now, actor));
         }
     }
@@ -237,35 +219,31 @@ public class EventHistory implements CamelContextAware {
     /** An operator asked for a delivery again; {@code mode} says how it was queued. */
     public void manual(String eventId, String destination, String actor, String mode) {
         if (enabled) {
-            queue().offerOrWait(new HistoryRecord.Manual(eventId, destination, clock.millis(), actor, mode));
+            queue().offerOrWait(new HistoryRecord.Manual(eventId, destination, System.currentTimeMillis(), actor, mode));
         }
     }
 
-    // ------------------------------------------------------------------ housekeeping
-
     /** The purge timer: forgets events older than the retention and the oldest beyond max-events. */
     public int purge() throws Exception {
-        return purge(clock.instant().minus(retention), maxEvents);
+        return purge(Instant.now().minus(retention), maxEvents);
     }
 
-    /** Forgets events received before {@code olderThan} and all but the newest {@code keep}; answers how many. */
+    /** Forgets events received before {@code olderThan} and all but the newest {@code keep}. */
     public int purge(Instant olderThan, long keep) throws Exception {
         if (!enabled) {
             return 0;
         }
-        int purged = new HistoryPurge(dataSource, clock.instant().minus(dedupeWindow)).purge(olderThan, keep);
+        int purged = new HistoryPurge(dataSource, Instant.now().minus(dedupeWindow)).purge(olderThan, keep);
         if (purged > 0) {
             LOG.info("Event history: purged {} events (older than {} or beyond the newest {})", purged, olderThan, keep);
         }
         return purged;
     }
 
-    /** Records queued but not yet written. */
     public int pending() {
         return queue().pending();
     }
 
-    /** Records dropped since start (queue full or not writable). */
     public long dropped() {
         return queue().dropped();
     }
@@ -275,29 +253,23 @@ public class EventHistory implements CamelContextAware {
         return queue().caughtUp();
     }
 
-    /** Records written since start. */
-    public long written() {
-        return queue().written();
+    /** The settings and the writer's counts, for the overview. */
+    public Map<String, Object> overview() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("enabled", enabled);
+        h.put("storeBodies", storeBodies);
+        h.put("maxBodyBytes", maxBodyBytes);
+        h.put("retention", retentionText); // as configured: P30D reads better than Duration's PT720H
+        h.put("maxEvents", maxEvents);
+        h.put("pending", pending());
+        h.put("dropped", dropped());
+        h.put("written", queue().written());
+        return h;
     }
 
-    public boolean isEnabled() {
-        return enabled;
-    }
-
-    public boolean isStoreBodies() {
-        return storeBodies;
-    }
-
-    public int getMaxBodyBytes() {
-        return maxBodyBytes;
-    }
-
-    public String getRetentionText() { // as configured: P30D reads better than Duration's PT720H
-        return retentionText;
-    }
-
-    public long getMaxEvents() {
-        return maxEvents;
+    private static long receivedAt(Message in, long now) {
+        Long receivedAt = in.getHeader(Headers.RECEIVED_AT, Long.class);
+        return receivedAt != null ? receivedAt : now;
     }
 
     /** Made on first use, with the settings given by then (the bean's setters run before). */
@@ -319,8 +291,6 @@ public class EventHistory implements CamelContextAware {
         return s;
     }
 
-    // ------------------------------------------------------------------ configuration
-
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -329,17 +299,14 @@ public class EventHistory implements CamelContextAware {
         return dataSource;
     }
 
-    /** {@code storeganise.history.enabled}: false records nothing (the API and console then show no events). */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
-    /** {@code storeganise.history.store-bodies}: keep the enriched event as delivered. */
     public void setStoreBodies(boolean storeBodies) {
         this.storeBodies = storeBodies;
     }
 
-    /** {@code storeganise.history.max-body-bytes}: a longer body is kept truncated (at most 1,000,000). */
     public void setMaxBodyBytes(int maxBodyBytes) {
         if (maxBodyBytes < 1024 || maxBodyBytes > 1_000_000) {
             throw new IllegalArgumentException("storeganise.history.max-body-bytes must be between 1024 and 1000000, not " + maxBodyBytes);
@@ -347,13 +314,11 @@ public class EventHistory implements CamelContextAware {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** {@code storeganise.history.retention}, ISO-8601 (default P30D). */
     public void setRetention(String retention) {
         this.retention = Duration.parse(retention);
         this.retentionText = retention.trim();
     }
 
-    /** {@code storeganise.history.max-events}: the newest this many are kept (the size bound). */
     public void setMaxEvents(long maxEvents) {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("storeganise.history.max-events must be positive");
@@ -370,7 +335,6 @@ public class EventHistory implements CamelContextAware {
         this.queueCapacity = queueCapacity;
     }
 
-    /** ISO-8601, at most PT1S: the longest a record waits before it is written. */
     public void setFlushInterval(String flushInterval) {
         Duration d = Duration.parse(flushInterval);
         if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofSeconds(1)) > 0) {
@@ -382,10 +346,6 @@ public class EventHistory implements CamelContextAware {
     /** ISO-8601: how long a consumer thread waits for room in a full queue before dropping its record. */
     public void setMaxBlock(String maxBlock) {
         this.maxBlock = Duration.parse(maxBlock);
-    }
-
-    public void setClock(Clock clock) {
-        this.clock = clock;
     }
 
     @Override

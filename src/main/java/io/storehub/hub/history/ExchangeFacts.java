@@ -1,6 +1,5 @@
 package io.storehub.hub.history;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -48,19 +47,11 @@ final class ExchangeFacts {
     }
 
     static List<String> strings(Collection<?> values) {
-        List<String> out = new ArrayList<>();
-        if (values != null) {
-            values.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
+        return values == null ? List.of() : values.stream().map(String::valueOf).toList();
     }
 
     static String text(Object value, int max) {
-        if (value == null) {
-            return null;
-        }
-        String s = value.toString();
-        return s.length() > max ? s.substring(0, max) : s;
+        return value == null ? null : Texts.cap(value.toString(), max);
     }
 
     /** The id of the trace the event's processing belongs to, to keep with the event; empty when traces are off. */

@@ -4,8 +4,6 @@ import static io.storehub.hub.history.HistoryRows.integer;
 import static io.storehub.hub.history.HistoryRows.iso;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,19 +30,9 @@ public class HistoryFigures {
         long last = now.toEpochMilli() / 60_000;
         long first = last - minutes + 1;
         Map<Long, Long> counts = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT received_minute, COUNT(*) FROM hub_event WHERE received_minute >= ?"
-                     + (tenant == null ? "" : " AND tenant = ?") + " GROUP BY received_minute")) {
-            ps.setLong(1, first);
-            if (tenant != null) {
-                ps.setString(2, tenant);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-        }
+        Sql.list(dataSource, "SELECT received_minute, COUNT(*) FROM hub_event WHERE received_minute >= ?"
+                + (tenant == null ? "" : " AND tenant = ?") + " GROUP BY received_minute",
+                rs -> counts.put(rs.getLong(1), rs.getLong(2)), tenant == null ? new Object[] {first} : new Object[] {first, tenant});
         List<Map<String, Object>> out = new ArrayList<>();
         for (long m = first; m <= last; m++) {
             Map<String, Object> point = new LinkedHashMap<>();
@@ -57,15 +45,9 @@ public class HistoryFigures {
 
     /** How many events (of {@code tenant}, or all when null) the history holds. */
     public long count(String tenant) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM hub_event" + (tenant == null ? "" : " WHERE tenant = ?"))) {
-            if (tenant != null) {
-                ps.setString(1, tenant);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return tenant == null ? Sql.count(c, "SELECT COUNT(*) FROM hub_event")
+                    : Sql.count(c, "SELECT COUNT(*) FROM hub_event WHERE tenant = ?", tenant);
         }
     }
 
@@ -84,14 +66,9 @@ public class HistoryFigures {
             lastDay.put(outcome, 0L);
         }
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT outcome, SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
+            Sql.list(c, "SELECT outcome, SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
                     + " FROM hub_event_step WHERE destination = ? AND kind = 'attempt' AND occurred_at >= ?"
-                    + " AND outcome IN ('delivered', 'retry', 'parked') GROUP BY outcome")) {
-                ps.setObject(1, hour);
-                ps.setString(2, destination);
-                ps.setObject(3, day);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                    + " AND outcome IN ('delivered', 'retry', 'parked') GROUP BY outcome", rs -> {
                         String outcome = rs.getString(1);
                         long h = rs.getLong(2);
                         long d = rs.getLong(3);
@@ -104,76 +81,51 @@ public class HistoryFigures {
                             lastHour.merge(outcome, h, Long::sum);
                             lastDay.merge(outcome, d, Long::sum);
                         }
-                    }
-                }
-            }
+                        return outcome;
+                    }, hour, destination, day);
             // the delivered attempts: their success records, plus the manual redeliveries' attempt steps (above)
-            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(CASE WHEN success_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
-                    + " FROM hub_delivery WHERE destination = ? AND status = 'delivered' AND success_at >= ?")) {
-                ps.setObject(1, hour);
-                ps.setString(2, destination);
-                ps.setObject(3, day);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    lastHour.merge("delivered", rs.getLong(1), Long::sum);
-                    lastDay.merge("delivered", rs.getLong(2), Long::sum);
-                }
-            }
+            Sql.first(c, "SELECT SUM(CASE WHEN success_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
+                    + " FROM hub_delivery WHERE destination = ? AND status = 'delivered' AND success_at >= ?", rs -> {
+                        lastHour.merge("delivered", rs.getLong(1), Long::sum);
+                        return lastDay.merge("delivered", rs.getLong(2), Long::sum);
+                    }, hour, destination, day);
             stats.put("lastHour", lastHour);
             stats.put("lastDay", lastDay);
-            Map<String, Object> latency = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ms),"
+            stats.put("latencyLastHour", Sql.first(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ms),"
                     + " PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY ms), COUNT(*) FROM (SELECT success_ms AS ms FROM hub_delivery"
                     + " WHERE destination = ? AND status = 'delivered' AND success_at >= ? UNION ALL SELECT duration_ms FROM hub_event_step"
-                    + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?) delivered")) {
-                ps.setString(1, destination);
-                ps.setObject(2, hour);
-                ps.setString(3, destination);
-                ps.setObject(4, hour);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    double p50 = rs.getDouble(1);
-                    boolean none = rs.wasNull();
-                    double p99 = rs.getDouble(2);
-                    latency.put("p50Ms", none ? null : Math.round(p50));
-                    latency.put("p99Ms", none ? null : Math.round(p99));
-                    latency.put("samples", rs.getLong(3));
-                }
-            }
-            stats.put("latencyLastHour", latency);
-            try (PreparedStatement ps = c.prepareStatement("SELECT occurred_at, http_status, error FROM hub_event_step"
+                    + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?) delivered", rs -> {
+                        Map<String, Object> latency = new LinkedHashMap<>();
+                        double p50 = rs.getDouble(1);
+                        boolean none = rs.wasNull();
+                        double p99 = rs.getDouble(2);
+                        latency.put("p50Ms", none ? null : Math.round(p50));
+                        latency.put("p99Ms", none ? null : Math.round(p99));
+                        latency.put("samples", rs.getLong(3));
+                        return latency;
+                    }, destination, hour, destination, hour));
+            stats.put("lastError", Sql.first(c, "SELECT occurred_at, http_status, error FROM hub_event_step"
                     + " WHERE destination = ? AND kind = 'attempt' AND outcome IN ('retry', 'parked')"
-                    + " ORDER BY occurred_at DESC FETCH FIRST 1 ROWS ONLY")) {
-                ps.setString(1, destination);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
+                    + " ORDER BY occurred_at DESC FETCH FIRST 1 ROWS ONLY", rs -> {
                         Map<String, Object> last = new LinkedHashMap<>();
                         last.put("at", iso(rs, "occurred_at"));
                         last.put("httpStatus", integer(rs, "http_status"));
                         last.put("error", rs.getString("error"));
-                        stats.put("lastError", last);
-                    } else {
-                        stats.put("lastError", null);
-                    }
-                }
-            }
+                        return last;
+                    }, destination));
             Map<String, Object> backoff = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*), MIN(next_retry_at) FROM hub_delivery"
-                    + " WHERE destination = ? AND status IN ('retrying', 'deferred') GROUP BY status")) {
-                ps.setString(1, destination);
-                backoff.put("pendingRetries", 0L);
-                backoff.put("deferredByRateLimit", 0L);
-                backoff.put("nextRetryAt", null);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+            backoff.put("pendingRetries", 0L);
+            backoff.put("deferredByRateLimit", 0L);
+            backoff.put("nextRetryAt", null);
+            Sql.list(c, "SELECT status, COUNT(*), MIN(next_retry_at) FROM hub_delivery"
+                    + " WHERE destination = ? AND status IN ('retrying', 'deferred') GROUP BY status", rs -> {
                         backoff.put("retrying".equals(rs.getString(1)) ? "pendingRetries" : "deferredByRateLimit", rs.getLong(2));
                         if ("retrying".equals(rs.getString(1))) {
                             LocalDateTime next = rs.getObject(3, LocalDateTime.class);
                             backoff.put("nextRetryAt", next == null ? null : next.toInstant(ZoneOffset.UTC).toString());
                         }
-                    }
-                }
-            }
+                        return backoff;
+                    }, destination);
             stats.put("backoff", backoff);
         }
         return stats;

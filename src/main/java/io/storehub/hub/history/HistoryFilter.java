@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
@@ -22,48 +23,36 @@ import io.storehub.hub.tenant.AccessScope;
 public record HistoryFilter(String type, String outcome, String destination, String entity, String email, Instant from, Instant to,
                             String q, String cursor, int limit, String tenant) {
 
+    static final List<String> EVENT_STATUSES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked");
+    static final List<String> DELIVERY_STATUSES = List.of("queued", "delivered", "retrying", "deferred", "parked", "replayed", "skipped");
     /** Every status an event or a delivery can have, and {@code duplicate} (Storeganise delivered it again). */
-    public static final List<String> OUTCOMES = List.of("received", "dispatched", "unsubscribed", "retrying", "parked", "queued",
-            "delivered", "deferred", "replayed", "skipped", "duplicate");
+    public static final List<String> OUTCOMES = Stream.of(EVENT_STATUSES, DELIVERY_STATUSES, List.of("duplicate")).flatMap(List::stream)
+            .distinct().toList();
     private static final Pattern TYPE_GLOB = Pattern.compile("[A-Za-z0-9._:*-]{1,200}");
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@+-]{1,320}");
 
     public static HistoryFilter parse(Map<String, String> in) {
-        String type = value(in, "type");
-        if (type != null && !TYPE_GLOB.matcher(type).matches()) {
-            throw new HttpRejection(400, "invalid_type", "type must be an event type or a pattern with * such as job.unit_moveIn.*");
-        }
+        String type = checked(in, "type", TYPE_GLOB, "type must be an event type or a pattern with * such as job.unit_moveIn.*");
         String outcome = value(in, "outcome");
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new HttpRejection(400, "invalid_outcome", "outcome must be one of " + String.join(", ", OUTCOMES) + ".");
         }
-        String destination = value(in, "destination");
-        if (destination != null && !AccessScope.DESTINATION.matcher(destination).matches()) {
-            throw new HttpRejection(400, "invalid_destination", "destination must be a destination name (letters, digits, - and _).");
-        }
-        String tenant = value(in, "tenant");
-        if (tenant != null && !AccessScope.TENANT_NAME.matcher(tenant).matches()) {
-            throw new HttpRejection(400, "invalid_tenant", "tenant must be a tenant's name (letters, digits, - and _).");
-        }
-        String entity = value(in, "entity");
-        if (entity != null && !TEXT.matcher(entity).matches()) {
-            throw new HttpRejection(400, "invalid_entity", "entity must be an id such as 6b016c353e7c1d9a421c0462.");
-        }
+        String destination = checked(in, "destination", AccessScope.DESTINATION,
+                "destination must be a destination name (letters, digits, - and _).");
+        String tenant = checked(in, "tenant", AccessScope.TENANT_NAME, "tenant must be a tenant's name (letters, digits, - and _).");
+        String entity = checked(in, "entity", TEXT, "entity must be an id such as 6b016c353e7c1d9a421c0462.");
         String email = value(in, "email");
         if (email != null && (!TEXT.matcher(email).matches() || !email.contains("@"))) {
             throw new HttpRejection(400, "invalid_email", "email must be an e-mail address.");
         }
-        String q = value(in, "q");
-        if (q != null && !TEXT.matcher(q).matches()) {
-            throw new HttpRejection(400, "invalid_q", "q is matched against event ids: letters, digits and . _ : - only.");
-        }
+        String q = checked(in, "q", TEXT, "q is matched against event ids: letters, digits and . _ : - only.");
         int limit = 50;
         String l = value(in, "limit");
         if (l != null) {
             try {
                 limit = Integer.parseInt(l);
             } catch (NumberFormatException e) {
-                throw new HttpRejection(400, "invalid_limit", "limit must be a number from 1 to 500.");
+                limit = 0; // refused below, as one out of range
             }
             if (limit < 1 || limit > 500) {
                 throw new HttpRejection(400, "invalid_limit", "limit must be a number from 1 to 500.");
@@ -71,6 +60,15 @@ public record HistoryFilter(String type, String outcome, String destination, Str
         }
         return new HistoryFilter(type, outcome, destination, entity, email == null ? null : email.toLowerCase(Locale.ROOT),
                 time("from", value(in, "from")), time("to", value(in, "to")), q, value(in, "cursor"), limit, tenant);
+    }
+
+    /** The parameter's value, or null; a 400 {@code invalid_<key>} when it does not match {@code pattern}. */
+    private static String checked(Map<String, String> in, String key, Pattern pattern, String message) {
+        String v = value(in, key);
+        if (v != null && !pattern.matcher(v).matches()) {
+            throw new HttpRejection(400, "invalid_" + key, message);
+        }
+        return v;
     }
 
     /** The filter as query parameters (without cursor): for "older" links and refreshes. */

@@ -1,19 +1,18 @@
 package io.storehub.hub.history;
 
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Folds a batch of history records, in the order they were queued, into what it changes per event
- * row, per (event, destination) row, per body, plus the entity ids and the timeline steps it adds, so
- * that {@link HistoryWriter} writes each row once whatever order the facts reached the queue in.
+ * Folds a batch of history records, in queue order, into what it changes per event, delivery and body row,
+ * plus the entity ids and timeline steps it adds, so {@link HistoryWriter} writes each row once.
  */
 final class HistoryFold {
 
@@ -194,14 +193,15 @@ final class HistoryFold {
         b.webhookTruncated = r.webhook().length > maxBodyBytes;
         b.webhook = b.webhookTruncated ? Texts.utf8Prefix(r.webhook(), maxBodyBytes) : new String(r.webhook(), StandardCharsets.UTF_8);
         try {
-            JsonNode event = MAPPER.readTree(r.webhook());
-            JsonNode created = event.path("created");
-            if (created.isTextual()) {
-                e.createdAt = java.time.OffsetDateTime.parse(created.asText()).toInstant().toEpochMilli();
+            Map<?, ?> event = MAPPER.readValue(r.webhook(), Map.class);
+            if (event.get("created") instanceof String created) {
+                e.createdAt = OffsetDateTime.parse(created).toInstant().toEpochMilli();
             }
-            Map<String, String> ids = new LinkedHashMap<>();
-            EntityIds.fromData(event.path("data"), ids);
-            f.entities(r.eventId(), ids);
+            if (event.get("data") instanceof Map<?, ?> data) {
+                Map<String, String> ids = new LinkedHashMap<>();
+                EntityIds.fromData(data, ids);
+                f.entities(r.eventId(), ids);
+            }
         } catch (Exception unreadable) {
             // validated at ingest; a body we cannot read again just has no created time or ids here
         }

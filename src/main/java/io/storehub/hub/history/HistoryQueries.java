@@ -5,8 +5,6 @@ import static io.storehub.hub.history.HistoryRows.eventRow;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,52 +13,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
 import io.storehub.hub.support.HttpRejection;
 
 /**
- * The read side of the event history: the searches of {@code GET /admin/events} and the console
- * ({@link HistoryFilter}), one event's timeline ({@link EventDetails}), events per minute and
- * per-destination figures ({@link HistoryFigures}). Answers JSON-shaped maps (times as ISO-8601
- * strings) that the admin API serializes and the console templates render.
+ * The event searches of {@code GET /admin/events} and the console ({@link HistoryFilter}), as JSON-shaped
+ * maps (times as ISO-8601 strings); one event is read by {@link EventDetails}, the figures by {@link HistoryFigures}.
  */
 public class HistoryQueries {
 
-    private static final Set<String> EVENT_STATUSES = Set.of("received", "dispatched", "unsubscribed", "retrying", "parked");
-    private static final Set<String> DELIVERY_STATUSES = Set.of("queued", "delivered", "retrying", "deferred", "parked", "replayed", "skipped");
-
     private final DataSource dataSource;
-    private final EventDetails details;
-    private final HistoryFigures figures;
 
     public HistoryQueries(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.details = new EventDetails(dataSource);
-        this.figures = new HistoryFigures(dataSource);
     }
 
-    // ------------------------------------------------------------------ search
-
-    /** Newest first; {@code next} is the cursor of the following page, or absent on the last one. */
-    public Map<String, Object> search(HistoryFilter f) throws SQLException {
-        return search(f, null);
-    }
-
-    /** As {@link #search(HistoryFilter)}, and only the events of {@code onlyTenant} unless it is null (the caller's scope). */
+    /**
+     * Newest first, only the events of {@code onlyTenant} unless it is null (the caller's scope); {@code next}
+     * is the cursor of the following page, or absent on the last one.
+     */
     public Map<String, Object> search(HistoryFilter f, String onlyTenant) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS).append(" FROM hub_event e WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        for (String tenant : new String[] {onlyTenant, f.tenant()}) { // both when both: another tenant's filter finds nothing
-            if (tenant != null) {
-                sql.append(" AND e.tenant = ?");
-                args.add(tenant);
-            }
-        }
+        // both when both: another tenant's filter finds nothing
+        Texts.and(sql, args, " AND e.tenant = ?", onlyTenant);
+        Texts.and(sql, args, " AND e.tenant = ?", f.tenant());
         Texts.typeAndReceived(sql, args, f.type(), f.from(), f.to());
-        boolean deliveryOutcome = f.outcome() != null && DELIVERY_STATUSES.contains(f.outcome());
+        boolean deliveryOutcome = f.outcome() != null && HistoryFilter.DELIVERY_STATUSES.contains(f.outcome());
         if (f.destination() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM hub_delivery d WHERE d.event_id = e.id AND d.destination = ?");
             args.add(f.destination());
@@ -75,7 +56,7 @@ public class HistoryQueries {
                 sql.append(" AND e.duplicates > 0");
             } else {
                 List<String> either = new ArrayList<>();
-                if (EVENT_STATUSES.contains(f.outcome())) {
+                if (HistoryFilter.EVENT_STATUSES.contains(f.outcome())) {
                     either.add("e.status = ?");
                     args.add(f.outcome());
                 }
@@ -86,17 +67,10 @@ public class HistoryQueries {
                 sql.append(" AND (").append(String.join(" OR ", either)).append(")");
             }
         }
-        if (f.entity() != null) {
-            sql.append(" AND e.id IN (SELECT x.event_id FROM hub_event_entity x WHERE x.entity_id = ?)");
-            args.add(f.entity());
-        }
-        if (f.email() != null) {
-            sql.append(" AND e.id IN (SELECT m.event_id FROM hub_event_entity m WHERE m.entity_id = ? AND m.kind = 'email')");
-            args.add(f.email());
-        }
+        Texts.and(sql, args, " AND e.id IN (SELECT x.event_id FROM hub_event_entity x WHERE x.entity_id = ?)", f.entity());
+        Texts.and(sql, args, " AND e.id IN (SELECT m.event_id FROM hub_event_entity m WHERE m.entity_id = ? AND m.kind = 'email')", f.email());
         if (f.q() != null) {
-            sql.append(" AND LOWER(e.id) LIKE ? ESCAPE '\\'");
-            args.add(Texts.likeContains(f.q().toLowerCase(Locale.ROOT)));
+            Texts.and(sql, args, " AND LOWER(e.id) LIKE ? ESCAPE '\\'", Texts.likeContains(f.q().toLowerCase(Locale.ROOT)));
         }
         if (f.cursor() != null) {
             Object[] c = decodeCursor(f.cursor());
@@ -107,21 +81,14 @@ public class HistoryQueries {
         }
         sql.append(" ORDER BY e.received_at DESC, e.id DESC FETCH FIRST ").append(f.limit() + 1).append(" ROWS ONLY");
 
-        List<Map<String, Object>> events = new ArrayList<>();
+        List<Map<String, Object>> events;
         String next = null;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (events.size() == f.limit()) {
-                        Map<String, Object> last = events.get(events.size() - 1);
-                        next = encodeCursor((String) last.get("receivedAt"), (String) last.get("id"));
-                        break;
-                    }
-                    events.add(eventRow(rs, false));
-                }
+        try (Connection c = dataSource.getConnection()) {
+            events = Sql.list(c, sql.toString(), rs -> eventRow(rs, false), args.toArray());
+            if (events.size() > f.limit()) { // the one row beyond the page: there is a next page
+                events.remove(f.limit());
+                Map<String, Object> last = events.get(events.size() - 1);
+                next = encodeCursor((String) last.get("receivedAt"), (String) last.get("id"));
             }
             attachDeliveries(c, events);
         }
@@ -144,22 +111,15 @@ public class HistoryQueries {
             byEvent.put((String) e.get("id"), list);
             e.put("deliveries", list);
         });
-        List<String> ids = new ArrayList<>(byEvent.keySet());
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, destination, status, attempts FROM hub_delivery WHERE event_id IN ("
-                + Texts.marks(ids.size()) + ") ORDER BY destination")) {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        Sql.list(c, "SELECT event_id, destination, status, attempts FROM hub_delivery WHERE event_id IN (" + Texts.marks(byEvent.size())
+                + ") ORDER BY destination", rs -> {
                     Map<String, Object> d = new LinkedHashMap<>();
                     d.put("destination", rs.getString("destination"));
                     d.put("status", rs.getString("status"));
                     d.put("attempts", rs.getInt("attempts"));
                     byEvent.get(rs.getString("event_id")).add(d);
-                }
-            }
-        }
+                    return d;
+                }, byEvent.keySet().toArray());
     }
 
     static String encodeCursor(String receivedAt, String id) {
@@ -174,42 +134,5 @@ public class HistoryQueries {
         } catch (RuntimeException e) {
             throw new HttpRejection(400, "invalid_cursor", "cursor must be the 'next' value of a previous answer.");
         }
-    }
-
-    // ------------------------------------------------------------------ one event, figures
-
-    /** The whole record of one event, or null when the history does not know it. */
-    public Map<String, Object> detail(String id) throws SQLException {
-        return details.detail(id);
-    }
-
-    /** The stored bodies of an event, or null when the event is not known. */
-    public EventDetails.Bodies bodies(String id) throws SQLException {
-        return details.bodies(id);
-    }
-
-    /** Events received per minute over the last {@code minutes} minutes up to {@code now}, oldest first, zeros included. */
-    public List<Map<String, Object>> perMinute(Instant now, int minutes) throws SQLException {
-        return figures.perMinute(now, minutes, null);
-    }
-
-    /** As {@link #perMinute(Instant, int)}, only the events of {@code tenant} unless it is null. */
-    public List<Map<String, Object>> perMinute(Instant now, int minutes, String tenant) throws SQLException {
-        return figures.perMinute(now, minutes, tenant);
-    }
-
-    /** How many events the history holds. */
-    public long count() throws SQLException {
-        return figures.count(null);
-    }
-
-    /** How many events of {@code tenant} (all when null) the history holds. */
-    public long count(String tenant) throws SQLException {
-        return figures.count(tenant);
-    }
-
-    /** One destination's figures ({@link HistoryFigures#destinationStats}). */
-    public Map<String, Object> destinationStats(String destination, Instant now) throws SQLException {
-        return figures.destinationStats(destination, now);
     }
 }

@@ -18,10 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event history's queue and its one writer thread: records wait here and are written in batches,
- * one transaction per batch ({@link HistoryWriter}), at least every flush interval, after giving way,
- * like the queue consumers, while webhooks wait to be answered (the backgroundGate bean). A record
- * that finds no room is dropped and counted ({@code storeganise.history.dropped}).
+ * The event history's queue and its one writer thread, which writes a batch at least every flush interval
+ * after giving way to waiting webhooks; a record that finds no room is dropped and counted (docs/console.md,
+ * "How it is written").
  */
 final class HistoryQueue {
 
@@ -80,13 +79,11 @@ final class HistoryQueue {
         inFlight.incrementAndGet();
         try {
             if (!queue.offer(r, maxBlock.toMillis(), TimeUnit.MILLISECONDS)) {
-                inFlight.decrementAndGet();
-                drop(1);
+                refused();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            inFlight.decrementAndGet();
-            drop(1);
+            refused();
         }
     }
 
@@ -95,9 +92,13 @@ final class HistoryQueue {
         meters();
         inFlight.incrementAndGet();
         if (!queue.offer(r)) {
-            inFlight.decrementAndGet();
-            drop(1);
+            refused();
         }
+    }
+
+    private void refused() {
+        inFlight.decrementAndGet();
+        drop(1);
     }
 
     int pending() {
@@ -156,10 +157,7 @@ final class HistoryQueue {
         }
     }
 
-    /**
-     * Waits, like the queue consumers do, while the webhook endpoint is pressed (the backgroundGate bean,
-     * bounded at half a second): the records wait in memory and are then written in fewer, larger batches.
-     */
+    /** Bounded at half a second by the gate: the records wait in memory, then are written in fewer, larger batches. */
     private void giveWay() throws InterruptedException {
         if (gate == null && camelContext != null && !gateLooked) {
             gateLooked = true;

@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the routes tell the history, one small immutable record per fact, queued by {@link EventHistory}
- * and written in batches by {@link HistoryWriter}. Every record names its event; those that may
- * arrive before the event's own row (another replica, a race with the ingest thread) also carry what
- * is needed to create it (type, received time).
+ * What the routes tell the history, one immutable record per fact. Those that may arrive before the
+ * event's own row (another replica, a race with the ingest thread) carry what creates it (type, received time).
  */
 sealed interface HistoryRecord {
 

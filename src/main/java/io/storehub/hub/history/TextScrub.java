@@ -3,6 +3,7 @@ package io.storehub.hub.history;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,25 +26,15 @@ public final class TextScrub {
     private final List<String> secrets;
 
     TextScrub(List<String> secrets) {
-        List<String> s = new ArrayList<>();
-        for (String secret : secrets) {
-            if (secret != null && secret.trim().length() >= 4) {
-                s.add(secret.trim());
-            }
-        }
-        s.sort(Comparator.comparingInt(String::length).reversed());
-        this.secrets = List.copyOf(s);
+        this.secrets = secrets.stream().filter(Objects::nonNull).map(String::trim).filter(s -> s.length() >= 4)
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     public static TextScrub from(CamelContext camel) {
         List<String> secrets = new ArrayList<>();
         if (camel != null) {
             for (String key : SECRET_PROPERTIES) {
-                camel.getPropertiesComponent().resolveProperty(key).ifPresent(v -> {
-                    for (String part : v.split(",")) {
-                        secrets.add(part);
-                    }
-                });
+                camel.getPropertiesComponent().resolveProperty(key).ifPresent(v -> secrets.addAll(List.of(v.split(","))));
             }
             // the destinations' tokens, passwords and URLs (DestinationRegistry)
             for (SecretSource source : camel.getRegistry().findByType(SecretSource.class)) {

@@ -5,7 +5,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -40,7 +39,7 @@ final class Texts {
     }
 
     static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -48,44 +47,21 @@ final class Texts {
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
-    static void setTime(PreparedStatement ps, int i, Long epochMillis) throws SQLException {
-        if (epochMillis == null) {
-            ps.setNull(i, Types.TIMESTAMP);
-        } else {
-            ps.setObject(i, utc(epochMillis));
-        }
+    /** A TIMESTAMP parameter for {@link Sql#bind}. */
+    static Object time(Long epochMillis) {
+        return epochMillis == null ? new Sql.Null(Types.TIMESTAMP) : utc(epochMillis);
     }
 
-    static void setText(PreparedStatement ps, int i, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.VARCHAR);
-        } else {
-            ps.setString(i, value);
-        }
+    static Object integer(Integer value) {
+        return value == null ? new Sql.Null(Types.INTEGER) : value;
     }
 
-    static void setInt(PreparedStatement ps, int i, Integer value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, value);
-        }
+    static Object bigint(Long value) {
+        return value == null ? new Sql.Null(Types.BIGINT) : value;
     }
 
-    static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, value);
-        }
-    }
-
-    static void setBool(PreparedStatement ps, int i, Boolean value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, Types.BOOLEAN);
-        } else {
-            ps.setBoolean(i, value);
-        }
+    static Object bool(Boolean value) {
+        return value == null ? new Sql.Null(Types.BOOLEAN) : value;
     }
 
     /**
@@ -93,22 +69,20 @@ final class Texts {
      * {@code *}) and when it was received ({@code from} inclusive, {@code to} exclusive); null: no condition.
      */
     static void typeAndReceived(StringBuilder sql, List<Object> args, String type, Instant from, Instant to) {
-        if (type != null) {
-            if (type.contains("*")) {
-                sql.append(" AND e.event_type LIKE ? ESCAPE '\\'");
-                args.add(likeGlob(type));
-            } else {
-                sql.append(" AND e.event_type = ?");
-                args.add(type);
-            }
+        if (type != null && type.contains("*")) {
+            and(sql, args, " AND e.event_type LIKE ? ESCAPE '\\'", likeGlob(type));
+        } else {
+            and(sql, args, " AND e.event_type = ?", type);
         }
-        if (from != null) {
-            sql.append(" AND e.received_at >= ?");
-            args.add(utc(from));
-        }
-        if (to != null) {
-            sql.append(" AND e.received_at < ?");
-            args.add(utc(to));
+        and(sql, args, " AND e.received_at >= ?", utc(from));
+        and(sql, args, " AND e.received_at < ?", utc(to));
+    }
+
+    /** Appends {@code clause} and its one parameter {@code value}; nothing when the value is null (no condition). */
+    static void and(StringBuilder sql, List<Object> args, String clause, Object value) {
+        if (value != null) {
+            sql.append(clause);
+            args.add(value);
         }
     }
 
