@@ -12,6 +12,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.JdbcIdStore;
+
 /**
  * The incidents of the failure-alert recipe in table {@code hub_incident} (V40): one row per destination,
  * its current or last incident. Each change is one conditional statement whose update count says whether
@@ -68,7 +70,7 @@ public class IncidentStore {
                         + " 'open', ?, ?, ?, ?, ?)", destination, failingSince, now, text, code, failed, now, failed, toPending,
                         taskPending, claimUntil) == 1;
             } catch (SQLException e) {
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                if (JdbcIdStore.isDuplicateKey(e)) {
                     return false; // another instance inserted it first
                 }
                 throw e;

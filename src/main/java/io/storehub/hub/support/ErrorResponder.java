@@ -13,12 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the exception that stopped an HTTP route into the JSON answer
- * {@code {"error": code, "detail": sentence}} with its status. An {@link HttpRejection} is the
- * caller's fault and says why; anything else is ours and gets the configured fallback (for the
- * webhook: 503, so Storeganise retries the delivery rather than losing it). Request headers are not
- * echoed back, except those named in {@code keepHeaders} (e.g. {@code Allow}, {@code WWW-Authenticate}).
- * Sets the exchange property {@code SgRejectReason} for the metrics tag.
+ * Turns the exception that stopped an HTTP route into {@code {"error": code, "detail": sentence}}:
+ * an {@link HttpRejection} says why; anything else gets the fallback (the webhook's 503, so
+ * Storeganise retries). Request headers are not echoed back, except {@code keepHeaders}.
  */
 public class ErrorResponder implements Processor {
 

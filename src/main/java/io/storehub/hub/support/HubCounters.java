@@ -10,18 +10,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The hub's counters, one method per counter, called from the routes as {@code bean} steps, each also
- * tagged {@code tenant} (the event's tenant, {@code none} for the hub's own: {@link #tenant}):
- * <ul>
- * <li>{@code storeganise.events.unknown{type}}, {@code storeganise.events.processed{family,type}},
- * {@code storeganise.events.unsubscribed{type}}, {@code storeganise.events.deferred{type}}</li>
- * <li>{@code storeganise.deliveries.queued{destination}}, {@code storeganise.deliveries{destination,outcome}}</li>
- * <li>{@code storeganise.processing.failures{queue,action}}, {@code storeganise.enrich.lookups{resource,outcome}}</li>
- * </ul>
- * Replaces {@code toD micrometer:counter:...?tags.x=${...}} steps: those build and look up an
- * endpoint URI from expressions for every message, which on the consumers cost more than the
- * counting. Counters are cached per tag combination. Without a MeterRegistry (a runtime with no
- * metrics) the calls do nothing.
+ * The hub's counters, one method per counter called from the routes, each tagged {@code tenant}.
+ * Replaces {@code toD micrometer:counter:...} steps, whose per-message endpoint lookup cost more than
+ * the counting. Without a MeterRegistry the calls do nothing.
  */
 public class HubCounters implements CamelContextAware {
 
@@ -91,11 +82,7 @@ public class HubCounters implements CamelContextAware {
         counter.increment();
     }
 
-    /**
-     * The event's tenant (header {@code SgTenant}, set by the hub at ingest, never taken from a request), else the
-     * tenant of the delivery's destination ({@code acme~sink}), else {@code none}: the hub's own event. Bounded by the
-     * tenants configured.
-     */
+    /** The event's tenant (header set at ingest), else the destination's ({@code acme~sink}), else {@code none}. */
     static String tenant(Exchange exchange) {
         String tenant = exchange.getMessage().getHeader(Headers.TENANT, String.class);
         if (tenant == null) {

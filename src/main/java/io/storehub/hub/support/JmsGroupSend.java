@@ -25,21 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable sends of many webhook threads, committed together: each caller's message joins the next
- * batch, one sender thread sends the batch in one JMS transaction and completes every caller only
- * after the commit, so each message is in the broker's journal before its webhook is answered, at
- * the cost of one journal sync and one round trip per batch instead of one per message
- * ({@link GroupCommit}, as {@link JdbcGroupCommit} does for the database).
- *
- * <p>The message is built by camel-jms' own binding of the queue's endpoint (headers become JMS
- * properties exactly as a {@code jms:} producer maps them: {@code _AMQ_DUPL_ID}, {@code JMSXGroupID},
- * the hub's {@code Sg*} headers), so consumers see the same messages as before.
- *
- * <p>Written by hand because the {@code jms:} producer sends each exchange on its own: non-transacted
- * it waits for one journal sync per message, transacted it commits per exchange. A message the broker
- * refuses as a duplicate ({@code _AMQ_DUPL_ID} seen before) rolls back the transaction it is in: the
- * batch is then sent again one message per transaction, and a message refused as a duplicate on its
- * own counts as stored (the broker holds its first copy).
+ * Durable sends of many webhook threads in one JMS transaction per batch ({@link GroupCommit}): the
+ * {@code jms:} producer syncs the journal per message. The message is built by camel-jms' binding of
+ * the queue's endpoint, as a {@code jms:} producer would. A duplicate ({@code _AMQ_DUPL_ID} seen
+ * before) rolls back its batch; sent again alone, a refused duplicate counts as stored.
  */
 public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelContextAware {
 
@@ -62,11 +51,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         super("hub-broker-group-send", 256, 10_000);
     }
 
-    /**
-     * Sends the exchange's message to the queue; returns once it is committed (or throws why not).
-     * Waits at most the timeout, and no longer than the exchange's {@link AnswerDeadline}; while the
-     * {@link OutageBreaker} (if set) knows the broker is down it throws its 503 answer at once.
-     */
+    /** Returns once the message is committed, or throws why not; an open breaker throws at once. */
     public void send(Exchange exchange) throws Exception {
         if (breaker != null) {
             breaker.admit();
@@ -229,7 +214,6 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         this.breaker = breaker;
     }
 
-    /** The queue the messages go to. */
     public void setQueue(String queue) {
         this.queue = queue;
     }
