@@ -102,7 +102,9 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
                 .findFirst().orElse("Storeganise event " + type);
         List<String> parts = new ArrayList<>();
-        addIfPresent(parts, (String) summary.get("customerName"));
+        if (summary.get("customerName") != null) {
+            parts.add((String) summary.get("customerName"));
+        }
         String unit = (String) summary.get("unitName");
         String site = (String) summary.get("siteName");
         String previousUnit = JsonPaths.text(event, "previousUnitRental.unit.name");
@@ -307,38 +309,28 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         }
     }
 
-    private static void addIfPresent(List<String> parts, String value) {
-        if (value != null) {
-            parts.add(value);
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
     // ---- configuration (YAML bean properties) ----
 
     /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
     public void setLanguage(String language) {
-        String l = blankToNull(language);
+        String l = StoreganiseApi.blankToNull(language);
         this.language = l == null ? "en-GB" : l;
     }
 
     /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */
     public void setTimeZone(String timeZone) {
-        String tz = blankToNull(timeZone);
+        String tz = StoreganiseApi.blankToNull(timeZone);
         this.defaultTimeZone = tz == null ? null : ZoneId.of(tz);
     }
 
     /** ISO 4217 currency when neither the invoice nor the site names one, e.g. {@code GBP}. */
     public void setCurrency(String currency) {
-        this.defaultCurrency = blankToNull(currency);
+        this.defaultCurrency = StoreganiseApi.blankToNull(currency);
     }
 
     /** The back office root, e.g. {@code https://mybusiness.storeganise.com}; empty: derived from the API URL. */
     public void setAdminUrl(String adminUrl) {
-        String url = blankToNull(adminUrl);
+        String url = StoreganiseApi.blankToNull(adminUrl);
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
@@ -348,7 +340,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     }
 
     public void setBaseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl);
+        this.baseUrl = StoreganiseApi.blankToNull(baseUrl);
     }
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {
