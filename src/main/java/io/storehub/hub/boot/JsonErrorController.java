@@ -12,11 +12,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * Errors raised by the servlet container before a request reaches a route (an unknown path, a
- * request the HTTP binding cannot read) answer in the hub's JSON error shape too, instead of
- * Spring's HTML "Whitelabel" page.
- */
+/** Errors raised before a request reaches a route answer in the hub's JSON shape, not the "Whitelabel" page. */
 @RestController
 public class JsonErrorController implements ErrorController {
 

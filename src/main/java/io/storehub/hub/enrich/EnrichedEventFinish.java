@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
@@ -313,24 +314,24 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
 
     /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
     public void setLanguage(String language) {
-        String l = StoreganiseApi.blankToNull(language);
+        String l = SettingText.blankToNull(language);
         this.language = l == null ? "en-GB" : l;
     }
 
     /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */
     public void setTimeZone(String timeZone) {
-        String tz = StoreganiseApi.blankToNull(timeZone);
+        String tz = SettingText.blankToNull(timeZone);
         this.defaultTimeZone = tz == null ? null : ZoneId.of(tz);
     }
 
     /** ISO 4217 currency when neither the invoice nor the site names one, e.g. {@code GBP}. */
     public void setCurrency(String currency) {
-        this.defaultCurrency = StoreganiseApi.blankToNull(currency);
+        this.defaultCurrency = SettingText.blankToNull(currency);
     }
 
     /** The back office root, e.g. {@code https://mybusiness.storeganise.com}; empty: derived from the API URL. */
     public void setAdminUrl(String adminUrl) {
-        String url = StoreganiseApi.blankToNull(adminUrl);
+        String url = SettingText.blankToNull(adminUrl);
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
@@ -340,7 +341,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     }
 
     public void setBaseUrl(String baseUrl) {
-        this.baseUrl = StoreganiseApi.blankToNull(baseUrl);
+        this.baseUrl = SettingText.blankToNull(baseUrl);
     }
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {

@@ -1,13 +1,13 @@
 package io.storehub.hub.enrich;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.TenantKeys;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
@@ -62,8 +62,7 @@ public class StoreganiseApi {
     /** YAML bean initMethod: checks the configuration. */
     public void init() {
         if (baseUrl != null) {
-            URI uri = parseBase(baseUrl);
-            if (uri == null) {
+            if (!SettingText.isHttpUrl(baseUrl)) {
                 throw new HubConfigurationException("storeganise.api.base-url (STOREGANISE_API_URL) is '" + baseUrl
                         + "': it must be an http(s) URL such as https://mybusiness.storeganise.com/api.");
             }
@@ -247,23 +246,6 @@ public class StoreganiseApi {
         return key != null;
     }
 
-    private static URI parseBase(String url) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                return null;
-            }
-            return uri;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
     // ---- configuration (YAML bean properties) ----
 
     public void setTenants(TenantDirectory tenants) {
@@ -271,7 +253,7 @@ public class StoreganiseApi {
     }
 
     public void setBaseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl);
+        this.baseUrl = SettingText.blankToNull(baseUrl);
     }
 
     public String getBaseUrl() {
@@ -279,7 +261,7 @@ public class StoreganiseApi {
     }
 
     public void setKey(String key) {
-        this.key = blankToNull(key);
+        this.key = SettingText.blankToNull(key);
     }
 
     public void setHealth(StoreganiseApiHealth health) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -122,7 +123,7 @@ public class StoreganiseReads implements CamelContextAware {
     }
 
     private void path(StoreganiseResource resource, String path) {
-        String p = StoreganiseApi.blankToNull(path);
+        String p = SettingText.blankToNull(path);
         if (p == null) {
             paths.remove(resource);
             return;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -86,7 +87,7 @@ public class StoreganiseWrites {
     }
 
     private static String checked(String key, String path, boolean needsId, String current) {
-        String p = StoreganiseApi.blankToNull(path);
+        String p = SettingText.blankToNull(path);
         if (p == null) {
             return current;
         }

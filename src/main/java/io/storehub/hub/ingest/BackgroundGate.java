@@ -18,7 +18,7 @@ public class BackgroundGate implements Processor {
     private IngestPressure pressure;
     private int maxInFlight = 4;
     private double targetAckMillis = 20;
-    private long pauseMillis = 20;
+    private static final long PAUSE_MILLIS = 20;
     private long maxPauseMillis = 500;
     private volatile Semaphore pressedPermits = new Semaphore(1);
     private final AtomicLong pausedMillis = new AtomicLong();
@@ -31,7 +31,7 @@ public class BackgroundGate implements Processor {
         long started = System.nanoTime();
         Semaphore permits = pressedPermits;
         while (pressed()) {
-            if (permits.tryAcquire(pauseMillis, TimeUnit.MILLISECONDS)) {
+            if (permits.tryAcquire(PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
                 // held until this consumer's message is done (committed, retried or parked)
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
@@ -49,8 +49,8 @@ public class BackgroundGate implements Processor {
     public void pause() throws InterruptedException {
         long waited = 0;
         while (waited < maxPauseMillis && pressed()) {
-            TimeUnit.MILLISECONDS.sleep(pauseMillis);
-            waited += pauseMillis;
+            TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+            waited += PAUSE_MILLIS;
         }
         if (waited > 0) {
             pausedMillis.addAndGet(waited);
@@ -76,10 +76,6 @@ public class BackgroundGate implements Processor {
 
     public void setTargetAckMillis(double targetAckMillis) {
         this.targetAckMillis = targetAckMillis;
-    }
-
-    public void setPauseMillis(long pauseMillis) {
-        this.pauseMillis = pauseMillis;
     }
 
     public void setMaxPauseMillis(long maxPauseMillis) {

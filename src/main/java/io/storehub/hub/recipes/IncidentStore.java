@@ -15,11 +15,9 @@ import javax.sql.DataSource;
 import io.storehub.hub.support.JdbcIdStore;
 
 /**
- * The incidents of the failure-alert recipe in table {@code hub_incident} (V40): one row per destination,
- * its current or last incident. Each change is one conditional statement whose update count says whether
- * this instance made it: with several instances on one database, exactly one opens an incident, reminds
- * about it or closes it, and sends that message. A message is "claimed" until a time (the sender's lease):
- * one that was not sent (a failed channel, a crashed instance) is claimed again at a later check.
+ * The failure-alert incidents, table {@code hub_incident} (V40), one row per destination. Each change is
+ * a conditional statement whose update count says whether this instance made it (and sends the message);
+ * a message is claimed until a time, so one not sent is claimed again at a later check.
  */
 public class IncidentStore {
 

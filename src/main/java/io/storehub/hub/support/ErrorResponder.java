@@ -1,6 +1,6 @@
 package io.storehub.hub.support;
 
-import java.util.Arrays;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the exception that stopped an HTTP route into {@code {"error": code, "detail": sentence}}:
  * an {@link HttpRejection} says why; anything else gets the fallback (the webhook's 503, so
- * Storeganise retries). Request headers are not echoed back, except {@code keepHeaders}.
+ * Storeganise retries). Request headers are not echoed back, except {@code Allow} and {@code WWW-Authenticate}.
  */
 public class ErrorResponder implements Processor {
 
@@ -28,7 +28,7 @@ public class ErrorResponder implements Processor {
     private String fallbackCode = "not_stored";
     private String fallbackDetail = "The event could not be stored durably; it was not accepted, so Storeganise will retry it.";
     private int fallbackRetryAfterSeconds = 5;
-    private List<String> keepHeaders = List.of("Allow", "WWW-Authenticate");
+    private static final List<String> KEEP_HEADERS = List.of("Allow", "WWW-Authenticate");
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -52,7 +52,7 @@ public class ErrorResponder implements Processor {
         }
         Message out = exchange.getMessage();
         Map<String, Object> kept = new LinkedHashMap<>();
-        keepHeaders.forEach(name -> {
+        KEEP_HEADERS.forEach(name -> {
             Object value = out.getHeader(name);
             if (value != null) {
                 kept.put(name, value);
@@ -63,13 +63,18 @@ public class ErrorResponder implements Processor {
         if (retryAfter > 0) {
             out.setHeader("Retry-After", String.valueOf(retryAfter));
         }
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("detail", detail);
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.setProperty(REJECT_REASON, code);
-        out.setBody(MAPPER.writeValueAsBytes(body));
+        out.setBody(body(code, detail));
+    }
+
+    /** The hub's JSON error answer {@code {"error": code, "detail": detail}}. */
+    public static byte[] body(String code, String detail) throws IOException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("detail", detail);
+        return MAPPER.writeValueAsBytes(body);
     }
 
     /** Status of an unexpected failure (default 503). */
@@ -90,10 +95,5 @@ public class ErrorResponder implements Processor {
     /** {@code Retry-After} of an unexpected failure answered 503, in seconds (default 5; 0: none). */
     public void setFallbackRetryAfterSeconds(int fallbackRetryAfterSeconds) {
         this.fallbackRetryAfterSeconds = fallbackRetryAfterSeconds;
-    }
-
-    /** Comma-separated response headers set by the route that survive (default {@code Allow,WWW-Authenticate}). */
-    public void setKeepHeaders(String keepHeaders) {
-        this.keepHeaders = Arrays.stream(keepHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 }

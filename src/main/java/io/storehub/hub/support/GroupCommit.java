@@ -24,7 +24,7 @@ public abstract class GroupCommit<T, R> {
     private final BlockingQueue<Item<T, R>> queue = new LinkedBlockingQueue<>();
     private volatile Thread worker;
     private volatile boolean stopping;
-    private int maxBatch;
+    private final int maxBatch;
     private long timeoutMillis;
     private long lingerNanos;
 
@@ -200,11 +200,6 @@ public abstract class GroupCommit<T, R> {
     /** Items waiting to join a batch. */
     public int queued() {
         return queue.size();
-    }
-
-    /** Most items committed in one unit. */
-    public void setMaxBatch(int maxBatch) {
-        this.maxBatch = Math.max(1, maxBatch);
     }
 
     /** How long a batch of patient items waits after its first item for others to join it (0: commit at once). */
