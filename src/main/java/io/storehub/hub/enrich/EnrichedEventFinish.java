@@ -22,7 +22,6 @@ import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -33,13 +32,12 @@ import org.apache.camel.Processor;
  * Storeganise back office; then records {@code storeganise.enrich.latency} (received to enriched).
  * Reads only what the API returned, tolerating any of it missing (see docs/enriched-event.md).
  */
-public class EnrichedEventFinish implements Processor, CamelContextAware {
+public class EnrichedEventFinish implements Processor {
 
     public static final String LATENCY_METER = "storeganise.enrich.latency";
     private static final String[] TIME_ZONE_FIELDS = {"site.timezone", "site.timeZone", "site.tz", "settings.timezone",
             "settings.timeZone"};
 
-    private CamelContext camelContext;
     private MeterRegistry meterRegistry;
     private String language = "en-GB";
     private ZoneId defaultTimeZone;
@@ -58,7 +56,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
             // a tenant's event says whose it is, and links to that business's back office
             String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
             if (tenant != null && tenants == null) {
-                tenants = TenantDirectory.of(camelContext);
+                tenants = TenantDirectory.of(exchange.getContext());
             }
             Tenant t = tenant == null ? null : tenants.get(tenant);
             if (tenant != null) {
@@ -293,12 +291,12 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
                 // a backlog (an outage, a rate limit, a billing run behind the concurrency cap) takes minutes
                 .minimumExpectedValue(java.time.Duration.ofMillis(1))
                 .maximumExpectedValue(java.time.Duration.ofHours(2))
-                .register(registry())
+                .register(registry(exchange.getContext()))
                 .record(elapsed, TimeUnit.MILLISECONDS);
     }
 
-    private MeterRegistry registry() {
-        if (meterRegistry == null && camelContext != null) {
+    private MeterRegistry registry(CamelContext camelContext) {
+        if (meterRegistry == null) {
             meterRegistry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
         }
         return meterRegistry != null ? meterRegistry : Metrics.globalRegistry;
@@ -346,15 +344,5 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {
         this.meterRegistry = meterRegistry;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 }

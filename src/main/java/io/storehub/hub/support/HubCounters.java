@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
@@ -14,12 +13,11 @@ import org.apache.camel.Exchange;
  * Replaces {@code toD micrometer:counter:...} steps, whose per-message endpoint lookup cost more than
  * the counting. Without a MeterRegistry the calls do nothing.
  */
-public class HubCounters implements CamelContextAware {
+public class HubCounters {
 
     /** The tag every counter of the hub carries. */
     public static final String TENANT = "tenant";
 
-    private CamelContext camelContext;
     private volatile MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -68,7 +66,7 @@ public class HubCounters implements CamelContextAware {
     }
 
     private void count(Exchange exchange, String name, String description, String... tags) {
-        MeterRegistry meters = registry();
+        MeterRegistry meters = registry(exchange.getContext());
         if (meters == null) {
             return;
         }
@@ -102,9 +100,9 @@ public class HubCounters implements CamelContextAware {
         return value == null ? "none" : value;
     }
 
-    private MeterRegistry registry() {
+    private MeterRegistry registry(CamelContext camelContext) {
         MeterRegistry r = registry;
-        if (r == null && camelContext != null) {
+        if (r == null) {
             r = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
             registry = r;
         }
@@ -113,15 +111,5 @@ public class HubCounters implements CamelContextAware {
 
     public void setMeterRegistry(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 }
