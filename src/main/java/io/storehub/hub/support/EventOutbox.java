@@ -51,8 +51,8 @@ public class EventOutbox implements CamelContextAware {
     private DataSource dataSource;
     private JdbcGroupCommit groupCommit;
     private JmsGroupSend sender;
-    private OutageBreaker databaseBreaker;
-    private OutageBreaker brokerBreaker;
+    private OutageBreaker databaseBreaker = OutageBreaker.NONE;
+    private OutageBreaker brokerBreaker = OutageBreaker.NONE;
     private long timeoutMillis = 1000;
     private int batchSize = 100;
     private long batchBytes = 4L * 1024 * 1024;
@@ -63,9 +63,7 @@ public class EventOutbox implements CamelContextAware {
      * Waits no longer than the exchange's {@link AnswerDeadline}; an open database breaker throws at once.
      */
     public void store(Exchange exchange) throws SQLException {
-        if (databaseBreaker != null) {
-            databaseBreaker.admit();
-        }
+        databaseBreaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, timeoutMillis);
         if (wait <= 0) {
             throw new SQLException("No time left to keep the event in the outbox before the answer is due");
@@ -75,13 +73,9 @@ public class EventOutbox implements CamelContextAware {
         try {
             groupCommit.execute(wait, INSERT, id, headersOf(exchange), body == null ? new byte[0] : body,
                     Timestamp.from(Instant.now()), id);
-            if (databaseBreaker != null) {
-                databaseBreaker.succeeded();
-            }
+            databaseBreaker.succeeded();
         } catch (SQLException | RuntimeException e) {
-            if (databaseBreaker != null) {
-                databaseBreaker.failed(e);
-            }
+            databaseBreaker.failed(e);
             throw e;
         }
     }
@@ -129,9 +123,7 @@ public class EventOutbox implements CamelContextAware {
             awaitAll(deletes);
             forwarded += deletes.size();
             forwardFailing = false;
-            if (brokerBreaker != null) {
-                brokerBreaker.succeeded();
-            }
+            brokerBreaker.succeeded();
         }
     }
 

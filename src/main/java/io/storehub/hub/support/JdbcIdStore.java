@@ -45,7 +45,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private volatile JdbcGroupCommit groupCommit;
     private String processorName;
     private boolean patient;
-    private OutageBreaker breaker;
+    private OutageBreaker breaker = OutageBreaker.NONE;
     private long lookupTimeoutMillis = 0;
     private long recordTimeoutMillis = 0;
     private volatile Boolean overNetwork;
@@ -75,13 +75,13 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         try {
             long wait = Math.max(1, AnswerDeadline.remainingMillis(exchange, recordTimeoutMillis));
             boolean added = groupCommit().execute(wait, INSERT, insertParams(key)) == 1;
-            succeeded();
+            breaker.succeeded();
             return added;
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SQLException sql && isDuplicateKey(sql)) {
                 return false;
             }
-            failed(e);
+            breaker.failed(e);
             LOG.warn("Event {} is stored but its id was not recorded ({}); the broker's duplicate detection covers a retry of it", key, e.toString());
             return true;
         }
@@ -106,9 +106,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
 
     /** One primary-key read, refused at once while the breaker is open; the timeout bounds the network wait. */
     private boolean lookup(String key, long timeoutMillis) {
-        if (breaker != null) {
-            breaker.admit();
-        }
+        breaker.admit();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(EXISTS)) {
             if (timeoutMillis > 0 && overNetwork(c)) {
                 c.setNetworkTimeout(DIRECT, (int) timeoutMillis);
@@ -120,10 +118,10 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             try (ResultSet rs = s.executeQuery()) {
                 found = rs.next();
             }
-            succeeded();
+            breaker.succeeded();
             return found;
         } catch (SQLException e) {
-            failed(e);
+            breaker.failed(e);
             throw new RuntimeCamelException("Could not look up id " + key + " (" + processorName + ")", e);
         }
     }
@@ -147,17 +145,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         return new Object[] {processorName, key, Timestamp.from(Instant.now()), processorName, key};
     }
 
-    private void succeeded() {
-        if (breaker != null) {
-            breaker.succeeded();
-        }
-    }
-
-    private void failed(Exception e) {
-        if (breaker != null) {
-            breaker.failed(e);
-        }
-    }
 
     /** When the id was recorded, or null (no breaker, no timeout). */
     public Instant recordedAt(String key) {

@@ -36,7 +36,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     private CamelContext camelContext;
     private String queue;
-    private OutageBreaker breaker;
+    private OutageBreaker breaker = OutageBreaker.NONE;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
 
@@ -53,9 +53,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** Returns once the message is committed, or throws why not; an open breaker throws at once. */
     public void send(Exchange exchange) throws Exception {
-        if (breaker != null) {
-            breaker.admit();
-        }
+        breaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, getTimeoutMillis());
         if (wait <= 0) { // the steps before took the time: not the broker's fault
             throw new JMSException("No time left to store the message before the answer is due");
@@ -65,25 +63,17 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         CompletableFuture<Void> sent = submit(exchange);
         try {
             sent.get(wait, TimeUnit.MILLISECONDS);
-            if (breaker != null) {
-                breaker.succeeded();
-            }
+            breaker.succeeded();
         } catch (ExecutionException e) {
-            failed(e.getCause());
+            breaker.failed(e.getCause());
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
             // not yet begun: dropped; begun: may still be committed (a retry is then refused as a
             // duplicate by the broker and counts as stored)
             sent.cancel(false);
             JMSException timeout = new JMSException("Message not committed by the broker within " + wait + " ms");
-            failed(timeout);
+            breaker.failed(timeout);
             throw timeout;
-        }
-    }
-
-    private void failed(Throwable failure) {
-        if (breaker != null) {
-            breaker.failed(failure);
         }
     }
 

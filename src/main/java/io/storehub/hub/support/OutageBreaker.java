@@ -15,6 +15,12 @@ import org.slf4j.LoggerFactory;
 public class OutageBreaker {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutageBreaker.class);
+    /** Never opens: the breaker of a store used without one. */
+    static final OutageBreaker NONE = new OutageBreaker() {
+        @Override
+        public void failed(Throwable failure) {
+        }
+    };
 
     private String store = "store";
     private long probeIntervalMillis = 1000;
