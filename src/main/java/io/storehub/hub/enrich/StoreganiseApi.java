@@ -242,10 +242,6 @@ public class StoreganiseApi {
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
     }
 
-    boolean hasKey() {
-        return key != null;
-    }
-
     // ---- configuration (YAML bean properties) ----
 
     public void setTenants(TenantDirectory tenants) {
@@ -254,10 +250,6 @@ public class StoreganiseApi {
 
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = SettingText.blankToNull(baseUrl);
-    }
-
-    public String getBaseUrl() {
-        return baseUrl;
     }
 
     public void setKey(String key) {

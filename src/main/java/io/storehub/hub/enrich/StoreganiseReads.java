@@ -41,8 +41,8 @@ public class StoreganiseReads implements CamelContextAware {
                 return;
             }
         }
-        String baseUrl = api.getBaseUrl();
-        if (baseUrl == null && !api.hasKey()) {
+        String baseUrl = api.baseUrl(null);
+        if (baseUrl == null && !api.hasKey(null)) {
             LOG.warn("Storeganise API not configured (storeganise.api.base-url / STOREGANISE_API_URL is empty): "
                     + "events are delivered without enrichment, every resource listed in 'missing'.");
         } else if (baseUrl == null) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -140,10 +139,8 @@ public class SignatureVerifier implements Processor, org.apache.camel.CamelConte
     }
 
     private static List<SecretKeySpec> specs(List<String> secrets) {
-        List<SecretKeySpec> parsed = new ArrayList<>();
-        secrets.stream().map(String::trim).filter(s -> !s.isEmpty())
-                .forEach(s -> parsed.add(new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
-        return List.copyOf(parsed);
+        return secrets.stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
     }
 
     @Override

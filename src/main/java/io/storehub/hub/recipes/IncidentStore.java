@@ -133,12 +133,9 @@ public class IncidentStore {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long closed = rs.getLong("closed_at");
-                    Long closedAt = rs.wasNull() ? null : closed;
-                    int status = rs.getInt("http_status");
-                    Integer httpStatus = rs.wasNull() ? null : status;
                     found.add(new Incident(rs.getString("destination"), rs.getInt("incident_no"), rs.getString("state"),
-                            rs.getLong("failing_since"), rs.getLong("opened_at"), closedAt, rs.getString("first_error"), httpStatus,
+                            rs.getLong("failing_since"), rs.getLong("opened_at"), rs.getObject("closed_at", Long.class),
+                            rs.getString("first_error"), rs.getObject("http_status", Integer.class),
                             rs.getInt("failed"), rs.getString("notice"), rs.getLong("notice_at"), rs.getInt("notice_failed"),
                             rs.getBoolean("to_pending"), rs.getBoolean("task_pending")));
                 }
@@ -156,17 +153,10 @@ public class IncidentStore {
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a instanceof Null n) {
+            if (args[i] instanceof Null n) {
                 ps.setNull(i + 1, n.type());
-            } else if (a instanceof Boolean b) {
-                ps.setBoolean(i + 1, b);
-            } else if (a instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
             } else {
-                ps.setString(i + 1, a.toString());
+                ps.setObject(i + 1, args[i]);
             }
         }
     }
