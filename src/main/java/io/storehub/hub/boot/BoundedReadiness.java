@@ -68,17 +68,11 @@ public class BoundedReadiness {
 
         private synchronized CompletableFuture<Health> check() {
             if (running == null || running.isDone()) {
-                CompletableFuture<Health> next = new CompletableFuture<>();
-                Thread thread = new Thread(() -> {
-                    try {
-                        next.complete(delegate.health());
-                    } catch (RuntimeException | Error e) {
-                        next.completeExceptionally(e);
-                    }
-                }, "hub-health-" + name);
-                thread.setDaemon(true);
-                thread.start();
-                running = next;
+                running = CompletableFuture.supplyAsync(delegate::health, task -> {
+                    Thread thread = new Thread(task, "hub-health-" + name);
+                    thread.setDaemon(true);
+                    thread.start();
+                });
             }
             return running;
         }

@@ -1,8 +1,8 @@
 package io.storehub.hub.boot;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
 
+import io.storehub.hub.support.ErrorResponder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
@@ -17,17 +17,16 @@ import org.springframework.web.bind.annotation.RestController;
 public class JsonErrorController implements ErrorController {
 
     @RequestMapping(path = "/error", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
+    public ResponseEntity<byte[]> error(HttpServletRequest request) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
         }
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", status.name().toLowerCase());
-        body.put("detail", status.is5xxServerError()
+        String detail = status.is5xxServerError()
                 ? "The request could not be processed; if it was a webhook it was not accepted, so it may be retried."
-                : status.getReasonPhrase() + ": " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+                : status.getReasonPhrase() + ": " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(ErrorResponder.body(status.name().toLowerCase(), detail));
     }
 }

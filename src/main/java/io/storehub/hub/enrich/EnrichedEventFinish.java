@@ -50,19 +50,19 @@ public class EnrichedEventFinish implements Processor {
     public void process(Exchange exchange) {
         Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), null);
         if (event != null) {
-            Locale locale = Locale.forLanguageTag(language);
-            Map<String, Object> summary = summary(event, locale);
-            event.put("summary", summary);
+            event.put("summary", summary(event, Locale.forLanguageTag(language)));
             // a tenant's event says whose it is, and links to that business's back office
             String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
-            if (tenant != null && tenants == null) {
-                tenants = TenantDirectory.of(exchange.getContext());
-            }
-            Tenant t = tenant == null ? null : tenants.get(tenant);
+            String apiBase = baseUrl;
             if (tenant != null) {
+                if (tenants == null) {
+                    tenants = TenantDirectory.of(exchange.getContext());
+                }
+                Tenant t = tenants.get(tenant);
+                apiBase = t == null ? baseUrl : t.apiBaseUrl();
                 event.put("tenant", tenant);
             }
-            Map<String, Object> links = links(event, t == null ? baseUrl : t.apiBaseUrl());
+            Map<String, Object> links = links(event, apiBase);
             if (!links.isEmpty()) {
                 event.put("links", links);
             }

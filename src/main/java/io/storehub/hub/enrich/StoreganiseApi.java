@@ -169,9 +169,8 @@ public class StoreganiseApi {
     }
 
     /**
-     * Maps the answer: 2xx found, 404 not found, 401/403 unauthorized (thrown after the breaker, as an
-     * auth failure is not an outage), 429/5xx thrown here so that the breaker counts them, any other
-     * status rejected (a request Storeganise will never accept: a wrong path in the configuration).
+     * Maps the answer: 2xx found, 404 not found, 401/403 unauthorized (thrown after the breaker: not an
+     * outage), 429/5xx thrown here for the breaker to count, any other rejected (a wrong configured path).
      */
     public void response(Exchange exchange) {
         Message in = exchange.getIn();

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.storehub.hub.support.Causes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -68,17 +69,16 @@ public class StoreganiseRetries {
 
     /** A call refused by the open breaker waits in the queue until it closes: a long outage uses up no attempts. */
     public Throwable failure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CallNotPermittedException) {
-                StoreganiseUnavailableException open = new StoreganiseUnavailableException(
-                        "Storeganise is failing: calls are suspended by the circuit breaker (" + t.getMessage()
-                                + "); next try in " + circuitOpenMillis / 1000 + " s or later",
-                        503, circuitOpenMillis);
-                open.initCause(t);
-                return open;
-            }
+        Throwable refused = Causes.find(failure, t -> t instanceof CallNotPermittedException);
+        if (refused == null) {
+            return failure;
         }
-        return failure;
+        StoreganiseUnavailableException open = new StoreganiseUnavailableException(
+                "Storeganise is failing: calls are suspended by the circuit breaker (" + refused.getMessage()
+                        + "); next try in " + circuitOpenMillis / 1000 + " s or later",
+                503, circuitOpenMillis);
+        open.initCause(refused);
+        return open;
     }
 
     /** {@code Retry-After}: delta-seconds or an HTTP date; 0 when absent or unreadable, capped at an hour. */

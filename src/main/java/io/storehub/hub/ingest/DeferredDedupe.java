@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 import io.storehub.hub.support.AnswerDeadline;
+import io.storehub.hub.support.Causes;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.JdbcIdStore;
@@ -50,15 +51,7 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
 
     /** The database's breaker refused the lookup, or the lookup itself failed (not: no time was left). */
     private static boolean databaseDown(RuntimeException e) {
-        if (e instanceof HttpRejection) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                return true;
-            }
-        }
-        return false;
+        return e instanceof HttpRejection || Causes.any(e, t -> t instanceof SQLException);
     }
 
     /** Whether the exchange's event was admitted without the lookup. */

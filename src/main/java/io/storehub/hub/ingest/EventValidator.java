@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -34,7 +35,7 @@ public class EventValidator implements Processor {
             try {
                 event = SignatureVerifier.MAPPER.readTree(exchange.getIn().getBody(byte[].class));
             } catch (Exception e) {
-                throw invalid("The body is not valid JSON: " + firstLine(e.getMessage()));
+                throw invalid("The body is not valid JSON: " + SettingText.firstLine(e.getMessage()));
             }
         }
         if (event == null || !event.isObject()) {
@@ -151,14 +152,6 @@ public class EventValidator implements Processor {
 
     private static HttpRejection invalid(String detail) {
         return new HttpRejection(400, "invalid_event", detail);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unparseable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     /** ISO-8601 duration, e.g. {@code PT72H}. */

@@ -45,7 +45,6 @@ public class IncidentStore {
         return found.isEmpty() ? null : found.get(0);
     }
 
-    /** The open incidents, by destination. */
     public Map<String, Incident> open() throws SQLException {
         Map<String, Incident> open = new LinkedHashMap<>();
         for (Incident i : select("WHERE state = 'open'")) {
@@ -80,7 +79,6 @@ public class IncidentStore {
                 failingSince, now, text, code, failed, now, failed, toPending, taskPending, claimUntil, destination, last.number()) == 1;
     }
 
-    /** Adds deliveries that failed to the open incident. */
     public void addFailed(Incident incident, int failed) throws SQLException {
         update("UPDATE hub_incident SET failed = failed + ? WHERE destination = ? AND incident_no = ? AND state = 'open'",
                 failed, incident.destination(), incident.number());

@@ -153,12 +153,7 @@ public abstract class GroupCommit<T, R> {
     }
 
     private static boolean allPatient(List<? extends Item<?, ?>> batch) {
-        for (Item<?, ?> item : batch) {
-            if (!item.patient()) {
-                return false;
-            }
-        }
-        return true;
+        return batch.stream().allMatch(Item::patient);
     }
 
     private void commitOrSplit(List<Item<T, R>> batch) {
@@ -197,7 +192,6 @@ public abstract class GroupCommit<T, R> {
         }
     }
 
-    /** Items waiting to join a batch. */
     public int queued() {
         return queue.size();
     }

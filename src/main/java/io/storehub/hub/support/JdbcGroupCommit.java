@@ -3,6 +3,9 @@ package io.storehub.hub.support;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,16 +86,9 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
 
     /** No connection, or the connection broke (SQLState class 08, or Hikari's connection timeout). */
     public static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException
+                || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
     }
 
     @Override

@@ -198,12 +198,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
 
     /** SQLState class 23: an integrity constraint (the primary key) refused the row. */
     public static boolean isDuplicateKey(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(e, t -> t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23"));
     }
 
     public void setDataSource(DataSource dataSource) {

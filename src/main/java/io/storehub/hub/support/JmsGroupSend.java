@@ -85,14 +85,11 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** The broker is unreachable or the connection broke (Artemis' exception types, named in the cause chain). */
     static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        return Causes.any(failure, t -> {
             String name = t.getClass().getSimpleName();
-            if (name.contains("NotConnected") || name.contains("ConnectionTimedOut") || name.contains("Unblocked")
-                    || name.contains("ObjectClosed") || name.contains("IllegalState")) {
-                return true;
-            }
-        }
-        return false;
+            return name.contains("NotConnected") || name.contains("ConnectionTimedOut") || name.contains("Unblocked")
+                    || name.contains("ObjectClosed") || name.contains("IllegalState");
+        });
     }
 
     /** A message sent alone whose commit failed: stored if the broker refused it as a duplicate. */
@@ -169,14 +166,8 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** Artemis names a refused duplicate in the rollback's cause chain (ActiveMQDuplicateIdException, AMQ229... "Duplicate"). */
     static boolean isDuplicate(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            String message = String.valueOf(t.getMessage());
-            if (name.contains("DuplicateId") || message.contains("Duplicate message detected")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t.getClass().getSimpleName().contains("DuplicateId")
+                || String.valueOf(t.getMessage()).contains("Duplicate message detected"));
     }
 
     /** Transactions committed since start. */

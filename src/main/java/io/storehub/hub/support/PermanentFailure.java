@@ -16,11 +16,6 @@ public class PermanentFailure extends RuntimeException {
 
     /** The permanent failure in a chain of causes, or {@code null} when the failure may be transient. */
     public static PermanentFailure in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PermanentFailure permanent) {
-                return permanent;
-            }
-        }
-        return null;
+        return (PermanentFailure) Causes.find(failure, t -> t instanceof PermanentFailure);
     }
 }
