@@ -19,7 +19,7 @@ public record AccessScope(String tenant) {
     public static final String PROPERTY = "SgAccessScope";
     /** The global admin: every tenant and the hub's own. */
     public static final AccessScope ALL = new AccessScope(null);
-    /** A tenant's name (as in its webhook URL). */
+    /** A tenant's name: part of its webhook URL and of every key it owns, so nothing that needs escaping. */
     public static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
     /** A destination name, qualified with its tenant or not. */
     public static final Pattern DESTINATION = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]{0,39}~)?[A-Za-z0-9_-]{1,64}");

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.SettingText;
@@ -24,8 +23,6 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 final class TenantReader {
 
     static final String PREFIX = "storeganise.tenants.";
-    /** A tenant's name: part of its webhook URL and of every key it owns, so nothing that needs escaping. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
     private static final Set<String> TOP_LEVEL = Set.of("webhook", "api", "destinations", "subscriptions", "recipes",
             "admin-token", "console");
     private static final Set<String> OWN = Set.of("webhook.secrets", "api.base-url", "api.key", "api.addon-hosts",
@@ -73,7 +70,7 @@ final class TenantReader {
      * they lack are looked up by their full key, from where properties cannot be listed (environment variables).
      */
     Tenant read(String name, String source, Properties own) {
-        if (!NAME.matcher(name).matches()) {
+        if (!AccessScope.TENANT_NAME.matcher(name).matches()) {
             throw new HubConfigurationException(PREFIX + name + ": the tenant name '" + name
                     + "' must be 1 to 40 letters, digits, - or _, starting with a letter or digit (it is part of its webhook URL).");
         }
