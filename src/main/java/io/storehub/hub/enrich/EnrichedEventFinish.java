@@ -26,11 +26,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Completes the enriched event once the family route has fetched what it needs: the convenience
- * fields people put in messages ({@code summary}: customer name, unit, site, time zone, the date in the
- * site's time zone, money with its currency, a one-line headline) and {@code links} back to the
- * Storeganise back office; then records {@code storeganise.enrich.latency} (received to enriched).
- * Reads only what the API returned, tolerating any of it missing (see docs/enriched-event.md).
+ * Completes the enriched event with {@code summary} (the fields people put in messages) and {@code links}
+ * to the back office, tolerating anything missing (docs/enriched-event.md); records
+ * {@code storeganise.enrich.latency}.
  */
 public class EnrichedEventFinish implements Processor {
 

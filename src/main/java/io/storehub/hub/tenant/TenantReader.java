@@ -15,10 +15,8 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Reads one tenant's settings, from the application's properties ({@code storeganise.tenants.<name>.*}) or from
- * its file ({@code <name>.yaml}, the same keys without the prefix), into a checked {@link Tenant}. Its own
- * settings (webhook, api, admin-token, console) are checked here; its destinations, subscriptions and recipes
- * by the destinations' loader ({@link TenantListener#check}).
+ * Reads one tenant's settings ({@code storeganise.tenants.<name>.*} or its file) into a checked {@link Tenant}:
+ * its own settings here, its destinations, subscriptions and recipes by {@link TenantListener#check}.
  */
 final class TenantReader {
 
