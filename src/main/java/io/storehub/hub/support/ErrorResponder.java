@@ -87,7 +87,6 @@ public class ErrorResponder implements Processor {
         this.fallbackCode = fallbackCode;
     }
 
-    /** Sentence of an unexpected failure. */
     public void setFallbackDetail(String fallbackDetail) {
         this.fallbackDetail = fallbackDetail;
     }

@@ -72,12 +72,8 @@ public class HubCounters {
         }
         String tenant = tenant(exchange);
         String key = name + '|' + tenant + '|' + String.join("|", tags);
-        Counter counter = counters.get(key);
-        if (counter == null) {
-            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
-                    .tag(TENANT, tenant).register(meters));
-        }
-        counter.increment();
+        counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                .tag(TENANT, tenant).register(meters)).increment();
     }
 
     /** The event's tenant (header set at ingest), else the destination's ({@code acme~sink}), else {@code none}. */
