@@ -74,8 +74,7 @@ public class EnrichedEventFinish implements Processor {
         put(summary, "customerName", customerName(customer));
         put(summary, "customerEmail", JsonPaths.text(customer, "email"));
         put(summary, "customerPhone", JsonPaths.text(customer, "phone"));
-        String unitName = JsonPaths.first(event, "unit.name unitRental.unit.name");
-        put(summary, "unitName", unitName);
+        put(summary, "unitName", JsonPaths.first(event, "unit.name unitRental.unit.name"));
         String siteName = localized(JsonPaths.get(event, "site.title"), locale);
         if (siteName == null) {
             siteName = localized(JsonPaths.get(event, "site.name"), locale);
@@ -86,10 +85,7 @@ public class EnrichedEventFinish implements Processor {
         put(summary, "timeZone", zone == null ? null : zone.getId());
         String when = EventDates.dateSource(event);
         put(summary, "date", EventDates.isoDate(when, zone));
-        Map<String, Object> amount = amount(event, locale);
-        if (amount != null) {
-            summary.put("amount", amount);
-        }
+        put(summary, "amount", amount(event, locale));
         summary.put("headline", headline(event, summary, EventDates.humanDate(when, zone, locale)));
         return summary;
     }
