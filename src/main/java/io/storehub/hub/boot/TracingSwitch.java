@@ -1,5 +1,6 @@
 package io.storehub.hub.boot;
 
+import java.util.Arrays;
 import java.util.Set;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
@@ -38,12 +39,8 @@ public class TracingSwitch implements AutoConfigurationImportFilter, Environment
         if (env == null || Boolean.parseBoolean(env.getProperty("otel.sdk.disabled", "false").trim())) {
             return false;
         }
-        for (String exporter : env.getProperty("otel.traces.exporter", "none").split(",")) {
-            if (!exporter.isBlank() && !exporter.trim().equals("none")) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(env.getProperty("otel.traces.exporter", "none").split(",")).map(String::trim)
+                .anyMatch(exporter -> !exporter.isEmpty() && !exporter.equals("none"));
     }
 
     @Override
