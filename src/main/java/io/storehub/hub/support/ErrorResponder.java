@@ -51,15 +51,8 @@ public class ErrorResponder implements Processor {
             LOG.error("Request failed ({}): {}", code, cause == null ? "unknown error" : cause.toString(), cause);
         }
         Message out = exchange.getMessage();
-        Map<String, Object> kept = new LinkedHashMap<>();
-        KEEP_HEADERS.forEach(name -> {
-            Object value = out.getHeader(name);
-            if (value != null) {
-                kept.put(name, value);
-            }
-        });
-        out.getHeaders().clear(); // request headers must not echo back as response headers
-        out.getHeaders().putAll(kept);
+        // request headers must not echo back as response headers
+        out.getHeaders().keySet().removeIf(name -> KEEP_HEADERS.stream().noneMatch(name::equalsIgnoreCase));
         if (retryAfter > 0) {
             out.setHeader("Retry-After", String.valueOf(retryAfter));
         }
