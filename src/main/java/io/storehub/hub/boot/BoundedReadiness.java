@@ -15,12 +15,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * The readiness checks of the database and the broker ({@code db}, {@code jms}) answer within
- * {@code storeganise.health.timeout} (500 ms): each check runs on a thread of its own, and one that
- * has not finished by then reports DOWN with the reason. A check still running is not started again,
- * so a hung store costs one thread, not one per probe. Spring Boot's own checks wait for the
- * connection pool (its connection-timeout) or the broker client (its call timeout), and Kubernetes
- * would take a late answer for a failed probe anyway.
+ * The {@code db} and {@code jms} checks answer within {@code storeganise.health.timeout} (DOWN when
+ * late; Spring Boot's wait out the pool's or client's timeout). A check still running is not started
+ * again, so a hung store costs one thread, not one per probe.
  */
 @Configuration(proxyBeanMethods = false)
 public class BoundedReadiness {
@@ -71,17 +68,11 @@ public class BoundedReadiness {
 
         private synchronized CompletableFuture<Health> check() {
             if (running == null || running.isDone()) {
-                CompletableFuture<Health> next = new CompletableFuture<>();
-                Thread thread = new Thread(() -> {
-                    try {
-                        next.complete(delegate.health());
-                    } catch (RuntimeException | Error e) {
-                        next.completeExceptionally(e);
-                    }
-                }, "hub-health-" + name);
-                thread.setDaemon(true);
-                thread.start();
-                running = next;
+                running = CompletableFuture.supplyAsync(delegate::health, task -> {
+                    Thread thread = new Thread(task, "hub-health-" + name);
+                    thread.setDaemon(true);
+                    thread.start();
+                });
             }
             return running;
         }

@@ -10,21 +10,10 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Client-side Artemis settings Spring Boot has no property for, in both broker modes (with an
- * external broker they could also be set on the URL):
- * <ul>
- * <li>cache resolved destinations, so a send to a queue does not first ask the broker whether the
- * queue exists (one blocking round trip per message otherwise, on the webhook's acknowledgement
- * path; {@code ?cacheDestinations=true});</li>
- * <li>{@code storeganise.broker.consumer-window-size}: how much each consumer takes ahead into its
- * own buffer ({@code ?consumerWindowSize=}). Artemis' 1 MiB per consumer, times the hub's dozens of
- * consumers, put thousands of messages of a backlog in the heap outside the broker's global max size
- * (and out of reach of the other consumers).</li>
- * <li>{@code storeganise.broker.call-timeout} (5 s): how long a blocking call (a commit, a session)
- * waits for the broker's answer, unless the broker URL sets {@code callTimeout}. Artemis' 30 s kept
- * the hub's broker sender stuck through an outage. The webhook itself waits no longer than
- * {@code storeganise.webhook.store-timeout-ms}.</li>
- * </ul>
+ * Client-side Artemis settings Spring Boot has no property for: cached destinations (no round trip
+ * per send to ask whether the queue exists), {@code storeganise.broker.consumer-window-size} (Artemis'
+ * 1 MiB per consumer held thousands of a backlog's messages in the heap) and
+ * {@code storeganise.broker.call-timeout} (Artemis' 30 s kept the sender stuck through an outage).
  */
 @Configuration(proxyBeanMethods = false)
 public class BrokerClientTuning {

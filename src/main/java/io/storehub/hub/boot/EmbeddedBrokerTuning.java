@@ -11,18 +11,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the embedded Artemis broker that Spring Boot's {@code spring.artemis.embedded.*}
- * properties do not reach: journal flush batching (what lets many concurrent durable sends share
- * one fsync) and a broker-side safety net for the hub's queues (redelivery with backoff, then the
- * dead letter queue) in case a consumer dies mid-message. The routes' own retry policy normally
- * handles failures first and records the reason. An external broker is configured on that broker.
- * <p>
- * Memory: Artemis keeps messages in the heap until the addresses together hold its global max size,
- * by default half the maximum heap, so a backlog (a billing run, a destination down for an hour)
- * would fill the heap, or, with the JVM's default heap, take gigabytes. With an explicit
- * {@code storeganise.broker.global-max-size} the rest of a backlog is paged: written (and synced,
- * like the journal) to page files under the data directory and read back, a few pages at a time,
- * as the consumers catch up.
+ * Embedded Artemis settings {@code spring.artemis.embedded.*} does not reach: journal flush batching
+ * (concurrent durable sends share one fsync), a broker-side safety net for the hub's queues
+ * (redelivery, then the DLQ) and an explicit global max size, past which a backlog is paged to disk
+ * instead of filling the heap (Artemis' default: half of it).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "spring.artemis.embedded.enabled", havingValue = "true", matchIfMissing = true)

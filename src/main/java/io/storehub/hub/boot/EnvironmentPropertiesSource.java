@@ -11,15 +11,9 @@ import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Lets Camel list the properties Spring Boot read (application.yaml, command line, ...), not only
- * look one up by name: {@code PropertiesComponent.loadProperties(filter)} is how the destination
- * registry finds which destinations and subscriptions are configured, the same call that works on
- * camel-main with application.properties. Camel discovers this bean by its type.
- *
- * <p>Values are resolved by Spring ({@code ${ENV_VAR}} placeholders and precedence). A value with a
- * placeholder Spring cannot resolve is handed over as written, so a Camel simple expression such as
- * {@code ${body[invoice][total]} > 0} in a subscription filter survives, and a missing environment
- * variable is reported by the code that reads it, with the key's name.
+ * Lets Camel list the properties Spring Boot read ({@code PropertiesComponent.loadProperties(filter)},
+ * how the destinations are found, as on camel-main). A value with a placeholder Spring cannot resolve
+ * is handed over as written, so a Camel simple expression ({@code ${body[invoice][total]} > 0}) survives.
  */
 @Configuration(proxyBeanMethods = false)
 public class EnvironmentPropertiesSource {

@@ -5,10 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 
 /**
- * Spring Boot wires the infrastructure only: the HTTP server behind platform-http, the embedded
- * (or external) Artemis broker, the data source and actuator. Everything the hub does is in
- * {@code routes/*.camel.yaml} and the plain Camel processors they declare, so the same routes also
- * run on Camel K and Camel JBang.
+ * Spring Boot wires the infrastructure only (HTTP server, Artemis, data source, actuator); what the hub
+ * does is in {@code routes/*.camel.yaml}, so the same routes also run on Camel K and Camel JBang.
  */
 // the schema is migrated by the databaseSchema bean (routes/beans.camel.yaml), the same on every runtime
 @SpringBootApplication(exclude = FlywayAutoConfiguration.class)

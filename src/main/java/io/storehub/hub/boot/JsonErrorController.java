@@ -1,8 +1,8 @@
 package io.storehub.hub.boot;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
 
+import io.storehub.hub.support.ErrorResponder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
@@ -12,26 +12,21 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * Errors raised by the servlet container before a request reaches a route (an unknown path, a
- * request the HTTP binding cannot read) answer in the hub's JSON error shape too, instead of
- * Spring's HTML "Whitelabel" page.
- */
+/** Errors raised before a request reaches a route answer in the hub's JSON shape, not the "Whitelabel" page. */
 @RestController
 public class JsonErrorController implements ErrorController {
 
     @RequestMapping(path = "/error", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
+    public ResponseEntity<byte[]> error(HttpServletRequest request) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
         if (status == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
         }
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", status.name().toLowerCase());
-        body.put("detail", status.is5xxServerError()
+        String detail = status.is5xxServerError()
                 ? "The request could not be processed; if it was a webhook it was not accepted, so it may be retried."
-                : status.getReasonPhrase() + ": " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+                : status.getReasonPhrase() + ": " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(ErrorResponder.body(status.name().toLowerCase(), detail));
     }
 }

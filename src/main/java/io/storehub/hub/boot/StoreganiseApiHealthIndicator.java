@@ -11,11 +11,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Shows the Camel health check {@code storeganise-api} (routes/enrich-beans.camel.yaml) as its own
- * component {@code storeganiseApi} of {@code /actuator/health}, so its status is visible with
- * {@code show-components} alone (inside {@code camelHealth} it would need {@code show-details}).
- * Not part of the liveness or readiness groups: webhooks keep being accepted while Storeganise fails.
- * Infrastructure only: the state and its rules live in the Camel check, which also runs without Spring.
+ * Shows the Camel check {@code storeganise-api} as component {@code storeganiseApi} of
+ * {@code /actuator/health}, visible with {@code show-components} alone; in no probe group.
  */
 @Component
 public class StoreganiseApiHealthIndicator implements HealthIndicator {

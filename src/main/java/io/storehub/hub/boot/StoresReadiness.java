@@ -13,13 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Readiness component {@code stores}: whether the hub can acknowledge a webhook, from the checks of
- * the database ({@code db}) and the broker ({@code jms}), both run at once (each bounded by
- * {@link BoundedReadiness}), their results as its details (shown where details are). Since an event is acknowledged once it is durable in
- * either store (docs/deploy.md, "Floods and outages"), the hub is ready while one of them is up:
- * during an outage of the other it must keep receiving webhooks rather than leave the Service (every
- * replica shares the same stores, so all would leave it). With
- * {@code storeganise.webhook.either-store=false} both are needed, as the webhook needs both then.
+ * Readiness component {@code stores}: ready while the database or the broker is up (an event is
+ * acknowledged once durable in either, docs/deploy.md "Floods and outages"; every replica shares the
+ * stores, so all would leave the Service); both with {@code storeganise.webhook.either-store=false}.
  */
 @Configuration(proxyBeanMethods = false)
 public class StoresReadiness {

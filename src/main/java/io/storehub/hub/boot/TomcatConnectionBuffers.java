@@ -8,11 +8,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 /**
- * What an open connection costs Tomcat while it is idle between keep-alive requests: its socket's
- * read and write buffers, allocated when it is accepted and kept until it closes (8 KiB each by
- * default, on the heap). A webhook and its answer are a few KiB, so 4 KiB each halves the cost of
- * the connections a busy sender or proxy keeps open (server.tomcat.max-connections of them at most);
- * a larger request is read in more steps. Spring Boot has no property for these.
+ * An idle keep-alive connection holds its socket's read and write buffers (8 KiB each by default);
+ * a webhook is a few KiB, so 4 KiB halves what open connections cost. Spring Boot has no property.
  */
 @Configuration(proxyBeanMethods = false)
 public class TomcatConnectionBuffers {

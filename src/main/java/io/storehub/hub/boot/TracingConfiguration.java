@@ -16,21 +16,12 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * The OpenTelemetry SDK of the hub's traces, when they are on ({@link TracingSwitch}): built by the SDK's
- * own autoconfiguration, so every standard setting and exporter works as documented for OpenTelemetry
- * ({@code OTEL_TRACES_EXPORTER=otlp|logging|logging-otlp|console}, {@code OTEL_EXPORTER_OTLP_ENDPOINT},
- * {@code OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_SERVICE_NAME}, {@code OTEL_TRACES_SAMPLER}, ...).
- * camel-opentelemetry2 finds the tracer and the propagators here, by type.
- *
- * <p>Precedence: system properties, then environment variables, then {@code otel.*} keys of the Spring
- * configuration (application.yaml), then the hub's defaults: metrics and logs not exported (the hub
- * has Prometheus metrics and its own log), OTLP over HTTP ({@code http/protobuf}), service name
- * {@code storeganise-hub}.
+ * The OpenTelemetry SDK of the hub's traces when they are on ({@link TracingSwitch}), built by the SDK's
+ * autoconfiguration so every standard {@code OTEL_*} setting works. Precedence: system properties,
+ * environment, {@code otel.*} keys of the Spring configuration, then the hub's defaults.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(TracingConfiguration.TracesOn.class)
@@ -73,18 +64,8 @@ public class TracingConfiguration {
         if (!resource.contains("service.name=")) {
             settings.put("otel.service.name", "storeganise-hub");
         }
-        for (PropertySource<?> source : environment.getPropertySources()) {
-            if (source instanceof EnumerablePropertySource<?> enumerable) {
-                for (String name : enumerable.getPropertyNames()) {
-                    if (name.startsWith("otel.")) {
-                        String value = environment.getProperty(name);
-                        if (value != null) {
-                            settings.put(name, value);
-                        }
-                    }
-                }
-            }
-        }
+        new EnvironmentPropertiesSource.Source(environment).loadProperties(name -> name.startsWith("otel."))
+                .forEach((name, value) -> settings.put((String) name, (String) value));
         return settings;
     }
 

@@ -1,5 +1,6 @@
 package io.storehub.hub.boot;
 
+import java.util.Arrays;
 import java.util.Set;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
@@ -9,11 +10,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * Traces are off unless {@code OTEL_TRACES_EXPORTER} (or {@code otel.traces.exporter}) names an exporter,
- * and then cost nothing: camel-opentelemetry2's starter, which would install its tracer on every route
- * and endpoint whatever the exporter, is left out. Spring Boot's own OpenTelemetry SDK set-up is always
- * left out: the hub's SDK is the one the OpenTelemetry autoconfiguration builds from the standard
- * {@code OTEL_*} settings ({@link TracingConfiguration}). Listed in META-INF/spring.factories.
+ * Traces are off, at no cost, unless {@code otel.traces.exporter} names an exporter: camel-opentelemetry2's
+ * starter is then left out. Spring Boot's own SDK set-up always is ({@link TracingConfiguration} builds
+ * the hub's). Listed in META-INF/spring.factories.
  */
 public class TracingSwitch implements AutoConfigurationImportFilter, EnvironmentAware {
 
@@ -40,12 +39,8 @@ public class TracingSwitch implements AutoConfigurationImportFilter, Environment
         if (env == null || Boolean.parseBoolean(env.getProperty("otel.sdk.disabled", "false").trim())) {
             return false;
         }
-        for (String exporter : env.getProperty("otel.traces.exporter", "none").split(",")) {
-            if (!exporter.isBlank() && !exporter.trim().equals("none")) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(env.getProperty("otel.traces.exporter", "none").split(",")).map(String::trim)
+                .anyMatch(exporter -> !exporter.isEmpty() && !exporter.equals("none"));
     }
 
     @Override

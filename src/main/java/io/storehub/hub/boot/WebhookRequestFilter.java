@@ -5,15 +5,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.IngestPressure;
 import io.storehub.hub.ingest.RequestGuard;
 import io.storehub.hub.ingest.WebhookAdmission;
 import io.storehub.hub.ingest.WebhookMetrics;
+import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.TenantKeys;
 import jakarta.servlet.AsyncEvent;
@@ -36,26 +34,13 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * What the servlet stack does to a webhook before the route runs, made safe:
- * <ul>
- * <li>Spring's multipart resolver and Camel's servlet binding parse form and multipart bodies first,
- * and a malformed one fails there with a bare 500 (which Storeganise would retry in vain): on the
- * webhook path those bodies are refused here, with the answer the route's requestGuard gives to any
- * body that is not JSON (415).</li>
- * <li>Camel's servlet binding reads the whole request body into memory (stream caching) before the
- * route's requestGuard can apply the size cap; the body it sees is limited here to the cap plus one
- * byte, so a huge chunked body costs no more than the cap and is still answered 413 by the route.</li>
- * <li>A flood is bounded by what it costs, not by connections ({@link WebhookAdmission}): webhooks
- * taken in and not yet answered, and the body bytes they declare. One over the bound is answered
- * {@code 503 over_capacity} with {@code Retry-After} here, at once, before the route's executor queues it.</li>
- * </ul>
- * On Vert.x (camel-main, Camel K) none of this applies: the route gets such bodies and refuses them
- * itself, and its first step (ingestPressure) bounds the webhooks in the route.
+ * What the servlet stack does to a webhook before the route runs, made safe: form and multipart
+ * bodies (which fail in the binding with a bare 500) refused 415 here; the body cut at the cap plus
+ * one byte (the binding reads it all into memory; the route answers 413); a flood bounded by
+ * {@link WebhookAdmission} before the route's executor queues it. On Vert.x the route does all this.
  */
 @Configuration(proxyBeanMethods = false)
 public class WebhookRequestFilter {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> webhookRequests(
@@ -124,15 +109,12 @@ public class WebhookRequestFilter {
     }
 
     private static void refuse(HttpServletResponse response, HttpRejection rejection) throws IOException {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", rejection.getCode());
-        body.put("detail", rejection.getDetail());
         response.setStatus(rejection.getStatus());
         response.setContentType("application/json");
         if (rejection.getRetryAfterSeconds() > 0) {
             response.setHeader("Retry-After", String.valueOf(rejection.getRetryAfterSeconds()));
         }
-        response.getOutputStream().write(MAPPER.writeValueAsBytes(body));
+        response.getOutputStream().write(ErrorResponder.body(rejection.getCode(), rejection.getDetail()));
     }
 
     /** Gives an admitted webhook's share back once its asynchronous answer is complete (or has failed). */
@@ -176,11 +158,7 @@ public class WebhookRequestFilter {
         }
     }
 
-    /**
-     * The request with a body that ends after {@code limit} bytes, whatever follows, and the header
-     * {@link IngestPressure#ADMITTED_AT}: when this filter took it in ({@link System#nanoTime()}), so the
-     * route's answer deadline counts the time it waited for the executor too (one sent by the client is replaced).
-     */
+    /** The body ends after {@code limit} bytes; header {@link IngestPressure#ADMITTED_AT} replaced by this filter's. */
     static final class CappedBody extends HttpServletRequestWrapper {
 
         private final long limit;

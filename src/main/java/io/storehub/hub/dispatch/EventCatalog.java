@@ -1,10 +1,10 @@
 package io.storehub.hub.dispatch;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.storehub.hub.support.Headers;
 import org.apache.camel.Exchange;
@@ -13,13 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The 37 event types Storeganise documents (storeganise-webhooks.txt), each with the family
- * sub-route that handles it and a one-line meaning. This table is the one place that maps a type
- * to a family: the dispatch route's content-based router switches on the family it sets.
- *
- * <p>A type not in the table is not an error: it goes to the {@code other} family, is logged once
- * per type and counted (Storeganise adds types, and integrations have seen {@code unit.updated},
- * {@code invoice.created}, {@code billing.*}...).
+ * The 37 event types Storeganise documents, each with its family sub-route and meaning: the one place
+ * that maps a type to a family. An unknown type goes to {@code other}, logged once (Storeganise adds types).
  */
 public class EventCatalog implements Processor {
 
@@ -68,11 +63,7 @@ public class EventCatalog implements Processor {
             new EventType("invoice.deleted", "invoice", "An invoice was deleted"));
 
     private static final Logger LOG = LoggerFactory.getLogger(EventCatalog.class);
-    private static final Map<String, EventType> BY_TYPE = new LinkedHashMap<>();
-
-    static {
-        TYPES.forEach(t -> BY_TYPE.put(t.type(), t));
-    }
+    private static final Map<String, EventType> BY_TYPE = TYPES.stream().collect(Collectors.toMap(EventType::type, t -> t));
 
     private final Set<String> unknownSeen = ConcurrentHashMap.newKeySet();
 

@@ -17,19 +17,10 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.ExchangeHelper;
 
 /**
- * Sends the exchange to one endpoint (the {@code storeganise-call} route) through a circuit breaker
- * and a bulkhead, the resilience4j {@link CircuitBreaker} and {@link Bulkhead} used as plain libraries.
- *
- * <p>It stands in for camel-resilience4j's {@code circuitBreaker} EIP, which has no Camel Quarkus
- * extension: with this bean the routes need no JVM-only Camel component on Camel K. The behaviour is
- * that EIP's with the hub's settings: the breaker outside, the bulkhead inside (at most N calls in
- * flight, waiting fairly up to a bound for a slot); every exception the call ends with is a failure;
- * an open breaker refuses at once with {@link io.github.resilience4j.circuitbreaker.CallNotPermittedException}
- * and moves to half-open by itself. The call runs on a copy of the exchange: only a successful call's
- * message and properties come back, so what the call put on the copy (the API key's header) never
- * reaches the caller's exchange, its error handler or a dead letter when it fails.
- *
- * <p>Not a retry: the caller's error handler retries (each attempt goes through the breaker again).
+ * Sends the exchange to one endpoint through a resilience4j circuit breaker and bulkhead, standing in
+ * for camel-resilience4j's EIP (no Camel Quarkus extension). The call runs on a copy of the exchange:
+ * only a success comes back, so the API key's header never reaches the caller, its error handler or a
+ * dead letter. Not a retry: the caller's error handler retries.
  */
 public class CircuitBreakerCall implements Processor, CamelContextAware {
 
@@ -50,7 +41,7 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
     private int maxConcurrentCalls = 2;
     private long maxWaitForSlotMillis = 60_000;
 
-    /** Builds the breaker and the bulkhead from the properties (YAML bean initMethod). */
+    /** YAML bean initMethod. */
     public synchronized void init() {
         if (uri == null || uri.isBlank()) {
             throw new IllegalStateException("CircuitBreakerCall " + name + ": no uri to call");

@@ -18,27 +18,24 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Completes the enriched event once the family route has fetched what it needs: the convenience
- * fields people put in messages ({@code summary}: customer name, unit, site, time zone, the date in the
- * site's time zone, money with its currency, a one-line headline) and {@code links} back to the
- * Storeganise back office; then records {@code storeganise.enrich.latency} (received to enriched).
- * Reads only what the API returned, tolerating any of it missing (see docs/enriched-event.md).
+ * Completes the enriched event with {@code summary} (the fields people put in messages) and {@code links}
+ * to the back office, tolerating anything missing (docs/enriched-event.md); records
+ * {@code storeganise.enrich.latency}.
  */
-public class EnrichedEventFinish implements Processor, CamelContextAware {
+public class EnrichedEventFinish implements Processor {
 
     public static final String LATENCY_METER = "storeganise.enrich.latency";
     private static final String[] TIME_ZONE_FIELDS = {"site.timezone", "site.timeZone", "site.tz", "settings.timezone",
             "settings.timeZone"};
 
-    private CamelContext camelContext;
     private MeterRegistry meterRegistry;
     private String language = "en-GB";
     private ZoneId defaultTimeZone;
@@ -51,19 +48,19 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     public void process(Exchange exchange) {
         Map<String, Object> event = JsonPaths.map(exchange.getIn().getBody(), null);
         if (event != null) {
-            Locale locale = Locale.forLanguageTag(language);
-            Map<String, Object> summary = summary(event, locale);
-            event.put("summary", summary);
+            event.put("summary", summary(event, Locale.forLanguageTag(language)));
             // a tenant's event says whose it is, and links to that business's back office
             String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
-            if (tenant != null && tenants == null) {
-                tenants = TenantDirectory.of(camelContext);
-            }
-            Tenant t = tenant == null ? null : tenants.get(tenant);
+            String apiBase = baseUrl;
             if (tenant != null) {
+                if (tenants == null) {
+                    tenants = TenantDirectory.of(exchange.getContext());
+                }
+                Tenant t = tenants.get(tenant);
+                apiBase = t == null ? baseUrl : t.apiBaseUrl();
                 event.put("tenant", tenant);
             }
-            Map<String, Object> links = links(event, t == null ? baseUrl : t.apiBaseUrl());
+            Map<String, Object> links = links(event, apiBase);
             if (!links.isEmpty()) {
                 event.put("links", links);
             }
@@ -77,8 +74,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         put(summary, "customerName", customerName(customer));
         put(summary, "customerEmail", JsonPaths.text(customer, "email"));
         put(summary, "customerPhone", JsonPaths.text(customer, "phone"));
-        String unitName = JsonPaths.first(event, "unit.name unitRental.unit.name");
-        put(summary, "unitName", unitName);
+        put(summary, "unitName", JsonPaths.first(event, "unit.name unitRental.unit.name"));
         String siteName = localized(JsonPaths.get(event, "site.title"), locale);
         if (siteName == null) {
             siteName = localized(JsonPaths.get(event, "site.name"), locale);
@@ -89,10 +85,7 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         put(summary, "timeZone", zone == null ? null : zone.getId());
         String when = EventDates.dateSource(event);
         put(summary, "date", EventDates.isoDate(when, zone));
-        Map<String, Object> amount = amount(event, locale);
-        if (amount != null) {
-            summary.put("amount", amount);
-        }
+        put(summary, "amount", amount(event, locale));
         summary.put("headline", headline(event, summary, EventDates.humanDate(when, zone, locale)));
         return summary;
     }
@@ -102,7 +95,9 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
                 .findFirst().orElse("Storeganise event " + type);
         List<String> parts = new ArrayList<>();
-        addIfPresent(parts, (String) summary.get("customerName"));
+        if (summary.get("customerName") != null) {
+            parts.add((String) summary.get("customerName"));
+        }
         String unit = (String) summary.get("unitName");
         String site = (String) summary.get("siteName");
         String previousUnit = JsonPaths.text(event, "previousUnitRental.unit.name");
@@ -290,12 +285,12 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
                 // a backlog (an outage, a rate limit, a billing run behind the concurrency cap) takes minutes
                 .minimumExpectedValue(java.time.Duration.ofMillis(1))
                 .maximumExpectedValue(java.time.Duration.ofHours(2))
-                .register(registry())
+                .register(registry(exchange.getContext()))
                 .record(elapsed, TimeUnit.MILLISECONDS);
     }
 
-    private MeterRegistry registry() {
-        if (meterRegistry == null && camelContext != null) {
+    private MeterRegistry registry(CamelContext camelContext) {
+        if (meterRegistry == null) {
             meterRegistry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
         }
         return meterRegistry != null ? meterRegistry : Metrics.globalRegistry;
@@ -307,38 +302,28 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
         }
     }
 
-    private static void addIfPresent(List<String> parts, String value) {
-        if (value != null) {
-            parts.add(value);
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
     // ---- configuration (YAML bean properties) ----
 
     /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
     public void setLanguage(String language) {
-        String l = blankToNull(language);
+        String l = SettingText.blankToNull(language);
         this.language = l == null ? "en-GB" : l;
     }
 
     /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */
     public void setTimeZone(String timeZone) {
-        String tz = blankToNull(timeZone);
+        String tz = SettingText.blankToNull(timeZone);
         this.defaultTimeZone = tz == null ? null : ZoneId.of(tz);
     }
 
     /** ISO 4217 currency when neither the invoice nor the site names one, e.g. {@code GBP}. */
     public void setCurrency(String currency) {
-        this.defaultCurrency = blankToNull(currency);
+        this.defaultCurrency = SettingText.blankToNull(currency);
     }
 
     /** The back office root, e.g. {@code https://mybusiness.storeganise.com}; empty: derived from the API URL. */
     public void setAdminUrl(String adminUrl) {
-        String url = blankToNull(adminUrl);
+        String url = SettingText.blankToNull(adminUrl);
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
@@ -348,20 +333,10 @@ public class EnrichedEventFinish implements Processor, CamelContextAware {
     }
 
     public void setBaseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl);
+        this.baseUrl = SettingText.blankToNull(baseUrl);
     }
 
     public void setMeterRegistry(MeterRegistry meterRegistry) {
         this.meterRegistry = meterRegistry;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 }

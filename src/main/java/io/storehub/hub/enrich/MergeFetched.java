@@ -9,17 +9,10 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Puts what {@code direct:storeganise-get} fetched into the enriched event (the {@code enrich} EIP's
- * aggregation strategy of the route template {@code storeganise-fetch}): under the field it names, lifting what a resource embeds
- * (a rental's {@code unit} and {@code owner}, an invoice's {@code owner}) to the top-level
- * {@code unit} and {@code customer}. A resource that could not be had (404, API not configured,
- * apiUrl refused, request rejected) is added to {@code missing}; one that has no id to fetch by is
- * simply left out.
- *
- * <p>A failed fetch (used with {@code aggregateOnException}) hands its exception to the event's own
- * exchange as a fresh failure. Without this, the enrich EIP would also copy the fetch route's
- * error-handler verdict ("exhausted, not handled") and the queue consumer's error handler would
- * honour it instead of retrying from the queue or parking: the JMS transaction would roll back.
+ * Puts what was fetched into the enriched event (template {@code storeganise-fetch}'s aggregation),
+ * lifting a rental's {@code unit} and an owner to {@code customer}; what could not be had goes in
+ * {@code missing}. A failed fetch hands only its exception back: with the fetch route's "exhausted"
+ * verdict too, the consumer would roll its JMS transaction back instead of retrying or parking.
  */
 public class MergeFetched implements AggregationStrategy {
 

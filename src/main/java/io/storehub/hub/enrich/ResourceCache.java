@@ -6,9 +6,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * Builds the Caffeine cache the {@code caffeine-cache:storeganiseApiCache} endpoint uses: both a TTL
- * and a size bound, which the endpoint's own options cannot combine (they are either size or time
- * based). Values are the response texts, parsed per use, so no event can change what another sees.
+ * The Caffeine cache of {@code caffeine-cache:storeganiseApiCache}, with a TTL and a size bound (the
+ * endpoint's options cannot combine them). Values are response texts: no event changes what another sees.
  */
 public final class ResourceCache {
 

@@ -1,13 +1,13 @@
 package io.storehub.hub.enrich;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.TenantKeys;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
@@ -17,18 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Storeganise server and credential, and the steps of the one call every read and write goes
- * through ({@code direct:storeganise-get}, whose request {@link StoreganiseReads} or
- * {@link StoreganiseWrites} prepared as exchange properties):
- * <ol>
- * <li>{@link #authorize}: the request headers, inside the circuit breaker so the credential never
- * leaves the breaker's private copy of the exchange;</li>
- * <li>{@link #response}: maps the HTTP status (throws for 429/5xx so the breaker counts them);</li>
- * <li>{@link #outcome}: after the breaker, 401/403 becomes a permanent failure (park, bad key);</li>
- * <li>{@link #result}: the parsed answer as the body.</li>
- * </ol>
- * The API key is held here only: it is never put in a header outside the breaker, a property, a
- * log line, an exception message or {@link #toString()}.
+ * The Storeganise server and credential, and the steps of {@code direct:storeganise-get} (the request
+ * prepared by {@link StoreganiseReads} or {@link StoreganiseWrites}). The API key is held here only:
+ * set as a header inside the circuit breaker's private copy of the exchange, never in a property,
+ * a log line, an exception message or {@link #toString()}.
  */
 public class StoreganiseApi {
 
@@ -41,11 +33,9 @@ public class StoreganiseApi {
     public static final String OUTCOME = "SgApiOutcome";
     public static final String STATUS = "SgApiStatus";
     static final String ADDON_ID = "SgApiAddonId";
-    /** The tenant whose API and key the call uses (absent: the hub's own). */
     static final String TENANT = "SgApiTenant";
     /** The destination of the delivery in progress (set by the delivery routes, DestinationRegistry#describe). */
     private static final String DELIVERY_DESTINATION = "SgDestination";
-    /** The HTTP method of the call (GET for reads). */
     public static final String METHOD = "SgApiMethod";
     private static final String[] REQUEST = {RESOURCE, AS, URL, PATH, CACHE, OUTCOME, STATUS, ADDON_ID, METHOD, TENANT};
 
@@ -58,7 +48,6 @@ public class StoreganiseApi {
     public static final String REFUSED = "refused";
     public static final String REJECTED = "rejected";
     public static final String UNAUTHORIZED = "unauthorized";
-    /** What a write answered: written, or why not. */
     public static final String WRITTEN = "written";
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreganiseApi.class);
@@ -70,11 +59,10 @@ public class StoreganiseApi {
     private TenantDirectory tenants;
     private final Clock clock = Clock.systemUTC();
 
-    /** Checks the configuration at start-up (YAML bean initMethod). */
+    /** YAML bean initMethod: checks the configuration. */
     public void init() {
         if (baseUrl != null) {
-            URI uri = parseBase(baseUrl);
-            if (uri == null) {
+            if (!SettingText.isHttpUrl(baseUrl)) {
                 throw new HubConfigurationException("storeganise.api.base-url (STOREGANISE_API_URL) is '" + baseUrl
                         + "': it must be an http(s) URL such as https://mybusiness.storeganise.com/api.");
             }
@@ -107,10 +95,7 @@ public class StoreganiseApi {
         return tenant == null ? url : tenant + TenantKeys.SEPARATOR + url;
     }
 
-    /**
-     * The tenant of the event in the exchange (header {@code SgTenant}), noted for the call; null for the hub's own.
-     * A tenant no longer configured fails the call (its deliveries are parked, to be replayed once it is back).
-     */
+    /** The event's tenant, noted for the call; null for the hub's own. One no longer configured fails the call (parked). */
     String tenantOf(Exchange exchange) {
         String tenant = exchange.getIn().getHeader(Headers.TENANT, String.class);
         if (tenant == null) {
@@ -184,9 +169,8 @@ public class StoreganiseApi {
     }
 
     /**
-     * Maps the answer: 2xx found, 404 not found, 401/403 unauthorized (thrown after the breaker, as an
-     * auth failure is not an outage), 429/5xx thrown here so that the breaker counts them, any other
-     * status rejected (a request Storeganise will never accept: a wrong path in the configuration).
+     * Maps the answer: 2xx found, 404 not found, 401/403 unauthorized (thrown after the breaker: not an
+     * outage), 429/5xx thrown here for the breaker to count, any other rejected (a wrong configured path).
      */
     public void response(Exchange exchange) {
         Message in = exchange.getIn();
@@ -232,7 +216,7 @@ public class StoreganiseApi {
                 health.refused(status, path);
             }
             throw new StoreganiseAuthException("Storeganise refused the API key with HTTP " + status + " on GET " + path
-                    + ": check storeganise.api.key (STOREGANISE_API_KEY) and its role; parked without retrying", status);
+                    + ": check storeganise.api.key (STOREGANISE_API_KEY) and its role; parked without retrying");
         }
         if (health != null) {
             health.answered();
@@ -242,7 +226,6 @@ public class StoreganiseApi {
         }
     }
 
-    /** The result: the parsed JSON when found or cached, else null. */
     public void result(Exchange exchange) throws IOException {
         String outcome = exchange.getProperty(OUTCOME, String.class);
         Message in = exchange.getIn();
@@ -254,49 +237,22 @@ public class StoreganiseApi {
         }
     }
 
-    /** The configured API's URL of a path (relative to base-url). */
     String url(String base, String path) {
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
     }
 
-    boolean hasKey() {
-        return key != null;
-    }
-
-    private static URI parseBase(String url) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (uri.getHost() == null || scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                return null;
-            }
-            return uri;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
     // ---- configuration (YAML bean properties) ----
 
-    /** The tenants, each calling its own API with its own key. */
     public void setTenants(TenantDirectory tenants) {
         this.tenants = tenants;
     }
 
     public void setBaseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl);
-    }
-
-    public String getBaseUrl() {
-        return baseUrl;
+        this.baseUrl = SettingText.blankToNull(baseUrl);
     }
 
     public void setKey(String key) {
-        this.key = blankToNull(key);
+        this.key = SettingText.blankToNull(key);
     }
 
     public void setHealth(StoreganiseApiHealth health) {

@@ -7,11 +7,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Health of the Storeganise API as the hub sees it, shown in {@code /actuator/health} (component
- * {@code camelHealth}, check {@code storeganise-api}). DOWN from a 401/403 (bad or under-privileged
- * API key) until a later call is answered, and while the circuit breaker is open (Storeganise
- * failing). It is neither a readiness nor a liveness check: webhooks must keep being accepted while
- * Storeganise is unreachable, so the probes ignore it.
+ * Health check {@code storeganise-api}: DOWN from a 401/403 until a call is answered, and while the
+ * circuit breaker is open. Neither readiness nor liveness: webhooks are accepted while Storeganise is down.
  */
 public class StoreganiseApiHealth extends AbstractHealthCheck {
 

@@ -5,14 +5,7 @@ import io.storehub.hub.support.PermanentFailure;
 /** Storeganise answered 401 or 403: the API key is wrong or lacks a role. Not retried; the event is parked. */
 public class StoreganiseAuthException extends PermanentFailure {
 
-    private final int status;
-
-    public StoreganiseAuthException(String message, int status) {
+    public StoreganiseAuthException(String message) {
         super(message);
-        this.status = status;
-    }
-
-    public int getStatus() {
-        return status;
     }
 }

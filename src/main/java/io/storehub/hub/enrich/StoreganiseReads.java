@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -16,11 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prepares a GET of one Storeganise resource for {@code direct:storeganise-get}: its path (the
- * default of {@link StoreganiseResource} or {@code storeganise.api.paths.<name>}), its id, which
- * server and credential (the configured API, or the event's add-on {@code apiUrl} if
- * {@link AddonAllowList} allows its host) and whether the cache may answer. A request that cannot
- * be made says why in {@code SgApiOutcome} (no id, unconfigured, refused, rejected).
+ * Prepares a GET of one Storeganise resource for {@code direct:storeganise-get}: path, id, server
+ * (the configured API, or the add-on {@code apiUrl} {@link AddonAllowList} allows) and cache use;
+ * a request that cannot be made says why in {@code SgApiOutcome}.
  */
 public class StoreganiseReads implements CamelContextAware {
 
@@ -40,8 +39,8 @@ public class StoreganiseReads implements CamelContextAware {
                 return;
             }
         }
-        String baseUrl = api.getBaseUrl();
-        if (baseUrl == null && !api.hasKey()) {
+        String baseUrl = api.baseUrl(null);
+        if (baseUrl == null && !api.hasKey(null)) {
             LOG.warn("Storeganise API not configured (storeganise.api.base-url / STOREGANISE_API_URL is empty): "
                     + "events are delivered without enrichment, every resource listed in 'missing'.");
         } else if (baseUrl == null) {
@@ -53,10 +52,8 @@ public class StoreganiseReads implements CamelContextAware {
     }
 
     /**
-     * The fetch of an enrichment step (the route template {@code storeganise-fetch}): the resource whose
-     * id is the first of the whitespace-separated dotted paths {@code idFrom} found in the enriched event
-     * (the webhook under {@code event}, what was fetched before under its field), to be put under
-     * {@code into}; {@code fresh} skips the cache (and refreshes it).
+     * The fetch of template {@code storeganise-fetch}: the resource whose id is the first of the dotted
+     * paths {@code idFrom} in the enriched event, put under {@code into}; {@code fresh} skips the cache.
      */
     public void fetch(Exchange exchange, String resource, String idFrom, String into, boolean fresh) {
         String id = JsonPaths.first(JsonPaths.map(exchange.getIn().getBody(), null), idFrom);
@@ -122,7 +119,7 @@ public class StoreganiseReads implements CamelContextAware {
     }
 
     private void path(StoreganiseResource resource, String path) {
-        String p = StoreganiseApi.blankToNull(path);
+        String p = SettingText.blankToNull(path);
         if (p == null) {
             paths.remove(resource);
             return;

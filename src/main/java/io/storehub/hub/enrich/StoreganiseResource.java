@@ -3,12 +3,9 @@ package io.storehub.hub.enrich;
 import java.util.Locale;
 
 /**
- * The Storeganise REST resources the hub reads: the one place that names their paths (relative to
- * {@code storeganise.api.base-url}, {@code {id}} replaced by the id), whether they may be cached, the
- * field they get in the enriched event by default and their back-office page (where their id is
- * found is a parameter of each fetch, routes/enrich.camel.yaml). Paths and fields marked UNVERIFIED in docs/enrichment.md are
- * inferred from third-party code; each path can be overridden with {@code storeganise.api.paths.<name>}
- * without a rebuild.
+ * The Storeganise REST resources the hub reads: default path, cacheable, field in the enriched event
+ * and back-office page (UNVERIFIED ones: docs/enrichment.md; paths overridable with
+ * {@code storeganise.api.paths.<name>}).
  */
 public enum StoreganiseResource {
 

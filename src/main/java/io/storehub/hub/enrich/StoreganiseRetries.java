@@ -9,14 +9,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.storehub.hub.support.Causes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * When a Storeganise call is tried again: in place ({@link #retryInCall}, the {@code retryWhile} of
- * the routeConfiguration {@code retry-storeganise-call}) or later from the queue ({@link #failure},
- * used by {@link MergeFetched}). Camel's redelivery policy does the waiting; this class only decides,
- * because the decision depends on the answer (Retry-After, and whether a POST may have been acted on).
+ * When a Storeganise call is tried again: in place ({@link #retryInCall}, the routeConfiguration's
+ * {@code retryWhile}) or later from the queue ({@link #failure}). Camel's redelivery policy waits.
  */
 public class StoreganiseRetries {
 
@@ -28,10 +27,8 @@ public class StoreganiseRetries {
     private Clock clock = Clock.systemUTC();
 
     /**
-     * Retry connection errors, timeouts, 429 and 5xx up to {@code retryAttempts} attempts; a
-     * {@code Retry-After} longer than {@code maxRetryAfterMillis} is not waited for here but in the
-     * queue. Sets the next delay from Retry-After when there is one (Camel's {@code CamelRedeliveryDelay});
-     * otherwise the redelivery policy's exponential backoff with jitter applies.
+     * Connection errors, timeouts, 429 and 5xx, up to {@code retryAttempts}; a {@code Retry-After}
+     * over {@code maxRetryAfterMillis} is waited for in the queue instead, a shorter one sets the delay.
      */
     public boolean retryInCall(Exchange exchange) {
         Message in = exchange.getIn();
@@ -70,23 +67,18 @@ public class StoreganiseRetries {
         return false;
     }
 
-    /**
-     * The failure a fetch hands back to the event: as thrown, except that a call refused by the open
-     * circuit breaker becomes a {@link StoreganiseUnavailableException} asking the queue to wait until
-     * the breaker lets calls through again, so a long outage does not use up the event's attempts.
-     */
+    /** A call refused by the open breaker waits in the queue until it closes: a long outage uses up no attempts. */
     public Throwable failure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CallNotPermittedException) {
-                StoreganiseUnavailableException open = new StoreganiseUnavailableException(
-                        "Storeganise is failing: calls are suspended by the circuit breaker (" + t.getMessage()
-                                + "); next try in " + circuitOpenMillis / 1000 + " s or later",
-                        503, circuitOpenMillis);
-                open.initCause(t);
-                return open;
-            }
+        Throwable refused = Causes.find(failure, t -> t instanceof CallNotPermittedException);
+        if (refused == null) {
+            return failure;
         }
-        return failure;
+        StoreganiseUnavailableException open = new StoreganiseUnavailableException(
+                "Storeganise is failing: calls are suspended by the circuit breaker (" + refused.getMessage()
+                        + "); next try in " + circuitOpenMillis / 1000 + " s or later",
+                503, circuitOpenMillis);
+        open.initCause(refused);
+        return open;
     }
 
     /** {@code Retry-After}: delta-seconds or an HTTP date; 0 when absent or unreadable, capped at an hour. */

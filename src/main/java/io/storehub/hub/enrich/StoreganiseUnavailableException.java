@@ -2,11 +2,7 @@ package io.storehub.hub.enrich;
 
 import io.storehub.hub.support.RetryAfterHint;
 
-/**
- * Storeganise answered 429 or 5xx: a passing condition. The call is retried a few times in place,
- * then the event is retried from the durable queue, waiting at least {@link #getRetryAfterMillis()}.
- * Counted as a failure by the circuit breaker.
- */
+/** Storeganise answered 429 or 5xx: retried in place, then from the queue; a failure to the circuit breaker. */
 public class StoreganiseUnavailableException extends RuntimeException implements RetryAfterHint {
 
     private final int status;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -13,10 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writes the recipes make (routes/storeganise-write.camel.yaml): each prepares a PUT or POST to
- * the configured API for {@code direct:storeganise-write}, the body (a map or JSON text) sent as JSON.
- * Never cached, never to an add-on's apiUrl; refused as a {@link PermanentFailure} (the delivery is
- * parked) when the API is not configured or the id is not a plain Storeganise id.
+ * The writes the recipes make (routes/storeganise-write.camel.yaml): a PUT or POST of the body as JSON to
+ * the configured API, never to an add-on's apiUrl; a {@link PermanentFailure} when it cannot be made.
  */
 public class StoreganiseWrites {
 
@@ -86,7 +85,7 @@ public class StoreganiseWrites {
     }
 
     private static String checked(String key, String path, boolean needsId, String current) {
-        String p = StoreganiseApi.blankToNull(path);
+        String p = SettingText.blankToNull(path);
         if (p == null) {
             return current;
         }

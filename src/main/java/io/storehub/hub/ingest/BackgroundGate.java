@@ -9,22 +9,16 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
- * The first step of every queue consumer (dispatch, delivery): while the webhook endpoint is pressed
- * ({@link IngestPressure}: more than {@code maxInFlight} webhooks waiting, or answers slower than
- * {@code targetAckMillis} on average), at most {@code pressedConsumers} consumers work at once and
- * the others wait before taking on their message. The queues hold the work durably; it is done at full
- * speed once the burst has been acknowledged, and it never stops completely meanwhile (the few
- * permitted consumers go on, so retries, deliveries and the backlog keep moving).
- *
- * <p>Thread priorities would be the textbook tool, but the JVM ignores them on Linux unless it runs
- * with privileges a container does not have; holding the consumers back is what works everywhere.
+ * The first step of every queue consumer: while the webhook endpoint is pressed ({@link IngestPressure}),
+ * at most {@code pressedConsumers} consumers work at once, so the work never stops. Not thread
+ * priorities: the JVM ignores them on Linux without privileges a container lacks.
  */
 public class BackgroundGate implements Processor {
 
     private IngestPressure pressure;
     private int maxInFlight = 4;
     private double targetAckMillis = 20;
-    private long pauseMillis = 20;
+    private static final long PAUSE_MILLIS = 20;
     private long maxPauseMillis = 500;
     private volatile Semaphore pressedPermits = new Semaphore(1);
     private final AtomicLong pausedMillis = new AtomicLong();
@@ -37,7 +31,7 @@ public class BackgroundGate implements Processor {
         long started = System.nanoTime();
         Semaphore permits = pressedPermits;
         while (pressed()) {
-            if (permits.tryAcquire(pauseMillis, TimeUnit.MILLISECONDS)) {
+            if (permits.tryAcquire(PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
                 // held until this consumer's message is done (committed, retried or parked)
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
@@ -51,15 +45,12 @@ public class BackgroundGate implements Processor {
         pausedMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    /**
-     * For background work that is not a consumer's exchange (the history writer): waits while the
-     * endpoint is pressed, in steps of {@code pauseMillis}, for at most {@code maxPauseMillis}.
-     */
+    /** For background work (the history writer): waits while pressed, at most {@code maxPauseMillis}. */
     public void pause() throws InterruptedException {
         long waited = 0;
         while (waited < maxPauseMillis && pressed()) {
-            TimeUnit.MILLISECONDS.sleep(pauseMillis);
-            waited += pauseMillis;
+            TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+            waited += PAUSE_MILLIS;
         }
         if (waited > 0) {
             pausedMillis.addAndGet(waited);
@@ -85,10 +76,6 @@ public class BackgroundGate implements Processor {
 
     public void setTargetAckMillis(double targetAckMillis) {
         this.targetAckMillis = targetAckMillis;
-    }
-
-    public void setPauseMillis(long pauseMillis) {
-        this.pauseMillis = pauseMillis;
     }
 
     public void setMaxPauseMillis(long maxPauseMillis) {

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 import io.storehub.hub.support.AnswerDeadline;
+import io.storehub.hub.support.Causes;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.JdbcIdStore;
 import org.apache.camel.Exchange;
@@ -13,24 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook's dedupe, which does not need the database to acknowledge an event: the webhook ids
- * ({@link JdbcIdStore}) looked up and recorded as before while the database is up, and while it is
- * down the lookup skipped and done later by the dispatch consumer.
- *
- * <p>Webhook side ({@link #contains}, {@link #add}): when the lookup fails because the database is
- * down (its breaker open, or the lookup failing), the event is admitted as new and marked
- * {@value #PENDING} with the time it is stored ({@value #STORED_AT}); it is then stored in the broker
- * only, whose duplicate detection ({@code _AMQ_DUPL_ID}, the event id) refuses Storeganise's retries of
- * it meanwhile, and its id is not recorded (the database is down). The lookup gets
- * {@code fallbackMillis} more than the webhook's {@link AnswerDeadline} for the broker send, so a
- * lookup that waited out the pool's connection timeout still leaves the send its time.
- *
- * <p>Dispatch side ({@link #isCopyOfEarlier}): a pending event's id is recorded before it is processed.
- * If the id was recorded already, the record says whether this message is a copy of an event stored
- * before it (the record is older than the message: drop it) or the event itself (the record is newer:
- * its own earlier attempt, or the webhook's record of a retry that the broker refused as a duplicate
- * of this very message, since while this message's id is in the broker's id cache no other copy can be
- * stored). Messages not pending (both stores up) cost nothing here: no lookup, no write.
+ * The webhook's dedupe ({@link JdbcIdStore}) that acknowledges events while the database is down:
+ * the event is admitted marked {@value #PENDING} (the broker's duplicate detection covers retries) and
+ * its dispatch records the id later ({@link #isCopyOfEarlier}). docs/deploy.md, "Database down".
  */
 public class DeferredDedupe extends ServiceSupport implements IdempotentRepository {
 
@@ -64,15 +51,7 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
 
     /** The database's breaker refused the lookup, or the lookup itself failed (not: no time was left). */
     private static boolean databaseDown(RuntimeException e) {
-        if (e instanceof HttpRejection) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                return true;
-            }
-        }
-        return false;
+        return e instanceof HttpRejection || Causes.any(e, t -> t instanceof SQLException);
     }
 
     /** Whether the exchange's event was admitted without the lookup. */
@@ -89,15 +68,15 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
     }
 
     /**
-     * For the dispatch consumer: true if the message is a pending event whose id was recorded before
-     * it was stored (a copy of an event stored earlier: drop it); records the id otherwise. Throws
-     * while the database is down (the message is retried from the queue).
+     * For the dispatch consumer: true if the pending event's id was recorded before it was stored (a
+     * copy: drop it); a record newer than the message is its own (an earlier attempt, or a retry the
+     * broker refused as its duplicate). Records the id otherwise; throws while the database is down.
      */
     public boolean isCopyOfEarlier(Exchange exchange) {
         if (!isPending(exchange)) {
             return false;
         }
-        String id = exchange.getMessage().getHeader(io.storehub.hub.support.Headers.EVENT_ID, String.class);
+        String id = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
         if (ids.add(id)) {
             return false;
         }
@@ -136,7 +115,6 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
         ids.clear();
     }
 
-    /** The webhook ids (bean {@code webhookDedupe}). */
     public void setIds(JdbcIdStore ids) {
         this.ids = ids;
     }

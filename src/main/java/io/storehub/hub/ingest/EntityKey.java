@@ -15,15 +15,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The entity an event is about, the key of per-entity ordering (docs/ordering.md): the first id the
- * event's {@code data} carries among {@code jobId, invoiceId, unitRentalId, userId, unitId, siteId,
- * addonId}, or the fields configured for the event's family ({@code storeganise.ordering.keys.<family>},
- * comma-separated). Events with none of them are not ordered.
- *
- * <p>Sets the header {@link #HEADER} ({@code jobId:6b05...}) and {@code JMSXGroupID}, so the broker hands
- * the events of one entity to one consumer at a time, in the order they were stored. Invoice before
- * rental: {@code unitRental.invoice.created} then shares a lane with the invoice's later
- * {@code invoice.state.updated} and {@code invoice.payments.updated}.
+ * The entity an event is about, the key of per-entity ordering (docs/ordering.md): the first of
+ * {@link #DEFAULT_FIELDS} (or {@code storeganise.ordering.keys.<family>}) in its {@code data}, set as
+ * {@link #HEADER} and {@code JMSXGroupID}. Invoice before rental: {@code unitRental.invoice.created}
+ * shares a lane with the invoice's later events.
  */
 public class EntityKey implements Processor, CamelContextAware {
 

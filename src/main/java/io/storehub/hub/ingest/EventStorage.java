@@ -9,12 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores a webhook's event durably in either store before it is acknowledged: in the events queue
- * ({@link JmsGroupSend}, as always while the broker is up: nothing more is done then), or, when the
- * broker cannot take it (its breaker open, the send failed or timed out), in the database's outbox
- * ({@link EventOutbox}), from which it is forwarded to the queue once the broker is back. An event
- * admitted without the dedupe lookup ({@link DeferredDedupe}: the database is down) has only the broker.
- * Throws the broker's failure (answered 503 not_stored) when neither store took the event.
+ * Stores a webhook's event before it is acknowledged: in the events queue, else in the database's
+ * {@link EventOutbox} (not for an event admitted without the dedupe lookup: the database is down).
+ * Throws the broker's failure (503 not_stored) when neither took it.
  */
 public class EventStorage {
 
@@ -44,12 +41,10 @@ public class EventStorage {
         }
     }
 
-    /** The events queue's sender (bean {@code eventQueueSender}). */
     public void setBroker(JmsGroupSend broker) {
         this.broker = broker;
     }
 
-    /** The database's outbox (bean {@code eventOutbox}). */
     public void setOutbox(EventOutbox outbox) {
         this.outbox = outbox;
     }

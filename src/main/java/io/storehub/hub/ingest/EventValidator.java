@@ -9,24 +9,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Checks the envelope Storeganise sends: a JSON object with string {@code id}, string {@code type},
- * ISO-8601 {@code created} no older than {@code maxAge} (replay protection: nothing else in the
- * delivery is signed with a time) and, when present, an object {@code data}. Sets the id and type
- * headers, drops the HTTP request's; the body stays the exact bytes received.
+ * Checks the envelope: string {@code id} and {@code type}, {@code created} no older than {@code maxAge}
+ * (replay protection: nothing else is signed with a time), an object {@code data} if present. Sets the
+ * id and type headers, drops the HTTP request's; the body stays the bytes received.
  */
 public class EventValidator implements Processor {
-
-    // trailing content after the JSON value is an error, not silently ignored
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Duration maxAge = Duration.ofHours(72);
     private Clock clock = Clock.systemUTC();
@@ -38,9 +33,9 @@ public class EventValidator implements Processor {
         if (event == null) {
             requireUtf8(exchange.getIn().getBody(byte[].class));
             try {
-                event = MAPPER.readTree(exchange.getIn().getBody(byte[].class));
+                event = SignatureVerifier.MAPPER.readTree(exchange.getIn().getBody(byte[].class));
             } catch (Exception e) {
-                throw invalid("The body is not valid JSON: " + firstLine(e.getMessage()));
+                throw invalid("The body is not valid JSON: " + SettingText.firstLine(e.getMessage()));
             }
         }
         if (event == null || !event.isObject()) {
@@ -122,11 +117,7 @@ public class EventValidator implements Processor {
         }
     }
 
-    /**
-     * The form Storeganise sends ({@code 2021-11-21T11:26:32.105Z}: UTC, milliseconds), read directly;
-     * null for any other form, which the general ISO-8601 parser then reads. java.time's parser is
-     * the costliest step of validating a webhook, and this runs for every one.
-     */
+    /** Storeganise's form ({@code 2021-11-21T11:26:32.105Z}) read by hand, else null: java.time's parser was the costliest step. */
     static Instant utcMillis(String s) {
         if (s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
@@ -161,14 +152,6 @@ public class EventValidator implements Processor {
 
     private static HttpRejection invalid(String detail) {
         return new HttpRejection(400, "invalid_event", detail);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unparseable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     /** ISO-8601 duration, e.g. {@code PT72H}. */

@@ -7,26 +7,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * How hard the webhook endpoint is pressed right now: webhooks in flight and a moving average of
- * the time to answer them. The ingest route calls {@link #arrived} first and {@link #answered} once
- * the answer is ready (WebhookMetrics, also for refusals); {@link BackgroundGate} reads it so queue
- * consumers give way while webhooks wait.
- *
- * <p>Storeganise allows 2 seconds and retries twice: an acknowledgement delayed by background work
- * is an event lost at the source, while a delivery delayed by a few milliseconds is not.
- *
- * <p>It also bounds the webhooks in the route on every runtime: one arriving while {@code maxInFlight}
- * are being handled is answered {@code 503 over_capacity} with {@code Retry-After} at once. On Spring
- * Boot the servlet filter ({@link WebhookAdmission}) already bounds them before the route's executor.
- * And it starts the webhook's {@link AnswerDeadline}: the store steps after it wait no longer.
+ * How hard the webhook endpoint is pressed: webhooks in flight and a moving average of their answer
+ * time, read by {@link BackgroundGate} (Storeganise allows 2 s: a late acknowledgement loses an event,
+ * a late delivery does not). Also bounds the webhooks in the route on every runtime ({@code 503
+ * over_capacity} over {@code maxInFlight}) and starts the webhook's {@link AnswerDeadline}.
  */
 public class IngestPressure implements Processor {
 
     private static final String ARRIVED = "SgIngestArrived";
-    /**
-     * Request header set by the Spring Boot servlet filter: {@link System#nanoTime()} when it took the
-     * webhook in, before the webhook waited for a thread of the route's executor.
-     */
+    /** Request header of the Spring Boot servlet filter: {@link System#nanoTime()} when it took the webhook in. */
     public static final String ADMITTED_AT = "Sg-Admitted-At";
     private static final long TRUSTED_WAIT_NANOS = 60_000_000_000L;
 
@@ -38,12 +27,9 @@ public class IngestPressure implements Processor {
     private volatile double ackMicros;
     private volatile long lastAnswerNanos;
 
+    /** First step of the ingest route; {@link #answered} counts it out. */
     @Override
     public void process(Exchange exchange) {
-        arrived(exchange);
-    }
-
-    public void arrived(Exchange exchange) {
         exchange.setProperty(ARRIVED, Boolean.TRUE);
         long waitedMillis = waitedMillis(exchange);
         AnswerDeadline.start(exchange, answerWithinMillis - waitedMillis);
@@ -67,7 +53,7 @@ public class IngestPressure implements Processor {
         }
     }
 
-    /** Once per webhook that {@link #arrived}, with the time it took to answer. */
+    /** Once per webhook that arrived, with the time it took to answer. */
     public void answered(Exchange exchange, long ackNanos) {
         if (exchange.removeProperty(ARRIVED) == null) {
             return;
@@ -82,10 +68,7 @@ public class IngestPressure implements Processor {
         this.maxInFlight = Math.max(1, maxInFlight);
     }
 
-    /**
-     * The time the steps that store a webhook may take together ({@link AnswerDeadline}); past it the
-     * webhook is answered 503 not_stored (default 1000 ms: Storeganise waits 2 s, network included).
-     */
+    /** The time the store steps may take together ({@link AnswerDeadline}), default 1000 ms; past it: 503 not_stored. */
     public void setAnswerWithinMillis(long answerWithinMillis) {
         this.answerWithinMillis = answerWithinMillis;
     }

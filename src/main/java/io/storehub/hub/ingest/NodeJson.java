@@ -10,17 +10,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Re-serialises a parsed JSON tree exactly as Node's {@code JSON.stringify(JSON.parse(body))} does.
- *
- * <p>Storeganise's own add-on template signs that form, not the raw bytes, so a receiver that only
- * checks raw bytes rejects deliveries whose body differs in whitespace or number spelling. Jackson's
- * writer differs from V8 in number formatting ({@code 1.0} vs {@code 1}, {@code 1.0E-7} vs
- * {@code 1e-7}), escape spelling ({@code \u001F} vs {@code \u001f}) and key order (V8 puts
- * integer-like keys first), and no library reproduces V8 byte for byte, hence this small writer.
- *
- * <p>Known limit: Java 17's {@link Double#toString} is not always the shortest round-trip form
- * (JDK-4511638); for the rare doubles it affects, the fallback check fails and the raw-byte check
- * must match instead.
+ * Re-serialises a parsed JSON tree exactly as Node's {@code JSON.stringify} does (what Storeganise's
+ * add-on template signs; Jackson differs in numbers, escapes and key order: docs/configuration.md).
+ * Known limit: Java 17's {@link Double#toString} is not always the shortest form (JDK-4511638).
  */
 public final class NodeJson {
 

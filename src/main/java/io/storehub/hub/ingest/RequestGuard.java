@@ -17,12 +17,8 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * First gate of the ingest route: only {@code POST}, only JSON, and never more than
- * {@code maxBodySize} bytes read. Leaves the raw body as {@code byte[]} for the signature check.
- *
- * <p>The declared {@code Content-Length} is checked before a byte is read; a chunked body is read
- * up to one byte past the cap and then refused, so an oversized request never costs more than the
- * cap in memory.
+ * First gate of the ingest route: only {@code POST}, only JSON, never more than {@code maxBodySize}
+ * bytes read (a chunked body up to one byte past the cap). Leaves the raw body as {@code byte[]}.
  */
 public class RequestGuard implements Processor {
 
@@ -78,14 +74,9 @@ public class RequestGuard implements Processor {
             return readCapped(reader);
         }
         if (body instanceof InputStream stream) {
-            return readCapped(stream);
+            return check(stream.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1)));
         }
         throw new HttpRejection(400, "unreadable_body", "The request body could not be read.");
-    }
-
-    private byte[] readCapped(InputStream stream) throws IOException {
-        byte[] bytes = stream.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
-        return check(bytes);
     }
 
     private byte[] readCapped(Reader reader) throws IOException {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -27,14 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks {@code sg-signature} = base64(HMAC-SHA256(secret, body)) against every configured secret,
- * first over the raw bytes, then over Node's {@code JSON.stringify} form of the parsed body (what
- * Storeganise's add-on template signs). Comparison is constant time. Neither secrets nor signatures
- * are ever logged.
- *
- * <p>On success the header {@link Headers#SIGNED_FORM} says which form matched and, when the body
- * had to be parsed, the tree is left in the exchange property {@link #PARSED_EVENT} so validation
- * does not parse it twice.
+ * Checks {@code sg-signature} = base64(HMAC-SHA256(secret, body)) against every secret, over the raw
+ * bytes, then over the {@link NodeJson} form (whose parsed tree is left in {@link #PARSED_EVENT} for
+ * validation). Constant-time comparison; secrets and signatures are never logged.
  */
 public class SignatureVerifier implements Processor, org.apache.camel.CamelContextAware {
 
@@ -43,7 +37,7 @@ public class SignatureVerifier implements Processor, org.apache.camel.CamelConte
 
     private static final Logger LOG = LoggerFactory.getLogger(SignatureVerifier.class);
     // trailing content after the JSON value is an error, not silently ignored
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private List<SecretKeySpec> keys = List.of();
     private boolean enabled = true;
@@ -52,7 +46,7 @@ public class SignatureVerifier implements Processor, org.apache.camel.CamelConte
     /** Each tenant's keys, made once per version of its settings. */
     private final Map<String, Map.Entry<Tenant, List<SecretKeySpec>>> tenantKeys = new ConcurrentHashMap<>();
 
-    /** Called from the YAML bean declaration: refuses to start without a secret unless verification is off. */
+    /** YAML bean initMethod: refuses to start without a secret unless verification is off. */
     public void init() {
         if (tenants == null && camelContext != null) {
             tenants = TenantDirectory.of(camelContext);
@@ -145,10 +139,8 @@ public class SignatureVerifier implements Processor, org.apache.camel.CamelConte
     }
 
     private static List<SecretKeySpec> specs(List<String> secrets) {
-        List<SecretKeySpec> parsed = new ArrayList<>();
-        secrets.stream().map(String::trim).filter(s -> !s.isEmpty())
-                .forEach(s -> parsed.add(new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
-        return List.copyOf(parsed);
+        return secrets.stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).toList();
     }
 
     @Override

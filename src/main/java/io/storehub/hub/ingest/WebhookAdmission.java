@@ -6,14 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.storehub.hub.support.HttpRejection;
 
 /**
- * What a flood of webhooks may cost the hub at once: at most {@code maxRequests} webhooks taken in
- * and not yet answered (each holds a request processor and its buffers), declaring at most
- * {@code maxBytes} of bodies together (a body without {@code Content-Length} counts as the size cap).
- * A webhook over either bound is answered {@code 503 over_capacity} with {@code Retry-After} at once,
- * before its body is read, instead of waiting in a queue past Storeganise's 2 seconds. Connections
- * are not the bound: an idle keep-alive connection costs a socket and a few KiB.
- *
- * <p>One webhook is always admitted when none is in flight, whatever it declares.
+ * What a flood of webhooks may cost at once: at most {@code maxRequests} in flight declaring at most
+ * {@code maxBytes} of bodies (no {@code Content-Length}: the size cap). Over either, {@code 503
+ * over_capacity} at once, before the body is read; one webhook is always admitted when none is in flight.
  */
 public class WebhookAdmission {
 
@@ -51,10 +46,6 @@ public class WebhookAdmission {
 
     public int inFlight() {
         return requests.get();
-    }
-
-    public long bytesInFlight() {
-        return bytes.get();
     }
 
     /** Webhooks refused over capacity since start. */

@@ -15,17 +15,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Records the outcome of a webhook: counter {@code storeganise.webhook.received} by type, outcome
- * ({@code accepted}, {@code duplicate}, {@code rejected}) and reason, and timer
- * {@code storeganise.webhook.ack} from the request's arrival to the answer by outcome. The counter is
- * also by {@code tenant} ({@link WebhookTenant#LABEL}: the tenant, {@code none} for the hub's own URL,
- * {@code unknown} for a URL naming no configured tenant or a refusal before the URL was read); the timer
- * is not: it times the hub's one shared path, and a histogram per tenant would add some 70 series per
- * tenant and outcome (docs/operations.md).
- *
- * <p>One processor instead of camel-micrometer endpoints: on the ingest hot path those evaluate
- * their URI expressions and tags per message, which cost more than the rest of the route's
- * bookkeeping together. Meters are cached per tag combination.
+ * Records a webhook's outcome: counter {@code storeganise.webhook.received} (tenant, type, outcome,
+ * reason) and timer {@code storeganise.webhook.ack} (outcome only: a histogram per tenant would add
+ * some 70 series each, docs/operations.md). Not camel-micrometer endpoints: too costly per message.
  */
 public class WebhookMetrics implements Processor {
 

@@ -13,29 +13,20 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Which tenant a webhook belongs to (docs/tenants.md): the one in its URL ({@code /webhooks/storeganise/<name>}),
- * or, for an add-on event on the shared URL, the one whose {@code api.addon-hosts} lists the host of its verified
- * {@code apiUrl}. A tenant's event id and entity key are then qualified with its name ({@link TenantKeys}), so its
- * dedupe, ordering, history and deliveries never meet another tenant's.
+ * Which tenant a webhook belongs to (docs/tenants.md): the one in its URL, or for an add-on event the
+ * one whose {@code api.addon-hosts} lists its {@code apiUrl}'s host; its event id and entity key are
+ * then qualified ({@link TenantKeys}).
  */
 public class WebhookTenant {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** The path parameter of the tenant's webhook URL. */
     static final String PATH_PARAMETER = "tenant";
-    /**
-     * Exchange property: the webhook's {@code tenant} label in the metrics ({@link WebhookMetrics}), set once the URL
-     * is read: the tenant, {@code none} for the hub's own URL, {@code unknown} for a URL naming no configured tenant.
-     * Unset (also {@code unknown}) for a webhook refused before; never from a request header, so bounded by the tenants.
-     */
+    /** Exchange property: the metrics' {@code tenant} label (the tenant, {@code none}, or {@code unknown}); never from a header. */
     static final String LABEL = "SgTenantLabel";
 
     private TenantDirectory tenants;
 
-    /**
-     * The tenant of the URL ({@code byPath}) or none. An unknown tenant is answered as any unknown path (no hint
-     * which tenants exist). A header of the request never names the tenant.
-     */
+    /** The tenant of the URL ({@code byPath}) or none; an unknown one is answered as any unknown path. */
     public void fromPath(Exchange exchange, boolean byPath) {
         Message in = exchange.getIn();
         Object name = in.removeHeader(PATH_PARAMETER);

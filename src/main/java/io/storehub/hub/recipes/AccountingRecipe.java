@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Recipe accounting (routes/recipe-accounting.camel.yaml, docs/recipes.md): the model of the invoice
- * sent to a Xero-shaped accounting API ({@code POST {base-url}/Invoices}, which creates or updates by
- * {@code InvoiceNumber}). The InvoiceNumber is the Storeganise invoice id, the one thing every invoice
- * event carries (invoice.deleted carries nothing else), so a creation, a state change and a deletion all
- * address the same accounting invoice, and a replayed delivery repeats an update rather than adding one.
+ * Recipe accounting (docs/recipes.md): the invoice for a Xero-shaped API, which creates or updates by
+ * {@code InvoiceNumber}: the Storeganise invoice id, the one thing every invoice event carries, so every
+ * event and a replay address the same accounting invoice.
  */
 public class AccountingRecipe {
 
@@ -26,16 +26,13 @@ public class AccountingRecipe {
     private String token;
     private String tenantId;
 
-    /**
-     * The model of templates/http/recipe-accounting-invoice.json.mustache for an enriched invoice event
-     * (the delivery's headers SgEventType and SgEventId).
-     */
+    /** The model of templates/http/recipe-accounting-invoice.json.mustache. */
     public Map<String, Object> invoice(Map<String, Object> enriched, String type, String eventId) {
         Map<String, Object> invoice = map(enriched == null ? null : enriched.get("invoice"));
         Map<String, Object> data = map(map(enriched == null ? null : enriched.get("event")).get("data"));
         String invoiceId = text(invoice.get("id"), text(data.get("invoiceId"), null));
         if (invoiceId == null) {
-            throw new io.storehub.hub.support.PermanentFailure("no invoice id in " + type + " " + eventId);
+            throw new PermanentFailure("no invoice id in " + type + " " + eventId);
         }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("invoiceNumber", invoiceId);
@@ -120,7 +117,7 @@ public class AccountingRecipe {
     }
 
     public void setCurrency(String currency) {
-        this.currency = currency == null || currency.isBlank() ? null : currency.trim();
+        this.currency = SettingText.blankToNull(currency);
     }
 
     public void setPaidStatus(String paidStatus) {

@@ -12,12 +12,12 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.JdbcIdStore;
+
 /**
- * The incidents of the failure-alert recipe in table {@code hub_incident} (V40): one row per destination,
- * its current or last incident. Each change is one conditional statement whose update count says whether
- * this instance made it: with several instances on one database, exactly one opens an incident, reminds
- * about it or closes it, and sends that message. A message is "claimed" until a time (the sender's lease):
- * one that was not sent (a failed channel, a crashed instance) is claimed again at a later check.
+ * The failure-alert incidents, table {@code hub_incident} (V40), one row per destination. Each change is
+ * a conditional statement whose update count says whether this instance made it (and sends the message);
+ * a message is claimed until a time, so one not sent is claimed again at a later check.
  */
 public class IncidentStore {
 
@@ -45,7 +45,6 @@ public class IncidentStore {
         return found.isEmpty() ? null : found.get(0);
     }
 
-    /** The open incidents, by destination. */
     public Map<String, Incident> open() throws SQLException {
         Map<String, Incident> open = new LinkedHashMap<>();
         for (Incident i : select("WHERE state = 'open'")) {
@@ -68,7 +67,7 @@ public class IncidentStore {
                         + " 'open', ?, ?, ?, ?, ?)", destination, failingSince, now, text, code, failed, now, failed, toPending,
                         taskPending, claimUntil) == 1;
             } catch (SQLException e) {
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                if (JdbcIdStore.isDuplicateKey(e)) {
                     return false; // another instance inserted it first
                 }
                 throw e;
@@ -80,7 +79,6 @@ public class IncidentStore {
                 failingSince, now, text, code, failed, now, failed, toPending, taskPending, claimUntil, destination, last.number()) == 1;
     }
 
-    /** Adds deliveries that failed to the open incident. */
     public void addFailed(Incident incident, int failed) throws SQLException {
         update("UPDATE hub_incident SET failed = failed + ? WHERE destination = ? AND incident_no = ? AND state = 'open'",
                 failed, incident.destination(), incident.number());
@@ -133,12 +131,9 @@ public class IncidentStore {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long closed = rs.getLong("closed_at");
-                    Long closedAt = rs.wasNull() ? null : closed;
-                    int status = rs.getInt("http_status");
-                    Integer httpStatus = rs.wasNull() ? null : status;
                     found.add(new Incident(rs.getString("destination"), rs.getInt("incident_no"), rs.getString("state"),
-                            rs.getLong("failing_since"), rs.getLong("opened_at"), closedAt, rs.getString("first_error"), httpStatus,
+                            rs.getLong("failing_since"), rs.getLong("opened_at"), rs.getObject("closed_at", Long.class),
+                            rs.getString("first_error"), rs.getObject("http_status", Integer.class),
                             rs.getInt("failed"), rs.getString("notice"), rs.getLong("notice_at"), rs.getInt("notice_failed"),
                             rs.getBoolean("to_pending"), rs.getBoolean("task_pending")));
                 }
@@ -156,17 +151,10 @@ public class IncidentStore {
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a instanceof Null n) {
+            if (args[i] instanceof Null n) {
                 ps.setNull(i + 1, n.type());
-            } else if (a instanceof Boolean b) {
-                ps.setBoolean(i + 1, b);
-            } else if (a instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
             } else {
-                ps.setString(i + 1, a.toString());
+                ps.setObject(i + 1, args[i]);
             }
         }
     }

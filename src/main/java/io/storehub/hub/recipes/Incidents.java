@@ -19,16 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recipe failure-alert (routes/recipe-failure-alert.camel.yaml, docs/recipes.md): one alert per incident.
- * An incident of a destination opens when it starts failing (a delivery parked, or it backs off) and closes
- * when it delivers again; one message when it opens, one when it recovers, and in between at most one
- * reminder per interval, only when more deliveries failed since the last message.
- *
- * <p>Each hub instance runs {@link #check} every check-every on what it saw itself since its previous check
- * ({@link DestinationHealth#takeSignals}: memory only, nothing written per delivery); the incidents are rows
- * of {@link IncidentStore}, where a conditional statement decides which instance opens, reminds or closes,
- * so a cluster sends each message once and a restart forgets nothing. The message goes to the {@code to}
- * destination (never about that destination itself) and, when it opens, also as a Storeganise staff task.
+ * Recipe failure-alert (docs/recipes.md): an incident opens when a destination starts failing and closes
+ * when it delivers again, with at most one reminder per interval between. Each instance's {@link #check}
+ * works on what it saw itself ({@link DestinationHealth#takeSignals}); {@link IncidentStore}'s conditional
+ * statements decide which instance sends, so a cluster sends each message once.
  */
 public class Incidents {
 
@@ -81,11 +75,7 @@ public class Incidents {
         exchange.getIn().setBody(notices);
     }
 
-    /**
-     * Delivered again: this instance's last attempt succeeded, after the incident began, and none failed since
-     * its previous check (a destination that still fails now and then, between successes, stays in its
-     * incident rather than opening and closing one at every check).
-     */
+    /** Delivered again with none failed since the previous check (one failing now and then stays in its incident). */
     private static boolean recovered(IncidentSignal s, Incident current) {
         return s.failuresInARow() == 0 && s.lastSuccessAt() > current.failingSince() && s.failedDeliveries() == 0 && s.parkedAt() == 0;
     }

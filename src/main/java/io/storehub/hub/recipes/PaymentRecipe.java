@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.RetryPolicy;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.IdempotentRepository;
@@ -17,18 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decisions of the automated-payment recipe (routes/recipe-payment.camel.yaml). Never charges one
- * invoice twice:
- * <ul>
- * <li>the invoice is read fresh from Storeganise first: no balance left (paid, e.g. by an earlier
- * attempt that crashed before its success was recorded) means nothing to charge;</li>
- * <li>a durable record per invoice ({@code paymentRecord}, processor {@code storeganise-payment}) holds
- * {@code <invoiceId>} once the gateway has answered a charge (approved or declined), and
- * {@code <invoiceId>:<eventId>} for the event that charged: another event for the same invoice never
- * charges again; only a retry of that same event calls the gateway again, with the same
- * {@code Idempotency-Key: <invoiceId>}, which the gateway answers with the original charge;</li>
- * <li>the delivery record of the recipe's destination (one success per event).</li>
- * </ul>
+ * The decisions of the automated-payment recipe (routes/recipe-payment.camel.yaml, docs/recipes.md),
+ * never charging one invoice twice: the invoice is read fresh first (no balance: nothing to charge);
+ * {@code paymentRecord} holds {@code <invoiceId>} once the gateway answered and {@code <invoiceId>:<eventId>}
+ * for the event that charged, so only a retry of that event calls the gateway again (same Idempotency-Key).
  */
 public class PaymentRecipe {
 
@@ -55,12 +48,8 @@ public class PaymentRecipe {
     }
 
     /**
-     * What to charge, decided on the invoice as Storeganise has it now: the model of the charge
-     * templates, or null (and why, logged) when there is nothing to charge or it was charged for an
-     * earlier event.
-     *
-     * @param current  the invoice read fresh (a map), or null when Storeganise has none
-     * @param enriched the enriched event (for the customer and the currency)
+     * The model of the charge templates, decided on {@code current} (the invoice read fresh, or null),
+     * or null (why is logged) when there is nothing to charge or it was charged for an earlier event.
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> charge(Object current, Map<String, Object> enriched, String invoiceId, String eventId) {
@@ -107,11 +96,9 @@ public class PaymentRecipe {
     }
 
     /**
-     * The gateway's answer (the exchange's HTTP status and body) to the charge: 2xx with an approved
-     * status (or none) is a charge, 402 or a 2xx with another status a decline (both recorded); 408/429/5xx
-     * are retried from the queue; any other 4xx parks the delivery (a request the gateway will never
-     * accept: configuration). Answers the charge with {@code approved}, {@code chargeId} and, when declined,
-     * {@code reason}: the model of the payment and task templates.
+     * The gateway's answer: 2xx with an approved status (or none) a charge, 402 or another 2xx a decline
+     * (both recorded); 408/429/5xx retried; any other 4xx parks the delivery. Answers the charge with
+     * {@code approved}, {@code chargeId} and, when declined, {@code reason}.
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> chargeOutcome(Exchange exchange, Map<String, Object> charge) throws Exception {
@@ -160,9 +147,6 @@ public class PaymentRecipe {
     }
 
     private static BigDecimal number(Object value) {
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString());
-        }
         try {
             return value == null ? null : new BigDecimal(value.toString());
         } catch (NumberFormatException e) {
@@ -187,11 +171,11 @@ public class PaymentRecipe {
     }
 
     public void setGatewayUrl(String gatewayUrl) {
-        this.gatewayUrl = gatewayUrl == null || gatewayUrl.isBlank() ? null : gatewayUrl.trim();
+        this.gatewayUrl = SettingText.blankToNull(gatewayUrl);
     }
 
     public void setGatewayToken(String gatewayToken) {
-        this.gatewayToken = gatewayToken == null || gatewayToken.isBlank() ? null : gatewayToken.trim();
+        this.gatewayToken = SettingText.blankToNull(gatewayToken);
     }
 
     public void setPaymentMethod(String paymentMethod) {
@@ -201,6 +185,6 @@ public class PaymentRecipe {
     }
 
     public void setCurrency(String currency) {
-        this.currency = currency == null || currency.isBlank() ? null : currency.trim();
+        this.currency = SettingText.blankToNull(currency);
     }
 }

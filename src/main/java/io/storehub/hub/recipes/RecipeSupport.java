@@ -20,12 +20,8 @@ public class RecipeSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The PUT {@code {"charges": [...existing, charge]}} of a unit rental as Storeganise has it now, or null
-     * when a charge with the same {@code note} (which names the event) is already there: added by an
-     * earlier attempt whose success was not recorded, so it is not added again.
-     *
-     * @param rental the unit rental read fresh (a map)
-     * @param charge the charge to add (JSON)
+     * The PUT {@code {"charges": [...existing, charge]}} of the rental read fresh, or null when a charge
+     * with the same {@code note} (naming the event) is there already: an earlier attempt added it.
      */
     public static Map<String, Object> appendCharge(Object rental, String charge) throws IOException {
         @SuppressWarnings("unchecked")
@@ -44,10 +40,7 @@ public class RecipeSupport {
         return put;
     }
 
-    /**
-     * The Twilio-shaped form body {@code To=...&From=...&Body=...}: the number without spaces, dots,
-     * dashes and brackets, the sender, the text stripped.
-     */
+    /** The Twilio-shaped form body {@code To=...&From=...&Body=...}, the number without spaces, dots, dashes, brackets. */
     public static String smsForm(String to, String from, String text) {
         return "To=" + enc(to.replaceAll("[\\s().-]", "")) + "&From=" + enc(from) + "&Body=" + enc(text == null ? "" : text.strip());
     }

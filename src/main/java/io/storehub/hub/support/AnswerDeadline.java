@@ -2,11 +2,7 @@ package io.storehub.hub.support;
 
 import org.apache.camel.Exchange;
 
-/**
- * When an HTTP request must have its answer: set by the route's first step, read by the steps that
- * wait on a store (the dedupe lookup, the broker send, the id record), so that together they never
- * keep the caller past it. A step with no time left fails at once.
- */
+/** When an HTTP request must have its answer: the steps that wait on a store never keep the caller past it. */
 public final class AnswerDeadline {
 
     /** Exchange property: {@link System#nanoTime()} by which the answer is due. */
@@ -19,11 +15,7 @@ public final class AnswerDeadline {
         exchange.setProperty(PROPERTY, System.nanoTime() + withinMillis * 1_000_000L);
     }
 
-    /**
-     * Moves the deadline {@code millis} later (no deadline set: nothing): for a step that stores the
-     * event in the other store after the first failed, so a first store that took all the time (a
-     * connection timeout) still leaves the second its own.
-     */
+    /** Moves the deadline {@code millis} later: the second store tried after the first failed gets its own time. */
     public static void extend(Exchange exchange, long millis) {
         Long by = exchange == null ? null : exchange.getProperty(PROPERTY, Long.class);
         if (by != null) {

@@ -16,23 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a timer route run once per cluster rather than once per replica: every replica's timer
- * fires, the first to take the named lock (a row of {@code hub_cluster_lock} in the shared
- * database, through ShedLock's plain-JDBC provider) does the work and the others skip that tick.
- * The timer routes call it as a filter at their start:
- *
- * <pre>
- * - filter:
- *     method: {ref: clusterLock, method: "heldElsewhere(*, 'expire-delivery-records', '1h')"}
- *     steps: [{stop: {}}]
- * </pre>
- *
- * <p>The lock is held (ShedLock's lock-at-least) for nine tenths of {@code every}, the timer's
- * period, and released when the tick's exchange completes; so whichever replica's timer fires next
- * in the period finds it taken, and the next period's first tick finds it free. If the holder dies,
- * the lock lapses after {@code every} (lock-at-most) and another replica takes over at its next tick.
- * The replicas compare their own clocks through the database: keep them in sync (NTP) to well
- * under a tenth of the shortest period.
+ * Makes a timer route run once per cluster: the first replica to take the named lock (ShedLock,
+ * table {@code hub_cluster_lock}) does the tick's work. Held for nine tenths of the period (so the
+ * other replicas' ticks find it taken), lapsing after the period if its holder dies; the replicas'
+ * clocks must agree (NTP) to well under a tenth of the shortest period.
  */
 public class ClusterLock {
 
@@ -47,12 +34,7 @@ public class ClusterLock {
         provider = new JdbcLockProvider(dataSource, table);
     }
 
-    /**
-     * Takes the lock {@code name} for this tick, released when {@code exchange} completes; answers
-     * whether another replica holds it (so this one skips the work).
-     *
-     * @param every the timer's period, in Camel's time syntax ({@code 3600000}, {@code 5m}) or ISO-8601 ({@code PT1H})
-     */
+    /** Takes the lock for this tick (released when the exchange completes); true: another replica holds it. */
     public boolean heldElsewhere(Exchange exchange, String name, String every) {
         Duration period = period(every);
         Duration atLeast = period.multipliedBy(9).dividedBy(10);

@@ -8,15 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the hub's tables up to date at start-up: the versioned migrations in
- * {@code src/main/resources/db/migration} (Flyway), in whichever database is configured (H2 file by
- * default, PostgreSQL in production). A plain bean with an init method, declared first in
- * routes/beans.camel.yaml, so the same migrations run on Spring Boot, camel-main and Camel K, and
- * before any bean that uses a table. With several replicas starting at once Flyway's lock lets one
- * migrate while the others wait.
- *
- * <p>An existing database from before the migrations (tables created by camel-sql) is baselined at
- * version 0, so V1 ({@code CREATE TABLE IF NOT EXISTS}) runs and keeps its rows.
+ * Brings the hub's tables up to date at start-up (Flyway, db/migration), declared first in
+ * routes/beans.camel.yaml so it runs on every runtime before any bean uses a table. A database from
+ * before the migrations is baselined at 0, so V1 ({@code CREATE TABLE IF NOT EXISTS}) keeps its rows.
  */
 public class DatabaseSchema {
 

@@ -1,6 +1,6 @@
 package io.storehub.hub.support;
 
-import java.util.Arrays;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the exception that stopped an HTTP route into the JSON answer
- * {@code {"error": code, "detail": sentence}} with its status. An {@link HttpRejection} is the
- * caller's fault and says why; anything else is ours and gets the configured fallback (for the
- * webhook: 503, so Storeganise retries the delivery rather than losing it). Request headers are not
- * echoed back, except those named in {@code keepHeaders} (e.g. {@code Allow}, {@code WWW-Authenticate}).
- * Sets the exchange property {@code SgRejectReason} for the metrics tag.
+ * Turns the exception that stopped an HTTP route into {@code {"error": code, "detail": sentence}}:
+ * an {@link HttpRejection} says why; anything else gets the fallback (the webhook's 503, so
+ * Storeganise retries). Request headers are not echoed back, except {@code Allow} and {@code WWW-Authenticate}.
  */
 public class ErrorResponder implements Processor {
 
@@ -31,7 +28,7 @@ public class ErrorResponder implements Processor {
     private String fallbackCode = "not_stored";
     private String fallbackDetail = "The event could not be stored durably; it was not accepted, so Storeganise will retry it.";
     private int fallbackRetryAfterSeconds = 5;
-    private List<String> keepHeaders = List.of("Allow", "WWW-Authenticate");
+    private static final List<String> KEEP_HEADERS = List.of("Allow", "WWW-Authenticate");
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -54,25 +51,23 @@ public class ErrorResponder implements Processor {
             LOG.error("Request failed ({}): {}", code, cause == null ? "unknown error" : cause.toString(), cause);
         }
         Message out = exchange.getMessage();
-        Map<String, Object> kept = new LinkedHashMap<>();
-        keepHeaders.forEach(name -> {
-            Object value = out.getHeader(name);
-            if (value != null) {
-                kept.put(name, value);
-            }
-        });
-        out.getHeaders().clear(); // request headers must not echo back as response headers
-        out.getHeaders().putAll(kept);
+        // request headers must not echo back as response headers
+        out.getHeaders().keySet().removeIf(name -> KEEP_HEADERS.stream().noneMatch(name::equalsIgnoreCase));
         if (retryAfter > 0) {
             out.setHeader("Retry-After", String.valueOf(retryAfter));
         }
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("detail", detail);
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.setProperty(REJECT_REASON, code);
-        out.setBody(MAPPER.writeValueAsBytes(body));
+        out.setBody(body(code, detail));
+    }
+
+    /** The hub's JSON error answer {@code {"error": code, "detail": detail}}. */
+    public static byte[] body(String code, String detail) throws IOException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("detail", detail);
+        return MAPPER.writeValueAsBytes(body);
     }
 
     /** Status of an unexpected failure (default 503). */
@@ -85,7 +80,6 @@ public class ErrorResponder implements Processor {
         this.fallbackCode = fallbackCode;
     }
 
-    /** Sentence of an unexpected failure. */
     public void setFallbackDetail(String fallbackDetail) {
         this.fallbackDetail = fallbackDetail;
     }
@@ -93,10 +87,5 @@ public class ErrorResponder implements Processor {
     /** {@code Retry-After} of an unexpected failure answered 503, in seconds (default 5; 0: none). */
     public void setFallbackRetryAfterSeconds(int fallbackRetryAfterSeconds) {
         this.fallbackRetryAfterSeconds = fallbackRetryAfterSeconds;
-    }
-
-    /** Comma-separated response headers set by the route that survive (default {@code Allow,WWW-Authenticate}). */
-    public void setKeepHeaders(String keepHeaders) {
-        this.keepHeaders = Arrays.stream(keepHeaders.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
     }
 }

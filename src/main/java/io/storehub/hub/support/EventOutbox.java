@@ -27,15 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The events acknowledged while the broker was down, kept in the database (table {@code hub_outbox},
- * db/migration/V50) until the broker is back. {@link #store} is the webhook's: the message it would
- * have sent to the events queue (body and properties), inserted through the shared
- * {@link JdbcGroupCommit} (one commit for many webhooks), waiting no longer than the webhook's
- * {@link AnswerDeadline}. {@link #forward} is the timer's, on one replica: it sends the rows in the
- * order they came to the events queue through {@link JmsGroupSend} and deletes them once the broker
- * committed them. The messages carry {@code _AMQ_DUPL_ID} (the event id), so a row sent again (a
- * crash between the send and the delete, a send that timed out but was committed) is refused by the
- * broker's duplicate detection, counts as sent and is deleted: each event reaches the queue once.
+ * The events acknowledged while the broker was down, kept in table {@code hub_outbox} (V50) until
+ * {@link #forward} (the timer's, on one replica) sends them, in order, to the events queue. A row
+ * sent again (a crash between send and delete) carries {@code _AMQ_DUPL_ID}, so the broker refuses
+ * it as a duplicate and it counts as sent: each event reaches the queue once.
  */
 public class EventOutbox implements CamelContextAware {
 
@@ -56,22 +51,19 @@ public class EventOutbox implements CamelContextAware {
     private DataSource dataSource;
     private JdbcGroupCommit groupCommit;
     private JmsGroupSend sender;
-    private OutageBreaker databaseBreaker;
-    private OutageBreaker brokerBreaker;
+    private OutageBreaker databaseBreaker = OutageBreaker.NONE;
+    private OutageBreaker brokerBreaker = OutageBreaker.NONE;
     private long timeoutMillis = 1000;
     private int batchSize = 100;
     private long batchBytes = 4L * 1024 * 1024;
     private volatile boolean forwardFailing;
 
     /**
-     * Keeps the exchange's message (the one the webhook would have queued) until {@link #forward};
-     * returns once it is committed, or throws why not. Waits at most the timeout, and no longer than
-     * the exchange's {@link AnswerDeadline}; while the database breaker is open, throws its 503 at once.
+     * Keeps the message the webhook would have queued; returns once committed, or throws why not.
+     * Waits no longer than the exchange's {@link AnswerDeadline}; an open database breaker throws at once.
      */
     public void store(Exchange exchange) throws SQLException {
-        if (databaseBreaker != null) {
-            databaseBreaker.admit();
-        }
+        databaseBreaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, timeoutMillis);
         if (wait <= 0) {
             throw new SQLException("No time left to keep the event in the outbox before the answer is due");
@@ -81,13 +73,9 @@ public class EventOutbox implements CamelContextAware {
         try {
             groupCommit.execute(wait, INSERT, id, headersOf(exchange), body == null ? new byte[0] : body,
                     Timestamp.from(Instant.now()), id);
-            if (databaseBreaker != null) {
-                databaseBreaker.succeeded();
-            }
+            databaseBreaker.succeeded();
         } catch (SQLException | RuntimeException e) {
-            if (databaseBreaker != null) {
-                databaseBreaker.failed(e);
-            }
+            databaseBreaker.failed(e);
             throw e;
         }
     }
@@ -108,11 +96,7 @@ public class EventOutbox implements CamelContextAware {
         }
     }
 
-    /**
-     * Sends what the outbox holds to the events queue, oldest first, and deletes each row the broker
-     * committed; answers how many. Stops at the first failure (the broker still down): the next run
-     * goes on from there.
-     */
+    /** Sends the rows oldest first, deleting each the broker committed; answers how many. Stops at the first failure. */
     public int forward() throws SQLException {
         int forwarded = 0;
         while (true) {
@@ -139,9 +123,7 @@ public class EventOutbox implements CamelContextAware {
             awaitAll(deletes);
             forwarded += deletes.size();
             forwardFailing = false;
-            if (brokerBreaker != null) {
-                brokerBreaker.succeeded();
-            }
+            brokerBreaker.succeeded();
         }
     }
 

@@ -1,10 +1,6 @@
 package io.storehub.hub.support;
 
-/**
- * An HTTP request the hub refuses (a webhook, an admin call), with the status, a stable
- * machine-readable code and a sentence for a human; {@link ErrorResponder} answers it as
- * {@code {"error": code, "detail": detail}}. No stack trace: a rejection is an expected outcome, not a fault.
- */
+/** An HTTP request the hub refuses: status, stable code and a sentence ({@link ErrorResponder}); no stack trace. */
 public class HttpRejection extends RuntimeException {
 
     private final int status;
@@ -31,7 +27,6 @@ public class HttpRejection extends RuntimeException {
         return code;
     }
 
-    /** Seconds for the {@code Retry-After} header, 0 when there is none. */
     public int getRetryAfterSeconds() {
         return retryAfterSeconds;
     }

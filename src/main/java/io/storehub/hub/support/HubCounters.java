@@ -6,29 +6,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 
 /**
- * The hub's counters, one method per counter, called from the routes as {@code bean} steps, each also
- * tagged {@code tenant} (the event's tenant, {@code none} for the hub's own: {@link #tenant}):
- * <ul>
- * <li>{@code storeganise.events.unknown{type}}, {@code storeganise.events.processed{family,type}},
- * {@code storeganise.events.unsubscribed{type}}, {@code storeganise.events.deferred{type}}</li>
- * <li>{@code storeganise.deliveries.queued{destination}}, {@code storeganise.deliveries{destination,outcome}}</li>
- * <li>{@code storeganise.processing.failures{queue,action}}, {@code storeganise.enrich.lookups{resource,outcome}}</li>
- * </ul>
- * Replaces {@code toD micrometer:counter:...?tags.x=${...}} steps: those build and look up an
- * endpoint URI from expressions for every message, which on the consumers cost more than the
- * counting. Counters are cached per tag combination. Without a MeterRegistry (a runtime with no
- * metrics) the calls do nothing.
+ * The hub's counters, one method per counter called from the routes, each tagged {@code tenant}.
+ * Replaces {@code toD micrometer:counter:...} steps, whose per-message endpoint lookup cost more than
+ * the counting. Without a MeterRegistry the calls do nothing.
  */
-public class HubCounters implements CamelContextAware {
+public class HubCounters {
 
     /** The tag every counter of the hub carries. */
     public static final String TENANT = "tenant";
 
-    private CamelContext camelContext;
     private volatile MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -77,25 +66,17 @@ public class HubCounters implements CamelContextAware {
     }
 
     private void count(Exchange exchange, String name, String description, String... tags) {
-        MeterRegistry meters = registry();
+        MeterRegistry meters = registry(exchange.getContext());
         if (meters == null) {
             return;
         }
         String tenant = tenant(exchange);
         String key = name + '|' + tenant + '|' + String.join("|", tags);
-        Counter counter = counters.get(key);
-        if (counter == null) {
-            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
-                    .tag(TENANT, tenant).register(meters));
-        }
-        counter.increment();
+        counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                .tag(TENANT, tenant).register(meters)).increment();
     }
 
-    /**
-     * The event's tenant (header {@code SgTenant}, set by the hub at ingest, never taken from a request), else the
-     * tenant of the delivery's destination ({@code acme~sink}), else {@code none}: the hub's own event. Bounded by the
-     * tenants configured.
-     */
+    /** The event's tenant (header set at ingest), else the destination's ({@code acme~sink}), else {@code none}. */
     static String tenant(Exchange exchange) {
         String tenant = exchange.getMessage().getHeader(Headers.TENANT, String.class);
         if (tenant == null) {
@@ -115,9 +96,9 @@ public class HubCounters implements CamelContextAware {
         return value == null ? "none" : value;
     }
 
-    private MeterRegistry registry() {
+    private MeterRegistry registry(CamelContext camelContext) {
         MeterRegistry r = registry;
-        if (r == null && camelContext != null) {
+        if (r == null) {
             r = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
             registry = r;
         }
@@ -126,15 +107,5 @@ public class HubCounters implements CamelContextAware {
 
     public void setMeterRegistry(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 }

@@ -3,6 +3,9 @@ package io.storehub.hub.support;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,14 +18,8 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 
 /**
- * Durable writes from many threads, committed together ({@link GroupCommit}): one writer thread runs
- * each batch in one transaction (consecutive writes of the same SQL as one JDBC batch) and answers
- * every caller only after the commit. A record the hub relies on (an event id answered "duplicate"
- * after a crash, a delivery never sent twice) is therefore on disk before the caller acknowledges
- * anything, at the cost of one commit per batch instead of one per caller.
- *
- * <p>A statement that fails does not fail the batch's others: the batch is rolled back and each
- * statement is run again on its own.
+ * Durable writes from many threads, one transaction per batch ({@link GroupCommit}; consecutive writes
+ * of the same SQL as one JDBC batch): a record is on disk before its caller acknowledges anything.
  */
 public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer> {
 
@@ -40,11 +37,7 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
         return submit(new Write(sql, params));
     }
 
-    /**
-     * The hub's shared writer (bean {@code groupCommit}), for a bean that finds it on first use: YAML
-     * files are pre-parsed in no fixed order, so a {@code #bean:} reference from another file may not
-     * exist yet. {@code user} names the caller in the error when there is none.
-     */
+    /** The shared writer (bean {@code groupCommit}), found on first use: YAML files are pre-parsed in no fixed order. */
     public static JdbcGroupCommit inRegistry(CamelContext camelContext, String user) {
         JdbcGroupCommit found = camelContext == null ? null : camelContext.getRegistry().findSingleByType(JdbcGroupCommit.class);
         if (found == null) {
@@ -58,18 +51,12 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
         return await(submit(sql, params), getTimeoutMillis());
     }
 
-    /**
-     * As {@link #execute}, waiting at most {@code timeoutMillis} (a webhook that must be answered);
-     * a write not yet begun when the caller stops waiting is dropped, one begun may still be committed.
-     */
+    /** As {@link #execute}, waiting at most {@code timeoutMillis}; a write begun may still be committed after. */
     public int execute(long timeoutMillis, String sql, Object... params) throws SQLException {
         return await(submit(sql, params), timeoutMillis);
     }
 
-    /**
-     * As {@link #execute}, for a caller that can wait a little longer (up to the linger time) so that
-     * its write shares a commit with others: a queue consumer, not a webhook waiting for its answer.
-     */
+    /** As {@link #execute}, for a queue consumer that can wait up to the linger time to share a commit. */
     public int executePatiently(String sql, Object... params) throws SQLException {
         return await(submit(new Write(sql, params), true), getTimeoutMillis());
     }
@@ -99,16 +86,9 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
 
     /** No connection, or the connection broke (SQLState class 08, or Hikari's connection timeout). */
     public static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException
+                || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
     }
 
     @Override
@@ -126,7 +106,6 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
         }
     }
 
-    /** Runs the writes in order, consecutive ones with the same SQL as one JDBC batch; returns each update count. */
     private static int[] runAll(Connection connection, List<Write> batch) throws SQLException {
         int[] counts = new int[batch.size()];
         int start = 0;

@@ -20,16 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ids the hub must remember durably, one namespace ({@code processorName}) per use, in table
- * {@code CAMEL_MESSAGEPROCESSED} (db/migration/V1): webhook event ids, successful deliveries, recipe
- * records. A Camel {@link IdempotentRepository}, so routes use it with the idempotentConsumer EIP
- * and beans through the interface.
- *
- * <p>{@link #add} is durable when it returns: it goes through the shared {@link JdbcGroupCommit}
- * (one commit for many concurrent callers) and answers whether this call recorded the id, atomically
- * even between hub instances (the primary key decides). {@link #contains} is one primary-key read.
- *
- * <p>Replaces camel-sql's JdbcMessageIdRepository, which commits per call (two statements in a
- * transaction for every add) and has no Camel Quarkus extension; same table and columns.
+ * {@code CAMEL_MESSAGEPROCESSED} (V1). {@link #add} is durable when it returns (the shared
+ * {@link JdbcGroupCommit}); the primary key decides between instances. Replaces camel-sql's
+ * JdbcMessageIdRepository, which commits per call and has no Camel Quarkus extension.
  */
 public class JdbcIdStore extends ServiceSupport implements IdempotentRepository, CamelContextAware {
 
@@ -52,7 +45,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private volatile JdbcGroupCommit groupCommit;
     private String processorName;
     private boolean patient;
-    private OutageBreaker breaker;
+    private OutageBreaker breaker = OutageBreaker.NONE;
     private long lookupTimeoutMillis = 0;
     private long recordTimeoutMillis = 0;
     private volatile Boolean overNetwork;
@@ -60,9 +53,8 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     @Override
     public boolean add(String key) {
         try {
-            Object[] params = {processorName, key, Timestamp.from(Instant.now()), processorName, key};
             JdbcGroupCommit writer = groupCommit();
-            return (patient ? writer.executePatiently(INSERT, params) : writer.execute(INSERT, params)) == 1;
+            return (patient ? writer.executePatiently(INSERT, insertParams(key)) : writer.execute(INSERT, insertParams(key))) == 1;
         } catch (SQLException e) {
             if (isDuplicateKey(e)) { // another instance inserted it between our check and our insert
                 return false;
@@ -72,10 +64,8 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     }
 
     /**
-     * The webhook's record of an id once its event is stored in the broker (recordTimeoutMillis set):
-     * waits at most that long, and no longer than the exchange's {@link AnswerDeadline}. The event is
-     * durable already, so a record that fails or is late does not fail the webhook: the broker's
-     * duplicate detection refuses a retry of it meanwhile (and a late record may still be committed).
+     * The webhook's record once its event is in the broker (recordTimeoutMillis set): a record that
+     * fails or is late does not fail the webhook, the broker's duplicate detection covers a retry.
      */
     @Override
     public boolean add(Exchange exchange, String key) {
@@ -84,17 +74,14 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         }
         try {
             long wait = Math.max(1, AnswerDeadline.remainingMillis(exchange, recordTimeoutMillis));
-            Object[] params = {processorName, key, Timestamp.from(Instant.now()), processorName, key};
-            boolean added = groupCommit().execute(wait, INSERT, params) == 1;
-            succeeded();
+            boolean added = groupCommit().execute(wait, INSERT, insertParams(key)) == 1;
+            breaker.succeeded();
             return added;
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SQLException sql && isDuplicateKey(sql)) {
                 return false;
             }
-            if (breaker != null) {
-                breaker.failed(e);
-            }
+            breaker.failed(e);
             LOG.warn("Event {} is stored but its id was not recorded ({}); the broker's duplicate detection covers a retry of it", key, e.toString());
             return true;
         }
@@ -117,15 +104,9 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         return lookup(key, lookupTimeoutMillis);
     }
 
-    /**
-     * One primary-key read. With a breaker that knows the database is down: its 503 answer at once.
-     * With a timeout: the read waits at most that long on the network (the wait for a connection is
-     * the pool's connection-timeout).
-     */
+    /** One primary-key read, refused at once while the breaker is open; the timeout bounds the network wait. */
     private boolean lookup(String key, long timeoutMillis) {
-        if (breaker != null) {
-            breaker.admit();
-        }
+        breaker.admit();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(EXISTS)) {
             if (timeoutMillis > 0 && overNetwork(c)) {
                 c.setNetworkTimeout(DIRECT, (int) timeoutMillis);
@@ -137,21 +118,17 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             try (ResultSet rs = s.executeQuery()) {
                 found = rs.next();
             }
-            succeeded();
+            breaker.succeeded();
             return found;
         } catch (SQLException e) {
-            if (breaker != null) {
-                breaker.failed(e);
-            }
+            breaker.failed(e);
             throw new RuntimeCamelException("Could not look up id " + key + " (" + processorName + ")", e);
         }
     }
 
     /**
-     * Whether the database is reached over a network, where a lookup's timeouts matter. Not for an
-     * embedded H2 (no network to wait on), where they would cost: H2 runs {@code setQueryTimeout} as a
-     * {@code SET} command that empties every session's cache of parsed statements, so each webhook's
-     * lookup made every statement of the hub be parsed again (a quarter of the ingest throughput).
+     * Not for an embedded H2 (no network to wait on): H2 runs {@code setQueryTimeout} as a {@code SET}
+     * that empties every session's statement cache (a quarter of the ingest throughput lost).
      */
     private boolean overNetwork(Connection c) throws SQLException {
         Boolean known = overNetwork;
@@ -164,13 +141,12 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         return known;
     }
 
-    private void succeeded() {
-        if (breaker != null) {
-            breaker.succeeded();
-        }
+    private Object[] insertParams(String key) {
+        return new Object[] {processorName, key, Timestamp.from(Instant.now()), processorName, key};
     }
 
-    /** When the id was recorded, or null if it is not (one primary-key read, no breaker, no timeout). */
+
+    /** When the id was recorded, or null (no breaker, no timeout). */
     public Instant recordedAt(String key) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECORDED_AT)) {
             s.setString(1, processorName);
@@ -198,7 +174,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         update(CLEAR, processorName);
     }
 
-    /** Forgets the ids recorded before {@code cutoff}; answers how many. For the hourly expiry routes. */
+    /** Forgets the ids recorded before {@code cutoff}; answers how many (hourly expiry routes). */
     public int expire(Timestamp cutoff) {
         return update(EXPIRE, processorName, cutoff);
     }
@@ -211,7 +187,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         }
     }
 
-    /** The hub's shared writer, found on first use ({@link JdbcGroupCommit#inRegistry}). */
     private JdbcGroupCommit groupCommit() {
         JdbcGroupCommit gc = groupCommit;
         if (gc == null) {
@@ -221,24 +196,16 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         return gc;
     }
 
-    static boolean isDuplicateKey(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
+    /** SQLState class 23: an integrity constraint (the primary key) refused the row. */
+    public static boolean isDuplicateKey(SQLException e) {
+        return Causes.any(e, t -> t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23"));
     }
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /**
-     * True for ids recorded by queue consumers (successful deliveries): their writes may wait a little
-     * to share a commit ({@link JdbcGroupCommit#executePatiently}). False (the default) where a webhook
-     * waits for the answer.
-     */
+    /** True for queue consumers: writes may wait a little to share a commit; false where a webhook waits. */
     public void setPatient(boolean patient) {
         this.patient = patient;
     }
@@ -253,10 +220,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         this.lookupTimeoutMillis = lookupTimeoutMillis;
     }
 
-    /**
-     * For the webhook's ids (0: off, a failed record fails the caller): the longest wait for the id's
-     * record after the event is stored; a record that fails or is late is logged, not thrown.
-     */
+    /** For the webhook's ids (0: off, a failed record fails the caller): see {@link #add(Exchange, String)}. */
     public void setRecordTimeoutMillis(long recordTimeoutMillis) {
         this.recordTimeoutMillis = recordTimeoutMillis;
     }

@@ -25,21 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable sends of many webhook threads, committed together: each caller's message joins the next
- * batch, one sender thread sends the batch in one JMS transaction and completes every caller only
- * after the commit, so each message is in the broker's journal before its webhook is answered, at
- * the cost of one journal sync and one round trip per batch instead of one per message
- * ({@link GroupCommit}, as {@link JdbcGroupCommit} does for the database).
- *
- * <p>The message is built by camel-jms' own binding of the queue's endpoint (headers become JMS
- * properties exactly as a {@code jms:} producer maps them: {@code _AMQ_DUPL_ID}, {@code JMSXGroupID},
- * the hub's {@code Sg*} headers), so consumers see the same messages as before.
- *
- * <p>Written by hand because the {@code jms:} producer sends each exchange on its own: non-transacted
- * it waits for one journal sync per message, transacted it commits per exchange. A message the broker
- * refuses as a duplicate ({@code _AMQ_DUPL_ID} seen before) rolls back the transaction it is in: the
- * batch is then sent again one message per transaction, and a message refused as a duplicate on its
- * own counts as stored (the broker holds its first copy).
+ * Durable sends of many webhook threads in one JMS transaction per batch ({@link GroupCommit}): the
+ * {@code jms:} producer syncs the journal per message. The message is built by camel-jms' binding of
+ * the queue's endpoint, as a {@code jms:} producer would. A duplicate ({@code _AMQ_DUPL_ID} seen
+ * before) rolls back its batch; sent again alone, a refused duplicate counts as stored.
  */
 public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelContextAware {
 
@@ -47,7 +36,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     private CamelContext camelContext;
     private String queue;
-    private OutageBreaker breaker;
+    private OutageBreaker breaker = OutageBreaker.NONE;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
 
@@ -62,15 +51,9 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         super("hub-broker-group-send", 256, 10_000);
     }
 
-    /**
-     * Sends the exchange's message to the queue; returns once it is committed (or throws why not).
-     * Waits at most the timeout, and no longer than the exchange's {@link AnswerDeadline}; while the
-     * {@link OutageBreaker} (if set) knows the broker is down it throws its 503 answer at once.
-     */
+    /** Returns once the message is committed, or throws why not; an open breaker throws at once. */
     public void send(Exchange exchange) throws Exception {
-        if (breaker != null) {
-            breaker.admit();
-        }
+        breaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, getTimeoutMillis());
         if (wait <= 0) { // the steps before took the time: not the broker's fault
             throw new JMSException("No time left to store the message before the answer is due");
@@ -80,25 +63,17 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         CompletableFuture<Void> sent = submit(exchange);
         try {
             sent.get(wait, TimeUnit.MILLISECONDS);
-            if (breaker != null) {
-                breaker.succeeded();
-            }
+            breaker.succeeded();
         } catch (ExecutionException e) {
-            failed(e.getCause());
+            breaker.failed(e.getCause());
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
             // not yet begun: dropped; begun: may still be committed (a retry is then refused as a
             // duplicate by the broker and counts as stored)
             sent.cancel(false);
             JMSException timeout = new JMSException("Message not committed by the broker within " + wait + " ms");
-            failed(timeout);
+            breaker.failed(timeout);
             throw timeout;
-        }
-    }
-
-    private void failed(Throwable failure) {
-        if (breaker != null) {
-            breaker.failed(failure);
         }
     }
 
@@ -110,14 +85,11 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** The broker is unreachable or the connection broke (Artemis' exception types, named in the cause chain). */
     static boolean isConnectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        return Causes.any(failure, t -> {
             String name = t.getClass().getSimpleName();
-            if (name.contains("NotConnected") || name.contains("ConnectionTimedOut") || name.contains("Unblocked")
-                    || name.contains("ObjectClosed") || name.contains("IllegalState")) {
-                return true;
-            }
-        }
-        return false;
+            return name.contains("NotConnected") || name.contains("ConnectionTimedOut") || name.contains("Unblocked")
+                    || name.contains("ObjectClosed") || name.contains("IllegalState");
+        });
     }
 
     /** A message sent alone whose commit failed: stored if the broker refused it as a duplicate. */
@@ -194,14 +166,8 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** Artemis names a refused duplicate in the rollback's cause chain (ActiveMQDuplicateIdException, AMQ229... "Duplicate"). */
     static boolean isDuplicate(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            String message = String.valueOf(t.getMessage());
-            if (name.contains("DuplicateId") || message.contains("Duplicate message detected")) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t.getClass().getSimpleName().contains("DuplicateId")
+                || String.valueOf(t.getMessage()).contains("Duplicate message detected"));
     }
 
     /** Transactions committed since start. */
@@ -229,7 +195,6 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         this.breaker = breaker;
     }
 
-    /** The queue the messages go to. */
     public void setQueue(String queue) {
         this.queue = queue;
     }

@@ -6,15 +6,9 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.MDC;
 
 /**
- * Puts the event id, type and tenant into the logging context ({@code event.id}, {@code event.type},
- * {@code tenant}), so
- * every line logged while the event is handled carries them, and takes them out again when the
- * exchange is done (the threads are pooled).
- *
- * <p>Done here rather than with Camel's {@code use-mdc-logging}: that wraps every step of every
- * exchange and matches the MDC key pattern as a regular expression each time, which on the webhook
- * path cost more than verifying the signature. The hub's routes are synchronous, so the keys set on
- * the thread that handles the exchange stay right until it is done.
+ * Puts the event id, type and tenant into the logging context until the exchange is done. Not Camel's
+ * {@code use-mdc-logging}: it wraps every step and matches a regex each time, costing more than the
+ * signature check; the hub's routes are synchronous, so the thread's keys stay right.
  */
 public class LogContext implements Processor {
 

@@ -8,16 +8,10 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 
 /**
- * The first step of a queue consumer: keeps what it took from its queue, so a failed attempt
- * re-queues the message as it came (body and the hub's own {@code Sg*} headers), not what processing
- * had made of it; and carries on with a plain Camel message instead of the JMS one.
- *
- * <p>Camel's {@code useOriginalMessage} would keep the original too, but turning it on makes Camel
- * copy the incoming message of every exchange of every route, the webhook's included. And every
- * copy of a camel-jms message (each enrich, each exchange copy) evaluates the JMS redelivery flag of
- * a null JMS message and swallows the NullPointerException (camel-jms 4.17), which on the consumers
- * cost more than any step of the hub: once the body and headers are read, the JMS message is not
- * needed (the listener's transaction is bound to the thread, not to the message).
+ * The first step of a queue consumer: keeps the message as it came (body, {@code Sg*} headers) for a
+ * retry, and carries on with a plain Camel message. Not {@code useOriginalMessage}: it copies every
+ * route's message, and each copy of a camel-jms message swallows an NPE (camel-jms 4.17), costlier
+ * than any step of the hub.
  */
 public class OriginalMessage {
 
@@ -44,11 +38,7 @@ public class OriginalMessage {
         exchange.setProperty(PROPERTY, new Snapshot(body, headers));
     }
 
-    /**
-     * {@link #keep}, and where a failure of this message goes (exchange properties read by the
-     * retry-or-park route): its queue for a retry, the dead letter queue to park it in, and the name
-     * of the retry policy bean.
-     */
+    /** {@link #keep}, and where a failure goes (read by the retry-or-park route): queue, dead letter queue, policy bean. */
     public void keepFor(Exchange exchange, String queue, String deadLetterQueue, String retryPolicy) {
         keep(exchange);
         exchange.setProperty("SgQueue", queue);
@@ -56,11 +46,7 @@ public class OriginalMessage {
         exchange.setProperty("SgRetryPolicy", retryPolicy);
     }
 
-    /**
-     * Queued again for later, not as a failed attempt (route requeue-later): back to the message as it was
-     * taken, scheduled for the exchange property SgDeferUntil, keeping the rate-limit slot it holds
-     * (header SgRateSlotAt, set by RateLimits when it deferred the delivery for that slot).
-     */
+    /** Requeued for later (route requeue-later): the message as taken, due at SgDeferUntil, keeping its rate slot (SgRateSlotAt). */
     public void restoreForLater(Exchange exchange) {
         Object slot = exchange.getIn().getHeader("SgRateSlotAt");
         restore(exchange);

@@ -7,14 +7,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers that a store the webhook needs (the database, the broker) failed, so the webhooks after
- * the failure are answered {@code 503} with {@code Retry-After} at once instead of each waiting out
- * its own timeout. While it is open, one webhook per {@code probeIntervalMillis} is let through as a
- * probe; the first that succeeds closes it. Storeganise retries what was refused.
+ * Remembers that a store the webhook needs failed, so the next webhooks are answered {@code 503} at once
+ * instead of each waiting out its timeout; one per {@code probeIntervalMillis} probes, and closes it.
  */
 public class OutageBreaker {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutageBreaker.class);
+    /** Never opens: the breaker of a store used without one. */
+    static final OutageBreaker NONE = new OutageBreaker() {
+        @Override
+        public void failed(Throwable failure) {
+        }
+    };
 
     private String store = "store";
     private long probeIntervalMillis = 1000;

@@ -1,11 +1,8 @@
 package io.storehub.hub.support;
 
 /**
- * A failure that retrying cannot fix (an HTTP 400 or 404 from a destination, a refused e-mail
- * address, a destination removed from the configuration). {@link RetryPolicy} parks the message in
- * its dead letter queue at once, with this message as the reason, instead of retrying it; once the
- * cause is fixed the parked message can be replayed. Throw it, or wrap it, from any processor that
- * runs under the {@code retry-from-queue} route configuration.
+ * A failure that retrying cannot fix (an HTTP 400 from a destination, a refused address): {@link RetryPolicy}
+ * parks the message at once, with this message as the reason, to be replayed once the cause is fixed.
  */
 public class PermanentFailure extends RuntimeException {
 
@@ -19,11 +16,6 @@ public class PermanentFailure extends RuntimeException {
 
     /** The permanent failure in a chain of causes, or {@code null} when the failure may be transient. */
     public static PermanentFailure in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PermanentFailure permanent) {
-                return permanent;
-            }
-        }
-        return null;
+        return (PermanentFailure) Causes.find(failure, t -> t instanceof PermanentFailure);
     }
 }

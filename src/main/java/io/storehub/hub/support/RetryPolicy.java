@@ -10,30 +10,19 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Decides what happens to a queued message whose processing failed: retry it later from the queue
- * (exponential backoff with jitter, at least any {@code Retry-After} the failure asked for), or park
- * it in the dead letter queue with the reason once {@code maxAttempts} are used up, or at once when
- * the failure is (or wraps) a {@link PermanentFailure}.
- *
- * <p>The retry is a re-send to the same queue with Artemis' scheduled delivery header, so a waiting
- * retry holds no consumer thread and survives restarts. Sets {@link #ACTION} to {@code retry} or
- * {@code park}; the route does the sending, in the consumer's JMS transaction.
+ * Decides a failed queued message's fate ({@link #ACTION}): {@code retry} later (exponential backoff
+ * with jitter, at least any {@code Retry-After}) or {@code park} it once {@code maxAttempts} are used
+ * or the failure is a {@link PermanentFailure}. A retry is a re-send with Artemis' scheduled delivery
+ * header: it holds no consumer thread and survives restarts.
  */
 public class RetryPolicy implements Processor {
 
     public static final String ACTION = "SgRetryAction";
     /** When the next attempt is due, ISO-8601, for logs and for people browsing the queue. */
     public static final String NEXT_ATTEMPT_AT = "SgNextAttemptAt";
-    /**
-     * Milliseconds a failure asked to wait (e.g. from an HTTP Retry-After), optional: a header on the
-     * message or, since the route configuration retries the original message (so headers set while
-     * processing are gone), an exchange property of the same name.
-     */
+    /** Milliseconds a failure asked to wait (Retry-After): a header, or an exchange property (headers of the attempt are gone). */
     public static final String RETRY_AFTER = "SgRetryAfterMillis";
-    /**
-     * The status of the last external call that failed (e.g. an HTTP status), optional: an exchange
-     * property set by the processor that made the call; kept as a header on the retried or parked message.
-     */
+    /** The status of the last failed external call (exchange property), kept as a header on the retried or parked message. */
     public static final String LAST_STATUS = "SgLastStatus";
     /** Artemis: deliver no earlier than this epoch-millis time. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
@@ -83,11 +72,7 @@ public class RetryPolicy implements Processor {
         return Duration.ofMillis((long) jittered);
     }
 
-    /**
-     * The longest wait the failure asked for: the {@link #RETRY_AFTER} header or exchange property, or
-     * a {@link RetryAfterHint} in the cause chain (an exception survives {@code useOriginalMessage},
-     * headers set while processing do not).
-     */
+    /** The longest wait asked for: {@link #RETRY_AFTER}, or a {@link RetryAfterHint} in the cause chain. */
     static long askedWait(Exchange exchange, Throwable cause) {
         long asked = Math.max(exchange.getMessage().getHeader(RETRY_AFTER, 0L, Long.class),
                 exchange.getProperty(RETRY_AFTER, 0L, Long.class));

@@ -1,10 +1,8 @@
 package io.storehub.hub.support;
 
 /**
- * How a tenant's events and destinations are told apart from another tenant's in every store the hub
- * keeps (dedupe ids, the broker's duplicate ids, history, delivery records, lanes, rate limits, dead
- * letters): the name is prefixed with the tenant and {@code ~}, a character neither a Storeganise event id
- * nor a destination name may hold. The top-level configuration's names carry no prefix, as before tenants.
+ * A tenant's names in every store the hub keeps are prefixed with the tenant and {@code ~}, a character
+ * no Storeganise event id or destination name holds; the top-level configuration's names carry none.
  */
 public final class TenantKeys {
 

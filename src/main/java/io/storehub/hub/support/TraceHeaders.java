@@ -1,6 +1,7 @@
 package io.storehub.hub.support;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The headers that carry trace context: the fields of the standard OpenTelemetry propagators (W3C trace
@@ -9,10 +10,9 @@ import java.util.Locale;
  */
 public final class TraceHeaders {
 
-    private static final String[] NAMES = {"traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "x-b3-spanid",
+    private static final Set<String> NAMES = Set.of("traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "x-b3-spanid",
         "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "uber-trace-id", "x-amzn-trace-id", "ot-tracer-traceid",
-        "ot-tracer-spanid", "ot-tracer-sampled", "camel_trace_id", "camel_span_id"};
-    private static final String[] PREFIXES = {"uberctx-", "ot-baggage-"};
+        "ot-tracer-spanid", "ot-tracer-sampled", "camel_trace_id", "camel_span_id");
 
     private TraceHeaders() {
     }
@@ -20,16 +20,6 @@ public final class TraceHeaders {
     /** Whether this HTTP or MIME header (or its JMS-safe form, {@code -} written {@code __dash__}) carries trace context. */
     public static boolean isTraceHeader(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace("__dash__", "-");
-        for (String h : NAMES) {
-            if (n.equals(h)) {
-                return true;
-            }
-        }
-        for (String p : PREFIXES) {
-            if (n.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
+        return NAMES.contains(n) || n.startsWith("uberctx-") || n.startsWith("ot-baggage-");
     }
 }

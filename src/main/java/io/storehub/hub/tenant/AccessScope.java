@@ -7,15 +7,9 @@ import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.Exchange;
 
 /**
- * What an admin request or a console session may see and act on (docs/tenants.md, Access): everything (the
- * global admin token {@code storeganise.admin.token} or the hub's own console user), or one tenant (its
- * {@code storeganise.tenants.<name>.admin-token} or console user). The admin API's gate and the console's
- * session set it on the exchange ({@link #PROPERTY}); every endpoint reads it with {@link #of} and asks it,
- * here and nowhere else, which event ids and destination names the caller means and may see.
- *
- * <p>A tenant's events and destinations are keyed {@code acme~<name>} ({@link TenantKeys}); a tenant's caller
- * may name its own with or without the prefix ({@code evt123} means {@code acme~evt123}); another tenant's
- * or the hub's own are not visible, answered exactly as unknown ones.
+ * What an admin request or a console session may see and act on (docs/tenants.md, Access): everything, or
+ * one tenant, whose caller may name its own keys with or without the {@code acme~} prefix; what it may
+ * not see is answered exactly as unknown. Set on the exchange by the gate, read with {@link #of}.
  *
  * @param tenant the tenant the caller acts for, or null for the global admin
  */
@@ -25,7 +19,7 @@ public record AccessScope(String tenant) {
     public static final String PROPERTY = "SgAccessScope";
     /** The global admin: every tenant and the hub's own. */
     public static final AccessScope ALL = new AccessScope(null);
-    /** A tenant's name (as in its webhook URL). */
+    /** A tenant's name: part of its webhook URL and of every key it owns, so nothing that needs escaping. */
     public static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
     /** A destination name, qualified with its tenant or not. */
     public static final Pattern DESTINATION = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]{0,39}~)?[A-Za-z0-9_-]{1,64}");
@@ -52,7 +46,6 @@ public record AccessScope(String tenant) {
         exchange.setProperty(PROPERTY, this);
     }
 
-    /** The global admin's scope. */
     public boolean isAll() {
         return tenant == null;
     }

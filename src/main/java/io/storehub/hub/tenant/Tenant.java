@@ -6,18 +6,13 @@ import java.util.Properties;
 /**
  * One tenant: a Storeganise business served by this hub, with its own webhook secrets, API, destinations,
  * subscriptions, recipes and access ({@code storeganise.tenants.<name>.*} or the file {@code <name>.yaml}).
+ * Its API, key, admin token and console user are null when not configured.
  *
  * @param name       the name in its webhook URL ({@code /webhooks/storeganise/<name>}) and in every key it owns
  * @param source     where it was read from: {@code application configuration} or the file's path
  * @param settings   its settings written as the top-level keys they mirror ({@code storeganise.destinations...}),
  *                   so the destinations' loader reads them as it reads the hub's own
- * @param secrets    its webhook secrets (any one may match)
- * @param apiBaseUrl its Storeganise API, or null (no enrichment)
- * @param apiKey     its API key, or null
  * @param addonHosts hosts of the add-on {@code apiUrl}s that belong to it (add-on events on the shared URL)
- * @param adminToken the bearer token of its own admin API access, or null
- * @param consoleUsername its console user, or null
- * @param consolePassword that user's password, or null
  */
 public record Tenant(String name, String source, Properties settings, List<String> secrets, String apiBaseUrl, String apiKey,
                      List<String> addonHosts, String adminToken, String consoleUsername, String consolePassword) {

@@ -20,16 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tenants (docs/tenants.md): those under {@code storeganise.tenants.<name>.*} in the application's
- * configuration, read once at start-up (a mistake stops the hub, as any setting), and those in the folder
- * {@code storeganise.tenant-files} ({@code <name>.yaml}), read at start-up and again by {@link #reload} while
- * the hub runs. A new or changed file is checked whole (its own settings here, its destinations by the
- * listeners) and applied, or refused with the key named, keeping what ran before; the refusal is logged and
- * shown on the console ({@link #refusals}). A removed file removes its tenant.
+ * The tenants (docs/tenants.md): {@code storeganise.tenants.<name>.*} read at start-up, and the files of
+ * {@code storeganise.tenant-files} read again by {@link #reload}: a changed file is checked whole and
+ * applied, or refused ({@link #refusals}) keeping what ran before; a removed file removes its tenant.
  */
 public class TenantDirectory implements CamelContextAware {
 
-    /** Its name in the registry. */
     public static final String BEAN = "tenantDirectory";
     private static final Object BINDING = new Object();
 
@@ -40,7 +36,7 @@ public class TenantDirectory implements CamelContextAware {
     private String files = "tenants";
     private final List<TenantListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Tenant> tenants;
-    /** The tenants by the add-on hosts they claim (kept with {@link #tenants}, so a lookup is one map access). */
+    /** The tenants by the add-on hosts they claim, kept with {@link #tenants}. */
     private volatile Map<String, Tenant> byAddonHost = Map.of();
     /** The file text each file tenant was read from, to see what changed. */
     private final Map<Path, String> applied = new LinkedHashMap<>();
@@ -48,10 +44,7 @@ public class TenantDirectory implements CamelContextAware {
     private final Map<Path, String> refused = new TreeMap<>();
     private final Map<Path, String> refusedText = new LinkedHashMap<>();
 
-    /**
-     * The directory of this Camel context, bound on first use: the beans that need it are declared in several
-     * route files, whose beans Camel creates in no set order, so none can refer to a bean of another file.
-     */
+    /** The directory of this Camel context, bound on first use: route files' beans are created in no set order. */
     public static TenantDirectory of(CamelContext camelContext) {
         synchronized (BINDING) {
             TenantDirectory directory = camelContext.getRegistry().lookupByNameAndType(BEAN, TenantDirectory.class);
@@ -287,10 +280,6 @@ public class TenantDirectory implements CamelContextAware {
     /** The folder of the tenant files ({@code storeganise.tenant-files}, default {@code tenants}). */
     public void setFiles(String files) {
         this.files = files == null || files.isBlank() ? "tenants" : files.trim();
-    }
-
-    public String getFiles() {
-        return files;
     }
 
     @Override

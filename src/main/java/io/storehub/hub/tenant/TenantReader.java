@@ -1,31 +1,26 @@
 package io.storehub.hub.tenant;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.TenantKeys;
 import org.apache.camel.CamelContext;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Reads one tenant's settings, from the application's properties ({@code storeganise.tenants.<name>.*}) or from
- * its file ({@code <name>.yaml}, the same keys without the prefix), into a checked {@link Tenant}. Its own
- * settings (webhook, api, admin-token, console) are checked here; its destinations, subscriptions and recipes
- * by the destinations' loader ({@link TenantListener#check}).
+ * Reads one tenant's settings ({@code storeganise.tenants.<name>.*} or its file) into a checked {@link Tenant}:
+ * its own settings here, its destinations, subscriptions and recipes by {@link TenantListener#check}.
  */
 final class TenantReader {
 
     static final String PREFIX = "storeganise.tenants.";
-    /** A tenant's name: part of its webhook URL and of every key it owns, so nothing that needs escaping. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
     private static final Set<String> TOP_LEVEL = Set.of("webhook", "api", "destinations", "subscriptions", "recipes",
             "admin-token", "console");
     private static final Set<String> OWN = Set.of("webhook.secrets", "api.base-url", "api.key", "api.addon-hosts",
@@ -43,7 +38,7 @@ final class TenantReader {
         try {
             root = new Load(LoadSettings.builder().build()).loadFromString(text);
         } catch (RuntimeException e) {
-            throw new HubConfigurationException(source + " is not valid YAML: " + firstLine(e.getMessage()));
+            throw new HubConfigurationException(source + " is not valid YAML: " + SettingText.firstLine(e.getMessage()));
         }
         Properties flat = new Properties();
         if (root == null) {
@@ -73,7 +68,7 @@ final class TenantReader {
      * they lack are looked up by their full key, from where properties cannot be listed (environment variables).
      */
     Tenant read(String name, String source, Properties own) {
-        if (!NAME.matcher(name).matches()) {
+        if (!AccessScope.TENANT_NAME.matcher(name).matches()) {
             throw new HubConfigurationException(PREFIX + name + ": the tenant name '" + name
                     + "' must be 1 to 40 letters, digits, - or _, starting with a letter or digit (it is part of its webhook URL).");
         }
@@ -110,10 +105,10 @@ final class TenantReader {
             throw new HubConfigurationException(at + "webhook.secrets is missing (" + source + "): the webhook secret(s) of this "
                     + "Storeganise business, which sign the events sent to /webhooks/storeganise/" + name + ".");
         }
-        String baseUrl = blankToNull(settings.getProperty("storeganise.api.base-url"));
-        String key = blankToNull(settings.getProperty("storeganise.api.key"));
+        String baseUrl = SettingText.blankToNull(settings.getProperty("storeganise.api.base-url"));
+        String key = SettingText.blankToNull(settings.getProperty("storeganise.api.key"));
         if (baseUrl != null) {
-            if (!isHttpUrl(baseUrl)) {
+            if (!SettingText.isHttpUrl(baseUrl)) {
                 throw new HubConfigurationException(at + "api.base-url '" + baseUrl + "' must be an http:// or https:// URL (" + source + ").");
             }
             if (key == null) {
@@ -122,14 +117,14 @@ final class TenantReader {
             }
         }
         List<String> hosts = list(settings, "storeganise.api.addon-hosts").stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
-        String user = blankToNull(settings.getProperty("storeganise.console.username"));
-        String password = blankToNull(settings.getProperty("storeganise.console.password"));
+        String user = SettingText.blankToNull(settings.getProperty("storeganise.console.username"));
+        String password = SettingText.blankToNull(settings.getProperty("storeganise.console.password"));
         if ((user == null) != (password == null)) {
             throw new HubConfigurationException(at + (user == null ? "console.username" : "console.password") + " is missing ("
                     + source + "): a tenant's console user needs both a username and a password.");
         }
         return new Tenant(name, source, settings, secrets, baseUrl, key, hosts,
-                blankToNull(settings.getProperty("storeganise.admin-token")), user, password);
+                SettingText.blankToNull(settings.getProperty("storeganise.admin-token")), user, password);
     }
 
     /** A comma-separated value or a YAML list. */
@@ -152,25 +147,4 @@ final class TenantReader {
         return settings.containsKey(key + "[0]");
     }
 
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            return uri.getHost() != null && uri.getScheme() != null
-                    && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }
