@@ -129,7 +129,7 @@ public class DeliveryRecord implements CamelContextAware {
             try {
                 groupCommit().executePatiently(upsert(), params);
             } catch (SQLException e) {
-                if (!isDuplicateKey(e)) {
+                if (!JdbcIdStore.isDuplicateKey(e)) {
                     throw e;
                 }
                 // H2's MERGE against the history writer inserting the same row in between: it is an update now
@@ -151,15 +151,6 @@ public class DeliveryRecord implements CamelContextAware {
 
     private static boolean isManual(Exchange exchange) {
         return exchange.getProperty(EventHistory.MANUAL) != null;
-    }
-
-    private static boolean isDuplicateKey(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String upsert() {
