@@ -16,7 +16,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.storehub.hub.history.Sql;
+import io.storehub.hub.support.Sql;
 
 /**
  * The console's sessions, in the database (table {@code hub_console_session}) so every replica knows

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.Sql;
+
 /**
  * What operators did to many deliveries at once (table {@code hub_audit}): one entry per bulk replay, written at
  * once, not through the history's queue, so it is never dropped. The dead-letters page shows the latest.

@@ -9,6 +9,8 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.Sql;
+
 /**
  * Which deliveries of one destination a bulk replay filter matches ({@code hub_delivery} joined to {@code hub_event}):
  * counted, and read a page at a time in event-id order (keyset pagination, index {@code hub_delivery_replay}) so that

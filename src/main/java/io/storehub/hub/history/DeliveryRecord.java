@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.JdbcGroupCommit;
 import io.storehub.hub.support.JdbcIdStore;
+import io.storehub.hub.support.Sql;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

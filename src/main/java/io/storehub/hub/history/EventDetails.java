@@ -18,6 +18,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.Sql;
 
 /** The read side of the event history for one event: its whole record and timeline, and its stored bodies. */
 public class EventDetails {

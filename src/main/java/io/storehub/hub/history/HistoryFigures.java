@@ -16,6 +16,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.Sql;
+
 /** The figures the console's overview and destinations pages show: events per minute, events stored, per-destination health. */
 public class HistoryFigures {
 

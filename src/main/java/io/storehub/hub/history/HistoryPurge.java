@@ -9,6 +9,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.storehub.hub.support.Sql;
+
 /**
  * Deletes the events received before the retention cutoff, then the oldest beyond {@code keep}, with their rows
  * (but the success records younger than the dedupe window), {@value #CHUNK} events per short transaction so a

@@ -17,6 +17,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.Sql;
 
 /**
  * The event searches of {@code GET /admin/events} and the console ({@link HistoryFilter}), as JSON-shaped

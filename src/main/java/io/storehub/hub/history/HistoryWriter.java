@@ -1,11 +1,11 @@
 package io.storehub.hub.history;
 
-import static io.storehub.hub.history.Sql.bind;
 import static io.storehub.hub.history.Texts.bigint;
 import static io.storehub.hub.history.Texts.bool;
 import static io.storehub.hub.history.Texts.cap;
 import static io.storehub.hub.history.Texts.integer;
 import static io.storehub.hub.history.Texts.time;
+import static io.storehub.hub.support.Sql.bind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +24,7 @@ import io.storehub.hub.history.HistoryFold.DeliveryDelta;
 import io.storehub.hub.history.HistoryFold.EventDelta;
 import io.storehub.hub.history.HistoryFold.Fold;
 import io.storehub.hub.history.HistoryFold.Step;
+import io.storehub.hub.support.Sql;
 import io.storehub.hub.support.TenantKeys;
 
 /**

@@ -13,6 +13,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.storehub.hub.support.Sql;
+
 /** Small conversions shared by the history classes: UTC timestamps for JDBC, size caps, LIKE patterns. */
 final class Texts {
 

@@ -1,4 +1,4 @@
-package io.storehub.hub.history;
+package io.storehub.hub.support;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
