@@ -16,6 +16,7 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.LockAndGet
 import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForUpdateBasedTransaction;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import io.storehub.hub.support.JdbcIdStore;
+import io.storehub.hub.support.Sql;
 
 /**
  * Bucket4j token buckets in the hub's database (table {@code hub_rate_limit}), one row per destination and
@@ -109,19 +110,13 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
 
     @Override
     public void removeProxy(String key) {
-        run(() -> {
-            try (Connection connection = dataSource.getConnection(); PreparedStatement delete = prepare(connection, DELETE, Optional.empty(), key)) {
-                delete.executeUpdate();
-            }
-        });
+        run(() -> Sql.update(dataSource, DELETE, key));
     }
 
-    private PreparedStatement prepare(Connection connection, String sql, Optional<Long> timeout, String... params) throws SQLException {
+    private PreparedStatement prepare(Connection connection, String sql, Optional<Long> timeout, Object... params) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         applyTimeout(statement, timeout);
-        for (int i = 0; i < params.length; i++) {
-            statement.setString(i + 1, params[i]);
-        }
+        Sql.bind(statement, params);
         return statement;
     }
 

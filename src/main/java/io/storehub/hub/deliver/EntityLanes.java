@@ -1,8 +1,5 @@
 package io.storehub.hub.deliver;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -17,6 +14,7 @@ import io.storehub.hub.ingest.EntityKey;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.JdbcGroupCommit;
 import io.storehub.hub.support.RetryPolicy;
+import io.storehub.hub.support.Sql;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -227,12 +225,9 @@ public class EntityLanes implements CamelContextAware {
 
     private Map<String, Integer> load() {
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT lane, COUNT(*) FROM hub_lane GROUP BY lane");
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                counts.put(rs.getString(1), rs.getInt(2));
-            }
+        try {
+            Sql.list(dataSource, "SELECT lane, COUNT(*) FROM hub_lane GROUP BY lane", rs -> Map.entry(rs.getString(1), rs.getInt(2)))
+                    .forEach(lane -> counts.put(lane.getKey(), lane.getValue()));
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not read the entity lanes", e);
         }
@@ -240,23 +235,16 @@ public class EntityLanes implements CamelContextAware {
     }
 
     Head head(String lane) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HEAD)) {
-            s.setString(1, lane);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? new Head(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)) : null;
-            }
+        try {
+            return Sql.first(dataSource, HEAD, rs -> new Head(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)), lane);
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not read lane " + lane, e);
         }
     }
 
     private Long seq(String lane, String eventId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MINE)) {
-            s.setString(1, lane);
-            s.setString(2, eventId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
+        try {
+            return Sql.first(dataSource, MINE, rs -> rs.getLong(1), lane, eventId);
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not read lane " + lane, e);
         }

@@ -1,6 +1,5 @@
 package io.storehub.hub.deliver;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.Sql;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -124,8 +124,8 @@ public class RateLimits implements Processor {
 
     /** Whether the database is H2 (the embedded file database of one hub), to choose where {@code what} are held. */
     static boolean isH2(DataSource dataSource, String what) {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
+        try {
+            return Sql.kind(dataSource).isH2();
         } catch (SQLException e) {
             throw new IllegalStateException("The database could not be reached to choose where " + what + " are held: " + e.getMessage(), e);
         }

@@ -4,10 +4,8 @@ import static io.storehub.hub.history.ExchangeFacts.started;
 import static io.storehub.hub.history.ExchangeFacts.status;
 import static io.storehub.hub.history.ExchangeFacts.value;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -157,9 +155,8 @@ public class DeliveryRecord implements CamelContextAware {
     private String upsert() {
         String sql = upsert;
         if (sql == null) {
-            try (Connection c = dataSource.getConnection()) {
-                boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-                sql = postgres ? UPSERT_POSTGRESQL : UPSERT_H2;
+            try {
+                sql = Sql.kind(dataSource) == Sql.Kind.POSTGRESQL ? UPSERT_POSTGRESQL : UPSERT_H2;
             } catch (SQLException e) {
                 throw new RuntimeCamelException("Could not tell the database's kind", e);
             }

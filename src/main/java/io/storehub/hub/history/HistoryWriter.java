@@ -65,8 +65,7 @@ final class HistoryWriter {
         }
         try (PreparedStatement update = c.prepareStatement("UPDATE hub_event SET trace_id = ? WHERE id = ? AND trace_id IS NULL")) {
             for (Map.Entry<String, String> t : f.traces.entrySet()) {
-                update.setString(1, t.getValue());
-                update.setString(2, t.getKey());
+                bind(update, t.getValue(), t.getKey());
                 update.addBatch();
             }
             update.executeBatch();

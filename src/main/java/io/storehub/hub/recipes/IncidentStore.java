@@ -1,8 +1,5 @@
 package io.storehub.hub.recipes;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -13,6 +10,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.storehub.hub.support.JdbcIdStore;
+import io.storehub.hub.support.Sql;
 
 /**
  * The failure-alert incidents, table {@code hub_incident} (V40), one row per destination. Each change is
@@ -32,10 +30,6 @@ public class IncidentStore {
 
     private static final String COLUMNS = "destination, incident_no, state, failing_since, opened_at, closed_at, first_error,"
             + " http_status, failed, notice, notice_at, notice_failed, to_pending, task_pending";
-
-    /** A NULL of a given SQL type (PostgreSQL wants the type of a NULL parameter). */
-    private record Null(int type) {
-    }
 
     private DataSource dataSource;
 
@@ -59,8 +53,8 @@ public class IncidentStore {
      */
     public boolean open(Incident last, String destination, long failingSince, String error, Integer status, int failed, long now,
                         boolean toPending, boolean taskPending, long claimUntil) throws SQLException {
-        Object text = error == null ? new Null(Types.VARCHAR) : error.length() > 1000 ? error.substring(0, 1000) : error;
-        Object code = status == null ? new Null(Types.INTEGER) : status;
+        Object text = error == null ? new Sql.Null(Types.VARCHAR) : error.length() > 1000 ? error.substring(0, 1000) : error;
+        Object code = status == null ? new Sql.Null(Types.INTEGER) : status;
         if (last == null) {
             try {
                 return update("INSERT INTO hub_incident (" + COLUMNS + ", claimed_until) VALUES (?, 1, 'open', ?, ?, NULL, ?, ?, ?,"
@@ -125,38 +119,16 @@ public class IncidentStore {
     }
 
     private List<Incident> select(String where, Object... args) throws SQLException {
-        List<Incident> found = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM hub_incident " + where + " ORDER BY destination")) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new Incident(rs.getString("destination"), rs.getInt("incident_no"), rs.getString("state"),
-                            rs.getLong("failing_since"), rs.getLong("opened_at"), rs.getObject("closed_at", Long.class),
-                            rs.getString("first_error"), rs.getObject("http_status", Integer.class),
-                            rs.getInt("failed"), rs.getString("notice"), rs.getLong("notice_at"), rs.getInt("notice_failed"),
-                            rs.getBoolean("to_pending"), rs.getBoolean("task_pending")));
-                }
-            }
-        }
-        return found;
+        return Sql.list(dataSource, "SELECT " + COLUMNS + " FROM hub_incident " + where + " ORDER BY destination",
+                rs -> new Incident(rs.getString("destination"), rs.getInt("incident_no"), rs.getString("state"),
+                        rs.getLong("failing_since"), rs.getLong("opened_at"), rs.getObject("closed_at", Long.class),
+                        rs.getString("first_error"), rs.getObject("http_status", Integer.class),
+                        rs.getInt("failed"), rs.getString("notice"), rs.getLong("notice_at"), rs.getInt("notice_failed"),
+                        rs.getBoolean("to_pending"), rs.getBoolean("task_pending")), args);
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof Null n) {
-                ps.setNull(i + 1, n.type());
-            } else {
-                ps.setObject(i + 1, args[i]);
-            }
-        }
+        return Sql.update(dataSource, sql, args);
     }
 
     public void setDataSource(DataSource dataSource) {

@@ -117,11 +117,11 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 if (end - start == 1) {
-                    bind(statement, batch.get(start).params());
+                    Sql.bind(statement, batch.get(start).params());
                     counts[start] = statement.executeUpdate();
                 } else {
                     for (int i = start; i < end; i++) {
-                        bind(statement, batch.get(i).params());
+                        Sql.bind(statement, batch.get(i).params());
                         statement.addBatch();
                     }
                     int[] part = statement.executeBatch();
@@ -131,12 +131,6 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
             start = end;
         }
         return counts;
-    }
-
-    private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            statement.setObject(i + 1, params[i]);
-        }
     }
 
     public void setDataSource(DataSource dataSource) {

@@ -133,10 +133,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private boolean overNetwork(Connection c) throws SQLException {
         Boolean known = overNetwork;
         if (known == null) {
-            String url = c.getMetaData().getURL();
-            boolean embeddedH2 = url != null && url.startsWith("jdbc:h2:")
-                    && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
-            overNetwork = known = !embeddedH2;
+            overNetwork = known = Sql.kind(c) != Sql.Kind.EMBEDDED_H2;
         }
         return known;
     }
@@ -145,15 +142,10 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
         return new Object[] {processorName, key, Timestamp.from(Instant.now()), processorName, key};
     }
 
-
     /** When the id was recorded, or null (no breaker, no timeout). */
     public Instant recordedAt(String key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RECORDED_AT)) {
-            s.setString(1, processorName);
-            s.setString(2, key);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
-            }
+        try {
+            return Sql.first(dataSource, RECORDED_AT, rs -> rs.getTimestamp(1).toInstant(), processorName, key);
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not read id " + key + " (" + processorName + ")", e);
         }

@@ -7,11 +7,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
 /**
- * One statement of plain JDBC: its parameters bound in order ({@link #bind}), its rows read by a {@link Row}.
+ * One statement of plain JDBC: its parameters bound in order ({@link #bind}), its rows read by a {@link Row};
+ * and which database it runs on ({@link #kind}).
  */
 public final class Sql {
 
@@ -31,7 +33,35 @@ public final class Sql {
         T run(Connection c) throws SQLException;
     }
 
+    /** The databases the hub tells apart; a bean asks once and keeps the answer, never per statement. */
+    public enum Kind {
+        /** H2 in this process ({@code jdbc:h2:} but not {@code tcp:} or {@code ssl:}): no network to wait on. */
+        EMBEDDED_H2,
+        H2_SERVER,
+        POSTGRESQL,
+        OTHER;
+
+        public boolean isH2() {
+            return this == EMBEDDED_H2 || this == H2_SERVER;
+        }
+    }
+
     private Sql() {
+    }
+
+    public static Kind kind(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        String url = c.getMetaData().getURL();
+        if (url != null && url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:")) {
+            return Kind.EMBEDDED_H2;
+        }
+        return product.contains("h2") ? Kind.H2_SERVER : product.contains("postgres") ? Kind.POSTGRESQL : Kind.OTHER;
+    }
+
+    public static Kind kind(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return kind(c);
+        }
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
