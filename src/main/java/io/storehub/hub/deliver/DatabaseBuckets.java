@@ -15,7 +15,6 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.AbstractSe
 import io.github.bucket4j.distributed.proxy.generic.select_for_update.LockAndGetResult;
 import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForUpdateBasedTransaction;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
-import io.storehub.hub.support.JdbcIdStore;
 import io.storehub.hub.support.Sql;
 
 /**
@@ -69,7 +68,7 @@ final class DatabaseBuckets extends AbstractSelectForUpdateBasedProxyManager<Str
                 } catch (SQLException e) {
                     // another replica inserted the row first (integrity constraint violation, SQLSTATE class 23):
                     // Bucket4j rolls back and locks that row in a new transaction
-                    if (JdbcIdStore.isDuplicateKey(e)) {
+                    if (Sql.isDuplicateKey(e)) {
                         return false;
                     }
                     throw new BucketExceptions.BucketExecutionException(e);

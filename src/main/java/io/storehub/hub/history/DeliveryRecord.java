@@ -128,7 +128,7 @@ public class DeliveryRecord implements CamelContextAware {
             try {
                 groupCommit().executePatiently(upsert(), params);
             } catch (SQLException e) {
-                if (!JdbcIdStore.isDuplicateKey(e)) {
+                if (!Sql.isDuplicateKey(e)) {
                     throw e;
                 }
                 // H2's MERGE against the history writer inserting the same row in between: it is an update now

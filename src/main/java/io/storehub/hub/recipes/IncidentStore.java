@@ -9,7 +9,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.storehub.hub.support.JdbcIdStore;
 import io.storehub.hub.support.Sql;
 
 /**
@@ -61,7 +60,7 @@ public class IncidentStore {
                         + " 'open', ?, ?, ?, ?, ?)", destination, failingSince, now, text, code, failed, now, failed, toPending,
                         taskPending, claimUntil) == 1;
             } catch (SQLException e) {
-                if (JdbcIdStore.isDuplicateKey(e)) {
+                if (Sql.isDuplicateKey(e)) {
                     return false; // another instance inserted it first
                 }
                 throw e;

@@ -78,15 +78,10 @@ public class JdbcGroupCommit extends GroupCommit<JdbcGroupCommit.Write, Integer>
         }
     }
 
-    /** Not when the database could not be reached: each write would wait for a connection again. */
+    /** Not when the database could not be reached (SQLState class 08, or Hikari's connection timeout): each write would wait again. */
     @Override
     protected boolean worthSplitting(Exception failure) {
-        return !isConnectionFailure(failure);
-    }
-
-    /** No connection, or the connection broke (SQLState class 08, or Hikari's connection timeout). */
-    public static boolean isConnectionFailure(Throwable failure) {
-        return Causes.any(failure, t -> t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+        return !Causes.any(failure, t -> t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                 || t instanceof SQLRecoverableException
                 || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
     }

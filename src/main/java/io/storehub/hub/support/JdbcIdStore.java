@@ -56,7 +56,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             JdbcGroupCommit writer = groupCommit();
             return (patient ? writer.executePatiently(INSERT, insertParams(key)) : writer.execute(INSERT, insertParams(key))) == 1;
         } catch (SQLException e) {
-            if (isDuplicateKey(e)) { // another instance inserted it between our check and our insert
+            if (Sql.isDuplicateKey(e)) { // another instance inserted it between our check and our insert
                 return false;
             }
             throw new RuntimeCamelException("Could not record id " + key + " (" + processorName + ")", e);
@@ -78,7 +78,7 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             breaker.succeeded();
             return added;
         } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException sql && isDuplicateKey(sql)) {
+            if (e instanceof SQLException sql && Sql.isDuplicateKey(sql)) {
                 return false;
             }
             breaker.failed(e);
@@ -186,11 +186,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
             groupCommit = gc;
         }
         return gc;
-    }
-
-    /** SQLState class 23: an integrity constraint (the primary key) refused the row. */
-    public static boolean isDuplicateKey(SQLException e) {
-        return Causes.any(e, t -> t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23"));
     }
 
     public void setDataSource(DataSource dataSource) {

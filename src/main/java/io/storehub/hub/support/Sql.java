@@ -128,6 +128,11 @@ public final class Sql {
         }
     }
 
+    /** SQLState class 23: an integrity constraint (the primary key) refused the row. */
+    public static boolean isDuplicateKey(SQLException e) {
+        return Causes.any(e, t -> t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23"));
+    }
+
     /** Sets the parameters from the first: a null as a NULL text, a {@link Null} as a NULL of its type, the others as objects. */
     public static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
