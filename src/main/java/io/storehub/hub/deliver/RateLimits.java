@@ -108,13 +108,9 @@ public class RateLimits implements Processor {
         // the limit is part of the key: a changed rate-limit starts a bucket of its own
         String key = destination + "@" + limit.permits() + "/" + limit.period();
         Bucket bucket = buckets.computeIfAbsent(key, k -> shared != null
-                ? shared.builder().build(k, () -> configuration(limit))
+                ? shared.builder().build(k, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
                 : Bucket.builder().addLimit(bandwidth(limit)).withCustomTimePrecision(clock).build());
         return bucket.consumeIgnoringRateLimits(1);
-    }
-
-    private static BucketConfiguration configuration(Destination.RateLimit limit) {
-        return BucketConfiguration.builder().addLimit(bandwidth(limit)).build();
     }
 
     /** {@code permits} at once, refilled evenly over {@code period} (1/s: one a second; 30/s: a burst of 30, then one every 33 ms). */
