@@ -26,12 +26,11 @@ public class ClusterLock {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLock.class);
 
     private DataSource dataSource;
-    private String table = "hub_cluster_lock";
     private LockProvider provider;
 
     /** Declared as the bean's initMethod. */
     public void init() {
-        provider = new JdbcLockProvider(dataSource, table);
+        provider = new JdbcLockProvider(dataSource, "hub_cluster_lock"); // created by migration V20
     }
 
     /** Takes the lock for this tick (released when the exchange completes); true: another replica holds it. */
@@ -71,10 +70,5 @@ public class ClusterLock {
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** The lock table (default {@code hub_cluster_lock}, created by migration V20). */
-    public void setTable(String table) {
-        this.table = table;
     }
 }

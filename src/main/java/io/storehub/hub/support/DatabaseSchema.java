@@ -17,12 +17,11 @@ public class DatabaseSchema {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSchema.class);
 
     private DataSource dataSource;
-    private String locations = "classpath:db/migration";
 
     public void migrate() {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(locations.split(","))
+                .locations("classpath:db/migration")
                 .table("hub_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
@@ -34,10 +33,5 @@ public class DatabaseSchema {
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** Comma-separated Flyway locations (default {@code classpath:db/migration}). */
-    public void setLocations(String locations) {
-        this.locations = locations;
     }
 }
