@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
@@ -21,6 +20,7 @@ import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.HistoryFigures;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.history.HistoryQueries;
+import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.TenantKeys;
@@ -40,7 +40,6 @@ import org.apache.camel.health.HealthCheck;
  */
 public class HistoryApi implements CamelContextAware {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> QUERY = List.of("tenant", "type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor",
             "limit");
 
@@ -59,31 +58,29 @@ public class HistoryApi implements CamelContextAware {
 
     /** GET /admin/events */
     public void search(Exchange exchange) throws Exception {
-        json(exchange, 200, search(AccessScope.of(exchange), parameters(exchange)));
+        ErrorResponder.answer(exchange, 200, search(AccessScope.of(exchange), parameters(exchange)));
     }
 
     /** GET /admin/events/{id} */
     public void detail(Exchange exchange) throws Exception {
-        json(exchange, 200, detail(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class)));
+        ErrorResponder.answer(exchange, 200, detail(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class)));
     }
 
     /** POST /admin/events/{id}/redeliver?destination=NAME */
     public void redeliver(Exchange exchange) throws Exception {
         Map<String, String> in = parameters(exchange);
-        json(exchange, 202, redeliver(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class), in.get("destination"),
+        ErrorResponder.answer(exchange, 202, redeliver(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class), in.get("destination"),
                 exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
     }
 
     /** GET /admin/destinations */
     public void destinations(Exchange exchange) throws Exception {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("destinations", destinations(AccessScope.of(exchange)));
-        json(exchange, 200, answer);
+        ErrorResponder.answer(exchange, 200, Map.of("destinations", destinations(AccessScope.of(exchange))));
     }
 
     /** GET /admin/overview */
     public void overview(Exchange exchange) throws Exception {
-        json(exchange, 200, overview(AccessScope.of(exchange)));
+        ErrorResponder.answer(exchange, 200, overview(AccessScope.of(exchange)));
     }
 
     // ------------------------------------------------------------------ the models (of what the caller's scope sees)
@@ -258,15 +255,6 @@ public class HistoryApi implements CamelContextAware {
             }
         }
         return in;
-    }
-
-    static void json(Exchange exchange, int status, Object answer) throws Exception {
-        org.apache.camel.Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Cache-Control", "no-store");
-        out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
     // ------------------------------------------------------------------ collaborators (made or looked up when needed)
