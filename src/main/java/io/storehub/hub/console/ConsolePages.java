@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.support.HttpRejection;
@@ -267,7 +266,7 @@ public class ConsolePages {
     }
 
     private List<Map<String, Object>> destinationOptions(Predicate<String> shown, String selected) {
-        return api.destinationRegistry().all().stream().map(Destination::getName).filter(shown)
+        return api.destinationRegistry().names(shown).stream()
                 .map(name -> Map.<String, Object>of("name", name, "selected", name.equals(selected))).toList();
     }
 

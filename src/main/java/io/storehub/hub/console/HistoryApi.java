@@ -125,13 +125,10 @@ public class HistoryApi implements CamelContextAware {
         // only to a destination of the event's own tenant (or of the hub's own for its own events), whoever asks
         AccessScope owner = AccessScope.of(TenantKeys.tenantOf(id));
         String name = owner.qualified(destination.trim());
-        DestinationRegistry registry = registry();
+        DestinationRegistry registry = destinationRegistry();
         Destination target = Objects.equals(TenantKeys.tenantOf(name), owner.tenant()) ? registry.get(name) : null;
         if (target == null) {
-            List<String> names = registry.all().stream().map(Destination::getName)
-                    .filter(n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant())).toList();
-            throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+            throw registry.unknown(destination.trim(), n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant()));
         }
         EventDetails.Bodies bodies = details().bodies(id);
         boolean enriched = bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated();
@@ -173,7 +170,7 @@ public class HistoryApi implements CamelContextAware {
         Map<String, Integer> parked = deadLetters().parkedCounts(scope);
         Instant now = Instant.now();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Destination d : registry().all()) {
+        for (Destination d : destinationRegistry().all()) {
             if (!scope.sees(d.getName())) {
                 continue;
             }
@@ -203,7 +200,7 @@ public class HistoryApi implements CamelContextAware {
                 deliveriesDeadLetterQueue)) : List.of());
         answer.put("parked", deadLetters().parkedCounts(scope));
         answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
-        answer.put("recipes", scope.isAll() ? registry().enabledRecipes() : List.of());
+        answer.put("recipes", scope.isAll() ? destinationRegistry().enabledRecipes() : List.of());
         answer.put("history", history.overview());
         return answer;
     }
@@ -271,16 +268,13 @@ public class HistoryApi implements CamelContextAware {
         return new HistoryFigures(history.getDataSource());
     }
 
-    private DestinationRegistry registry() {
-        return camelContext.getRegistry().findSingleByType(DestinationRegistry.class);
-    }
 
     public DeadLetters deadLetters() {
         return camelContext.getRegistry().findSingleByType(DeadLetters.class);
     }
 
     public DestinationRegistry destinationRegistry() {
-        return registry();
+        return camelContext.getRegistry().findSingleByType(DestinationRegistry.class);
     }
 
     private BrokerQueues brokerQueues() {

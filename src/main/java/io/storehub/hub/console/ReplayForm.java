@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.storehub.hub.deliver.BulkReplay;
-import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.deliver.ReplayFilter;
 import io.storehub.hub.history.EventHistory;
@@ -41,7 +40,7 @@ public class ReplayForm implements CamelContextAware {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("fields", fields);
         AccessScope view = TenantPicker.view(exchange);
-        form.put("destinations", options(registry() == null ? List.of() : names(view), fields.get("destination")));
+        form.put("destinations", options(registry() == null ? List.of() : registry().names(view::sees), fields.get("destination")));
         form.put("statuses", options(List.of("parked", "failed"), fields.getOrDefault("status", "parked")));
         if (preview && fields.get("destination") != null) {
             try {
@@ -115,10 +114,6 @@ public class ReplayForm implements CamelContextAware {
         Map<String, String> in = new LinkedHashMap<>(fields);
         in.put("dryRun", String.valueOf(dryRun));
         return in;
-    }
-
-    private List<String> names(AccessScope scope) {
-        return registry().all().stream().map(Destination::getName).filter(scope::sees).toList();
     }
 
     private static List<Map<String, Object>> options(List<String> values, String selected) {

@@ -55,8 +55,7 @@ public class BulkReplay implements CamelContextAware {
 
     /** Validates the filter's fields (400 with a JSON reason when one is wrong), its destination one the scope sees. */
     public ReplayFilter filter(Map<String, String> fields, AccessScope scope) {
-        return ReplayFilter.parse(fields, camelContext == null ? null : camelContext.getRegistry().findSingleByType(DestinationRegistry.class),
-                scope);
+        return ReplayFilter.parse(fields, camelContext.getRegistry().findSingleByType(DestinationRegistry.class), scope);
     }
 
     /** The dry run ({@code matched}, {@code sample}) or the replay ({@code matched}, {@code replayed}, {@code notFound}, {@code waiting}, {@code running}). */

@@ -61,11 +61,8 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose deliveries to replay: \"destination\": \"<name>\".");
         }
-        if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry == null
-                || registry.get(destination) == null) {
-            List<String> names = registry == null ? List.of() : registry.all().stream().map(Destination::getName).filter(scope::sees).toList();
-            throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+        if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry.get(destination) == null) {
+            throw registry.unknown(clip(destination), scope::sees);
         }
         String status = value(in, "status") == null ? "parked" : value(in, "status");
         if (!STATUSES.containsKey(status)) {
