@@ -244,14 +244,7 @@ public class HistoryApi implements CamelContextAware {
 
     /** The query parameters (platform-http headers), trimmed; empty ones dropped. */
     public static Map<String, String> parameters(Exchange exchange) {
-        Map<String, String> in = new LinkedHashMap<>();
-        for (String key : QUERY) {
-            String value = Forms.query(exchange, key);
-            if (value != null) {
-                in.put(key, value);
-            }
-        }
-        return in;
+        return Forms.queries(exchange, QUERY);
     }
 
     // ------------------------------------------------------------------ collaborators (made or looked up when needed)

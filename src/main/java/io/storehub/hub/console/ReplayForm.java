@@ -30,13 +30,7 @@ public class ReplayForm implements CamelContextAware {
 
     /** Adds the form (fields as asked), and with a destination chosen its preview, and the latest bulk replays, to a page's model. */
     public void fill(Map<String, Object> model, Exchange exchange, boolean preview) throws Exception {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String name : FIELDS) {
-            String value = Forms.query(exchange, name);
-            if (value != null) {
-                fields.put(name, value);
-            }
-        }
+        Map<String, String> fields = Forms.queries(exchange, FIELDS);
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("fields", fields);
         AccessScope view = TenantPicker.view(exchange);

@@ -1,7 +1,6 @@
 package io.storehub.hub.deliver;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.history.DeliveryMatches;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.AccessScope;
 
 /**
@@ -115,19 +115,11 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
 
     private static Instant instant(Map<String, String> in, String name) {
         String value = value(in, name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new HttpRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T02:00:00Z.");
-        }
+        return value == null ? null : ReplayRequest.instant(name, value);
     }
 
     private static String value(Map<String, String> in, String name) {
-        String v = in.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
+        return SettingText.blankToNull(in.get(name));
     }
 
     private static String clip(String s) {

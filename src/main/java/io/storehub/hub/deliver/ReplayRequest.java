@@ -57,7 +57,7 @@ final class ReplayRequest {
         return in;
     }
 
-    private static Instant instant(String name, String value) {
+    static Instant instant(String name, String value) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
