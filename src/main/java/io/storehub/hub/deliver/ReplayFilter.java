@@ -31,15 +31,19 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
 
     /** The JSON object body of {@code POST /admin/deliveries/replay}. */
     static Map<String, String> fromJson(String body) {
+        return fields(body, "Send a JSON object such as {\"destination\": \"crm\", \"status\": \"parked\", \"type\": \"invoice.*\", \"dryRun\": true}.");
+    }
+
+    /** A JSON object's fields, null ones left out; any other body is a 400 {@code invalid_body} saying {@code detail}. */
+    static Map<String, String> fields(String body, String detail) {
         JsonNode json;
         try {
-            json = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            json = MAPPER.readTree(body);
         } catch (Exception e) {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            throw new HttpRejection(400, "invalid_body",
-                    "Send a JSON object such as {\"destination\": \"crm\", \"status\": \"parked\", \"type\": \"invoice.*\", \"dryRun\": true}.");
+            throw new HttpRejection(400, "invalid_body", detail);
         }
         Map<String, String> in = new LinkedHashMap<>();
         json.fields().forEachRemaining(f -> {

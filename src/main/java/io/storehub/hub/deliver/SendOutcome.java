@@ -6,6 +6,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.Causes;
 import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.RetryAfterHint;
 import io.storehub.hub.support.RetryPolicy;
@@ -70,11 +71,10 @@ public class SendOutcome {
     public void mail(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String destination = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SendFailedException || t instanceof AuthenticationFailedException) {
-                exchange.setProperty(RetryPolicy.LAST_STATUS, t.getClass().getSimpleName());
-                throw new PermanentFailure("SMTP refused the e-mail for " + destination + ": " + t.getMessage(), e);
-            }
+        Throwable refused = Causes.find(e, t -> t instanceof SendFailedException || t instanceof AuthenticationFailedException);
+        if (refused != null) {
+            exchange.setProperty(RetryPolicy.LAST_STATUS, refused.getClass().getSimpleName());
+            throw new PermanentFailure("SMTP refused the e-mail for " + destination + ": " + refused.getMessage(), e);
         }
         LOG.debug("SMTP failure for {} is retried: {}", destination, e == null ? null : e.toString());
         throw e == null ? new DeliveryFailure("SMTP failure for " + destination) : e;
