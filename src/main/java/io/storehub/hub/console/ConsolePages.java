@@ -140,7 +140,7 @@ public class ConsolePages {
         if ("redelivered".equals(notice) && destination != null && NAME.matcher(destination).matches()) {
             model.put("notice", "Queued for delivery to " + destination + " again.");
         } else if ("replayed".equals(notice)) {
-            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + Forms.number(exchange, "count") + " parked deliveries.");
         }
         respond(exchange, model, "event", "event-live");
     }
@@ -202,7 +202,7 @@ public class ConsolePages {
         model.put("byDestination", byDestination);
         model.put("destination", destination);
         if ("replayed".equals(Forms.first(exchange, "notice"))) {
-            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + Forms.number(exchange, "count") + " parked deliveries.");
         } else if (ReplayForm.notice(exchange) != null) {
             model.put("notice", ReplayForm.notice(exchange));
         }
@@ -304,16 +304,8 @@ public class ConsolePages {
         return String.join("&", parts);
     }
 
-    private static String enc(String value) {
+    static String enc(String value) {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
-    }
-
-    private static int count(String value) {
-        try {
-            return value == null ? 0 : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     // ------------------------------------------------------------------ configuration

@@ -37,6 +37,16 @@ final class Forms {
         return SettingText.blankToNull(first(exchange, name));
     }
 
+    /** A query parameter as a number (a figure in a redirect's notice); 0 when absent or not a number. */
+    static long number(Exchange exchange, String name) {
+        try {
+            String value = query(exchange, name);
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The query parameters of these names that are given, trimmed. */
     static Map<String, String> queries(Exchange exchange, List<String> names) {
         Map<String, String> given = new LinkedHashMap<>();
