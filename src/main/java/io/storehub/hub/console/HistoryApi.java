@@ -199,7 +199,7 @@ public class HistoryApi implements CamelContextAware {
         answer.put("queues", scope.isAll() ? brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue,
                 deliveriesDeadLetterQueue)) : List.of());
         answer.put("parked", deadLetters().parkedCounts(scope));
-        answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
+        answer.put("storeganiseApi", storeganiseApi(scope));
         answer.put("recipes", scope.isAll() ? destinationRegistry().enabledRecipes() : List.of());
         answer.put("history", history.overview());
         return answer;
@@ -214,11 +214,11 @@ public class HistoryApi implements CamelContextAware {
         return out;
     }
 
-    private Map<String, Object> storeganiseApi() {
-        Map<String, Object> api = new LinkedHashMap<>();
+    /** The Storeganise API's health check, for the global admin only (UNKNOWN for a tenant's caller). */
+    private Map<String, Object> storeganiseApi(AccessScope scope) {
+        Map<String, Object> api = new LinkedHashMap<>(Map.of("state", "UNKNOWN"));
         StoreganiseApiHealth health = camelContext.getRegistry().findSingleByType(StoreganiseApiHealth.class);
-        if (health == null) {
-            api.put("state", "UNKNOWN");
+        if (health == null || !scope.isAll()) {
             return api;
         }
         if (health.getCamelContext() == null) {

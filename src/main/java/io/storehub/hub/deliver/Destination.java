@@ -38,10 +38,7 @@ public final class Destination {
 
         /** Whether a setting written directly under the destination (e.g. {@code url}, {@code auth}, {@code headers}) is one of this type's. */
         boolean accepts(String name) {
-            if (COMMON.contains(name)) {
-                return true;
-            }
-            return settings.stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "."));
+            return COMMON.contains(name) || settings.stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "."));
         }
     }
 
