@@ -81,10 +81,7 @@ public class DeadLetters implements CamelContextAware {
         ErrorResponder.answer(exchange, 200, answer);
     }
 
-    /**
-     * Moves the parked deliveries matching {@code selector} back to the delivery queue, each with fresh
-     * attempts, recording each in the event history with who asked; answers how many were moved.
-     */
+    /** Moves every parked delivery the selector matches back to the delivery queue ({@link #move}); answers how many. */
     private int replay(String selector, String actor) throws JMSException {
         int replayed = move(selector, actor, Integer.MAX_VALUE);
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
