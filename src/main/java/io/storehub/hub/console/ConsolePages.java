@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.support.HttpRejection;
@@ -141,7 +140,7 @@ public class ConsolePages {
         if ("redelivered".equals(notice) && destination != null && NAME.matcher(destination).matches()) {
             model.put("notice", "Queued for delivery to " + destination + " again.");
         } else if ("replayed".equals(notice)) {
-            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + Forms.number(exchange, "count") + " parked deliveries.");
         }
         respond(exchange, model, "event", "event-live");
     }
@@ -203,7 +202,7 @@ public class ConsolePages {
         model.put("byDestination", byDestination);
         model.put("destination", destination);
         if ("replayed".equals(Forms.first(exchange, "notice"))) {
-            model.put("notice", "Replayed " + count(Forms.first(exchange, "count")) + " parked deliveries.");
+            model.put("notice", "Replayed " + Forms.number(exchange, "count") + " parked deliveries.");
         } else if (ReplayForm.notice(exchange) != null) {
             model.put("notice", ReplayForm.notice(exchange));
         }
@@ -267,7 +266,7 @@ public class ConsolePages {
     }
 
     private List<Map<String, Object>> destinationOptions(Predicate<String> shown, String selected) {
-        return api.destinationRegistry().all().stream().map(Destination::getName).filter(shown)
+        return api.destinationRegistry().names(shown).stream()
                 .map(name -> Map.<String, Object>of("name", name, "selected", name.equals(selected))).toList();
     }
 
@@ -305,16 +304,8 @@ public class ConsolePages {
         return String.join("&", parts);
     }
 
-    private static String enc(String value) {
+    static String enc(String value) {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
-    }
-
-    private static int count(String value) {
-        try {
-            return value == null ? 0 : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     // ------------------------------------------------------------------ configuration

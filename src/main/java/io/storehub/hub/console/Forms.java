@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,8 +34,29 @@ final class Forms {
 
     /** The first value of a query parameter, trimmed; null when absent or blank. */
     static String query(Exchange exchange, String name) {
-        String value = first(exchange, name);
-        return value == null || value.isBlank() ? null : value.trim();
+        return SettingText.blankToNull(first(exchange, name));
+    }
+
+    /** A query parameter as a number (a figure in a redirect's notice); 0 when absent or not a number. */
+    static long number(Exchange exchange, String name) {
+        try {
+            String value = query(exchange, name);
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The query parameters of these names that are given, trimmed. */
+    static Map<String, String> queries(Exchange exchange, List<String> names) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : names) {
+            String value = query(exchange, name);
+            if (value != null) {
+                given.put(name, value);
+            }
+        }
+        return given;
     }
 
     /** The first value of each field. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.deliver.DeadLetters;
 import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
@@ -21,6 +20,7 @@ import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.history.HistoryFigures;
 import io.storehub.hub.history.HistoryFilter;
 import io.storehub.hub.history.HistoryQueries;
+import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.TenantKeys;
@@ -40,7 +40,6 @@ import org.apache.camel.health.HealthCheck;
  */
 public class HistoryApi implements CamelContextAware {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final List<String> QUERY = List.of("tenant", "type", "outcome", "destination", "entity", "email", "from", "to", "q", "cursor",
             "limit");
 
@@ -59,31 +58,29 @@ public class HistoryApi implements CamelContextAware {
 
     /** GET /admin/events */
     public void search(Exchange exchange) throws Exception {
-        json(exchange, 200, search(AccessScope.of(exchange), parameters(exchange)));
+        ErrorResponder.answer(exchange, 200, search(AccessScope.of(exchange), parameters(exchange)));
     }
 
     /** GET /admin/events/{id} */
     public void detail(Exchange exchange) throws Exception {
-        json(exchange, 200, detail(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class)));
+        ErrorResponder.answer(exchange, 200, detail(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class)));
     }
 
     /** POST /admin/events/{id}/redeliver?destination=NAME */
     public void redeliver(Exchange exchange) throws Exception {
         Map<String, String> in = parameters(exchange);
-        json(exchange, 202, redeliver(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class), in.get("destination"),
+        ErrorResponder.answer(exchange, 202, redeliver(AccessScope.of(exchange), exchange.getIn().getHeader("id", String.class), in.get("destination"),
                 exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
     }
 
     /** GET /admin/destinations */
     public void destinations(Exchange exchange) throws Exception {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("destinations", destinations(AccessScope.of(exchange)));
-        json(exchange, 200, answer);
+        ErrorResponder.answer(exchange, 200, Map.of("destinations", destinations(AccessScope.of(exchange))));
     }
 
     /** GET /admin/overview */
     public void overview(Exchange exchange) throws Exception {
-        json(exchange, 200, overview(AccessScope.of(exchange)));
+        ErrorResponder.answer(exchange, 200, overview(AccessScope.of(exchange)));
     }
 
     // ------------------------------------------------------------------ the models (of what the caller's scope sees)
@@ -128,13 +125,10 @@ public class HistoryApi implements CamelContextAware {
         // only to a destination of the event's own tenant (or of the hub's own for its own events), whoever asks
         AccessScope owner = AccessScope.of(TenantKeys.tenantOf(id));
         String name = owner.qualified(destination.trim());
-        DestinationRegistry registry = registry();
+        DestinationRegistry registry = destinationRegistry();
         Destination target = Objects.equals(TenantKeys.tenantOf(name), owner.tenant()) ? registry.get(name) : null;
         if (target == null) {
-            List<String> names = registry.all().stream().map(Destination::getName)
-                    .filter(n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant())).toList();
-            throw new HttpRejection(400, "unknown_destination", "No destination named '" + destination.trim() + "'; configured: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+            throw registry.unknown(destination.trim(), n -> Objects.equals(TenantKeys.tenantOf(n), owner.tenant()));
         }
         EventDetails.Bodies bodies = details().bodies(id);
         boolean enriched = bodies != null && bodies.enriched() != null && !bodies.enrichedTruncated();
@@ -176,7 +170,7 @@ public class HistoryApi implements CamelContextAware {
         Map<String, Integer> parked = deadLetters().parkedCounts(scope);
         Instant now = Instant.now();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Destination d : registry().all()) {
+        for (Destination d : destinationRegistry().all()) {
             if (!scope.sees(d.getName())) {
                 continue;
             }
@@ -205,8 +199,8 @@ public class HistoryApi implements CamelContextAware {
         answer.put("queues", scope.isAll() ? brokerQueues().backlog(List.of(eventsQueue, eventsDeadLetterQueue, deliveriesQueue,
                 deliveriesDeadLetterQueue)) : List.of());
         answer.put("parked", deadLetters().parkedCounts(scope));
-        answer.put("storeganiseApi", scope.isAll() ? storeganiseApi() : new LinkedHashMap<>(Map.of("state", "UNKNOWN")));
-        answer.put("recipes", scope.isAll() ? registry().enabledRecipes() : List.of());
+        answer.put("storeganiseApi", storeganiseApi(scope));
+        answer.put("recipes", scope.isAll() ? destinationRegistry().enabledRecipes() : List.of());
         answer.put("history", history.overview());
         return answer;
     }
@@ -220,11 +214,11 @@ public class HistoryApi implements CamelContextAware {
         return out;
     }
 
-    private Map<String, Object> storeganiseApi() {
-        Map<String, Object> api = new LinkedHashMap<>();
+    /** The Storeganise API's health check, for the global admin only (UNKNOWN for a tenant's caller). */
+    private Map<String, Object> storeganiseApi(AccessScope scope) {
+        Map<String, Object> api = new LinkedHashMap<>(Map.of("state", "UNKNOWN"));
         StoreganiseApiHealth health = camelContext.getRegistry().findSingleByType(StoreganiseApiHealth.class);
-        if (health == null) {
-            api.put("state", "UNKNOWN");
+        if (health == null || !scope.isAll()) {
             return api;
         }
         if (health.getCamelContext() == null) {
@@ -250,23 +244,7 @@ public class HistoryApi implements CamelContextAware {
 
     /** The query parameters (platform-http headers), trimmed; empty ones dropped. */
     public static Map<String, String> parameters(Exchange exchange) {
-        Map<String, String> in = new LinkedHashMap<>();
-        for (String key : QUERY) {
-            String value = Forms.query(exchange, key);
-            if (value != null) {
-                in.put(key, value);
-            }
-        }
-        return in;
-    }
-
-    static void json(Exchange exchange, int status, Object answer) throws Exception {
-        org.apache.camel.Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Cache-Control", "no-store");
-        out.setBody(MAPPER.writeValueAsBytes(answer));
+        return Forms.queries(exchange, QUERY);
     }
 
     // ------------------------------------------------------------------ collaborators (made or looked up when needed)
@@ -283,16 +261,13 @@ public class HistoryApi implements CamelContextAware {
         return new HistoryFigures(history.getDataSource());
     }
 
-    private DestinationRegistry registry() {
-        return camelContext.getRegistry().findSingleByType(DestinationRegistry.class);
-    }
 
     public DeadLetters deadLetters() {
         return camelContext.getRegistry().findSingleByType(DeadLetters.class);
     }
 
     public DestinationRegistry destinationRegistry() {
-        return registry();
+        return camelContext.getRegistry().findSingleByType(DestinationRegistry.class);
     }
 
     private BrokerQueues brokerQueues() {

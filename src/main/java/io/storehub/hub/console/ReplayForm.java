@@ -1,14 +1,11 @@
 package io.storehub.hub.console;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.storehub.hub.deliver.BulkReplay;
-import io.storehub.hub.deliver.Destination;
 import io.storehub.hub.deliver.DestinationRegistry;
 import io.storehub.hub.deliver.ReplayFilter;
 import io.storehub.hub.history.EventHistory;
@@ -31,17 +28,11 @@ public class ReplayForm implements CamelContextAware {
 
     /** Adds the form (fields as asked), and with a destination chosen its preview, and the latest bulk replays, to a page's model. */
     public void fill(Map<String, Object> model, Exchange exchange, boolean preview) throws Exception {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String name : FIELDS) {
-            String value = Forms.query(exchange, name);
-            if (value != null) {
-                fields.put(name, value);
-            }
-        }
+        Map<String, String> fields = Forms.queries(exchange, FIELDS);
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("fields", fields);
         AccessScope view = TenantPicker.view(exchange);
-        form.put("destinations", options(registry() == null ? List.of() : names(view), fields.get("destination")));
+        form.put("destinations", options(registry() == null ? List.of() : registry().names(view::sees), fields.get("destination")));
         form.put("statuses", options(List.of("parked", "failed"), fields.getOrDefault("status", "parked")));
         if (preview && fields.get("destination") != null) {
             try {
@@ -89,7 +80,7 @@ public class ReplayForm implements CamelContextAware {
         ReplayFilter filter = bulk().filter(withDryRun(fields, false), AccessScope.of(exchange));
         Map<String, Object> result = bulk().run(filter, exchange.getProperty(EventHistory.ACTOR, String.class));
         StringBuilder location = new StringBuilder("/console/dead-letters?");
-        filter.asFields().forEach((k, v) -> location.append(enc(k)).append('=').append(enc(v)).append('&'));
+        filter.asFields().forEach((k, v) -> location.append(ConsolePages.enc(k)).append('=').append(ConsolePages.enc(v)).append('&'));
         location.append("notice=bulk-replayed&count=").append(result.get("replayed")).append("&matched=").append(result.get("matched"))
                 .append(Boolean.TRUE.equals(result.get("running")) ? "&running=true" : "&notFound=" + result.get("notFound"));
         ConsoleView.redirect(exchange, location.toString());
@@ -106,7 +97,7 @@ public class ReplayForm implements CamelContextAware {
         }
         return "Replayed " + figure(exchange, "count") + " of " + figure(exchange, "matched")
                 + " matched deliveries (the others were not parked: delivered since, or waiting for their next attempt)."
-                + (number(exchange, "notFound") > 0 ? " " + figure(exchange, "notFound") + " parked ones were not found in the dead letter"
+                + (Forms.number(exchange, "notFound") > 0 ? " " + figure(exchange, "notFound") + " parked ones were not found in the dead letter"
                         + " queue: replayed meanwhile, or not yet read back by the broker (a large, paged queue); preview again and replay"
                         + " what is left." : "");
     }
@@ -117,29 +108,12 @@ public class ReplayForm implements CamelContextAware {
         return in;
     }
 
-    private List<String> names(AccessScope scope) {
-        return registry().all().stream().map(Destination::getName).filter(scope::sees).toList();
-    }
-
     private static List<Map<String, Object>> options(List<String> values, String selected) {
         return values.stream().map(v -> Map.<String, Object>of("value", v, "selected", v.equals(selected))).toList();
     }
 
-    private static long number(Exchange exchange, String name) {
-        try {
-            String value = Forms.query(exchange, name);
-            return value == null ? 0 : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     private static String figure(Exchange exchange, String name) {
-        return String.format("%,d", number(exchange, name));
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return String.format("%,d", Forms.number(exchange, name));
     }
 
     private BulkReplay bulk() {

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.history.AuditLog;
 import io.storehub.hub.history.DeliveryMatches;
 import io.storehub.hub.history.EventHistory;
+import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.tenant.AccessScope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public class BulkReplay implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkReplay.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int SAMPLE_SIZE = 10;
 
     private CamelContext camelContext;
@@ -51,18 +50,12 @@ public class BulkReplay implements CamelContextAware {
     public void replay(Exchange exchange) throws Exception {
         ReplayFilter filter = filter(ReplayFilter.fromJson(exchange.getIn().getBody(String.class)), AccessScope.of(exchange));
         Map<String, Object> answer = run(filter, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class));
-        org.apache.camel.Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, Boolean.TRUE.equals(answer.get("running")) ? 202 : 200);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Cache-Control", "no-store");
-        out.setBody(MAPPER.writeValueAsBytes(answer));
+        ErrorResponder.answer(exchange, Boolean.TRUE.equals(answer.get("running")) ? 202 : 200, answer);
     }
 
     /** Validates the filter's fields (400 with a JSON reason when one is wrong), its destination one the scope sees. */
     public ReplayFilter filter(Map<String, String> fields, AccessScope scope) {
-        return ReplayFilter.parse(fields, camelContext == null ? null : camelContext.getRegistry().findSingleByType(DestinationRegistry.class),
-                scope);
+        return ReplayFilter.parse(fields, camelContext.getRegistry().findSingleByType(DestinationRegistry.class), scope);
     }
 
     /** The dry run ({@code matched}, {@code sample}) or the replay ({@code matched}, {@code replayed}, {@code notFound}, {@code waiting}, {@code running}). */

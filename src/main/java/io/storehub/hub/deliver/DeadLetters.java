@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.ingest.EntityKey;
+import io.storehub.hub.support.ErrorResponder;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.RetryPolicy;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public class DeadLetters implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern MESSAGE_ID = Pattern.compile("ID:[A-Za-z0-9._:-]{1,100}");
     /** Headers of a failed attempt; a replayed delivery starts afresh without them. */
     private static final Set<String> FAILURE_HEADERS = Set.of(Headers.ATTEMPT, Headers.FAILURE_REASON, Headers.FAILED_ROUTE,
@@ -79,13 +78,10 @@ public class DeadLetters implements CamelContextAware {
         answer.put("replayed", replay(selector, exchange.getProperty(EventHistory.ACTOR, "admin API", String.class)));
         answer.put("destination", destination);
         answer.put("selector", selector);
-        json(exchange, answer);
+        ErrorResponder.answer(exchange, 200, answer);
     }
 
-    /**
-     * Moves the parked deliveries matching {@code selector} back to the delivery queue, each with fresh
-     * attempts, recording each in the event history with who asked; answers how many were moved.
-     */
+    /** Moves every parked delivery the selector matches back to the delivery queue ({@link #move}); answers how many. */
     private int replay(String selector, String actor) throws JMSException {
         int replayed = move(selector, actor, Integer.MAX_VALUE);
         LOG.info("Replayed {} parked deliveries ({})", replayed, selector);
@@ -216,7 +212,7 @@ public class DeadLetters implements CamelContextAware {
         AccessScope scope = AccessScope.of(exchange);
         Map<String, String> in = ReplayRequest.input(exchange, scope);
         int limit = Math.max(1, Math.min(1000, ReplayRequest.parseInt(in.getOrDefault("limit", "100"))));
-        json(exchange, page(ReplayRequest.selector(in, scope), limit, null));
+        ErrorResponder.answer(exchange, 200, page(ReplayRequest.selector(in, scope), limit, null));
     }
 
     /** {@code count} and the first {@code limit} parked deliveries the selector matches ({@code deadLetters}). */
@@ -287,14 +283,6 @@ public class DeadLetters implements CamelContextAware {
         }
         copy.setStringProperty("SgReplayedAt", Instant.now().toString());
         return copy;
-    }
-
-    private static void json(Exchange exchange, Object answer) throws Exception {
-        org.apache.camel.Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
     @Override

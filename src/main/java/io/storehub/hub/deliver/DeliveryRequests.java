@@ -32,7 +32,7 @@ public class DeliveryRequests {
     public void http(Exchange exchange) {
         Destination d = registry.destination(exchange);
         Message m = clear(exchange);
-        m.setHeader(Exchange.HTTP_URI, d.url);
+        m.setHeader(Exchange.HTTP_URI, d.settings.url);
         // as camel-http's enum: a String would be converted through a type-converter look-up per request
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(d.method));
         m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
@@ -64,18 +64,18 @@ public class DeliveryRequests {
         Destination d = registry.destination(exchange);
         String text = exchange.getIn().getBody(String.class).strip().replaceAll("\n{3,}", "\n\n");
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("channel", d.usesSlackApi() ? d.channel : null);
+        payload.put("channel", d.usesSlackApi() ? d.settings.channel : null);
         payload.put("text", text);
-        payload.put("username", d.username);
-        payload.put("icon_emoji", d.iconEmoji);
+        payload.put("username", d.settings.username);
+        payload.put("icon_emoji", d.settings.iconEmoji);
         payload.values().removeIf(Objects::isNull);
         Message m = clear(exchange);
         m.setBody(MAPPER.writeValueAsString(payload));
-        m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.webhookUrl);
+        m.setHeader(Exchange.HTTP_URI, d.usesSlackApi() ? d.apiUrl : d.settings.webhookUrl);
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
         if (d.usesSlackApi()) {
-            m.setHeader("Authorization", "Bearer " + d.token);
+            m.setHeader("Authorization", "Bearer " + d.settings.token);
         }
         exchange.setProperty("SgSlackApi", d.usesSlackApi());
     }
@@ -95,8 +95,8 @@ public class DeliveryRequests {
         if (d.bcc != null) {
             m.setHeader("Bcc", d.bcc);
         }
-        if (d.replyTo != null) {
-            m.setHeader("Reply-To", d.replyTo);
+        if (d.settings.replyTo != null) {
+            m.setHeader("Reply-To", d.settings.replyTo);
         }
         m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
         // camel-mail sends a multipart/alternative: the body as HTML and this header as the text part

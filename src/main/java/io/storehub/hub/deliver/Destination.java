@@ -38,10 +38,7 @@ public final class Destination {
 
         /** Whether a setting written directly under the destination (e.g. {@code url}, {@code auth}, {@code headers}) is one of this type's. */
         boolean accepts(String name) {
-            if (COMMON.contains(name)) {
-                return true;
-            }
-            return settings.stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "."));
+            return COMMON.contains(name) || settings.stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "."));
         }
     }
 
@@ -54,19 +51,14 @@ public final class Destination {
 
     final String name;
     final Type type;
-    final String template;
+    // the settings as bound; those used unchanged are read from here (template, webhookUrl, channel, url, endpoint, ...)
+    final Settings.DestinationSettings settings;
     final RateLimit rateLimit;
     // per-entity order kept for this destination (storeganise.destinations.<name>.ordered, default true)
     final boolean ordered;
     // slack
-    final String webhookUrl;
-    final String token;
-    final String channel;
     final String apiUrl;
-    final String username;
-    final String iconEmoji;
     // http, zapier
-    final String url;
     final String method;
     final Map<String, String> headers;
     final String authorization;
@@ -78,11 +70,8 @@ public final class Destination {
     final String cc;
     final String bcc;
     final String from;
-    final String replyTo;
     // log
     final String level;
-    // route
-    final String endpoint;
     // zapier: nested keys flattened to a__b__c (routes/deliver-send.camel.yaml, zapier-payload)
     final boolean flatten;
     // http: the trace context (traceparent, ...) goes out with the request; never for any other type
@@ -95,16 +84,10 @@ public final class Destination {
                 String authorization, List<byte[]> signingKeys) {
         this.name = name;
         this.type = type;
-        this.template = s.template;
+        this.settings = s;
         this.rateLimit = rateLimit;
         this.ordered = s.ordered == null || s.ordered;
-        this.webhookUrl = s.webhookUrl;
-        this.token = s.token;
-        this.channel = s.channel;
         this.apiUrl = s.apiUrl != null ? s.apiUrl : "https://slack.com/api/chat.postMessage";
-        this.username = s.username;
-        this.iconEmoji = s.iconEmoji;
-        this.url = s.url;
         this.method = s.method != null ? s.method.trim().toUpperCase(Locale.ROOT) : "POST";
         this.headers = s.headers == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(s.headers));
         this.authorization = authorization;
@@ -114,9 +97,7 @@ public final class Destination {
         this.cc = join(s.cc);
         this.bcc = join(s.bcc);
         this.from = from;
-        this.replyTo = s.replyTo;
         this.level = s.level != null ? s.level.trim().toUpperCase(Locale.ROOT) : "INFO";
-        this.endpoint = s.endpoint;
         this.flatten = s.flatten != null && s.flatten;
         this.propagateTrace = type == Type.HTTP && s.propagateTrace != null && s.propagateTrace;
         List<String> secret = new ArrayList<>(Arrays.asList(s.webhookUrl, s.url, s.apiUrl, s.token, s.username, s.password,
@@ -153,7 +134,7 @@ public final class Destination {
     }
 
     public String getTemplate() {
-        return template;
+        return settings.template;
     }
 
     /** Whether deliveries keep the order of each entity's events ({@code ordered}, default true). */
@@ -168,17 +149,17 @@ public final class Destination {
 
     /** Slack: posting with a bot token (chat.postMessage) rather than to an incoming webhook. */
     public boolean usesSlackApi() {
-        return token != null;
+        return settings.token != null;
     }
 
     @Override
     public String toString() {
         String where = switch (type) {
-            case SLACK -> usesSlackApi() ? "chat.postMessage to " + channel : "webhook at " + host(webhookUrl);
-            case HTTP, ZAPIER -> method + " " + host(url);
+            case SLACK -> usesSlackApi() ? "chat.postMessage to " + settings.channel : "webhook at " + host(settings.webhookUrl);
+            case HTTP, ZAPIER -> method + " " + host(settings.url);
             case EMAIL -> "to " + to;
             case LOG -> "log";
-            case ROUTE -> endpoint;
+            case ROUTE -> settings.endpoint;
         };
         return name + " (" + type.id() + ", " + where + (rateLimit != null ? ", at most " + rateLimit : "")
                 + (isSigned() ? ", signed" : "") + (ordered ? "" : ", unordered") + ")";

@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
+import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.SecretSource;
 import io.storehub.hub.support.TenantKeys;
@@ -55,10 +58,6 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
     public static final String ONLY_DESTINATION = "SgOnlyDestination";
     /** Exchange property set by {@link #describe}: when this delivery attempt started (epoch ms), for the event history. */
     public static final String ATTEMPT_STARTED = "SgAttemptStartedAt";
-    /** Header of a delivery an operator asked for again: who asked. */
-    public static final String MANUAL = "SgManual";
-    /** Header of a delivery an operator asked for again: a unique id, so it is sent even if delivered before. */
-    public static final String MANUAL_ID = "SgManualId";
 
 
     private CamelContext camelContext;
@@ -156,13 +155,13 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
         exchange.setProperty(DESTINATION_TYPE, destination.type.id());
         exchange.setProperty(EVENT_ID, eventId);
         // a manual redelivery has a key of its own: sent even though the event was delivered, at most once itself
-        String manualId = exchange.getIn().getHeader(MANUAL_ID, String.class);
+        String manualId = exchange.getIn().getHeader(EventHistory.MANUAL_ID, String.class);
         exchange.setProperty(DELIVERY_KEY, eventId + ":" + name + (manualId == null ? "" : ":manual:" + manualId));
         exchange.setProperty(RECEIVED_AT, exchange.getIn().getHeader(Headers.RECEIVED_AT, Long.class));
         exchange.setProperty(Headers.EVENT_TYPE, exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class));
-        exchange.setProperty(TEMPLATED, destination.template != null);
-        if (destination.endpoint != null) {
-            exchange.setProperty(ENDPOINT, destination.endpoint);
+        exchange.setProperty(TEMPLATED, destination.settings.template != null);
+        if (destination.settings.endpoint != null) {
+            exchange.setProperty(ENDPOINT, destination.settings.endpoint);
         }
         if (destination.type == Destination.Type.LOG) {
             exchange.setProperty(LOG_LEVEL, destination.level);
@@ -173,9 +172,9 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
         // and when this attempt started (on the dispatch consumer the exchange was created before enrichment)
         exchange.setProperty(Headers.ATTEMPT, exchange.getIn().getHeader(Headers.ATTEMPT, 0, Integer.class));
         exchange.setProperty(ATTEMPT_STARTED, System.currentTimeMillis());
-        String manual = exchange.getIn().getHeader(MANUAL, String.class);
+        String manual = exchange.getIn().getHeader(EventHistory.MANUAL, String.class);
         if (manual != null) {
-            exchange.setProperty(MANUAL, manual);
+            exchange.setProperty(EventHistory.MANUAL, manual);
         }
     }
 
@@ -194,6 +193,18 @@ public class DestinationRegistry implements CamelContextAware, SecretSource, Ten
 
     public Collection<Destination> all() {
         return destinations.values();
+    }
+
+    /** The names of the destinations {@code shown} keeps, in configuration order. */
+    public List<String> names(Predicate<String> shown) {
+        return destinations.keySet().stream().filter(shown).toList();
+    }
+
+    /** The 400 for a destination name the caller has none of: it lists those {@code shown}. */
+    public HttpRejection unknown(String asked, Predicate<String> shown) {
+        List<String> names = names(shown);
+        return new HttpRejection(400, "unknown_destination", "No destination named '" + asked + "'; configured: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
     }
 
     /** The secret values of every destination (tokens, passwords, URLs, header values), for the history's {@code TextScrub}. */

@@ -36,7 +36,7 @@ final class DestinationTemplates {
     /** The template of a delivery, as a resource URI: the destination's own, else its event family's, else {@code default}. */
     String template(Destination destination, String family, String part) {
         String kind = kind(destination.type);
-        String chosen = destination.template;
+        String chosen = destination.settings.template;
         String cacheKey = kind + "/" + (chosen != null ? "=" + chosen : family) + part;
         return templateCache.computeIfAbsent(cacheKey, k -> {
             String name = chosen;
@@ -68,12 +68,12 @@ final class DestinationTemplates {
     void check(Collection<Destination> destinations) {
         for (Destination d : destinations) {
             for (String part : parts(d.type)) {
-                Path file = templateFile(kind(d.type), d.template != null ? d.template : "default", part);
-                if (d.template == null && (d.type == Destination.Type.HTTP || d.type == Destination.Type.ZAPIER)) {
+                Path file = templateFile(kind(d.type), d.settings.template != null ? d.settings.template : "default", part);
+                if (d.settings.template == null && (d.type == Destination.Type.HTTP || d.type == Destination.Type.ZAPIER)) {
                     continue; // the enriched event as JSON, no template
                 }
                 if (!Files.isRegularFile(file)) {
-                    String key = d.template != null ? DESTINATIONS + d.name + ".template" : "storeganise.templates.dir";
+                    String key = d.settings.template != null ? DESTINATIONS + d.name + ".template" : "storeganise.templates.dir";
                     throw new HubConfigurationException(key + ": the template " + file + " does not exist (templates are read from "
                             + Path.of(templatesDir).toAbsolutePath() + ").");
                 }

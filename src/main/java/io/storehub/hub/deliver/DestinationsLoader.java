@@ -149,9 +149,8 @@ final class DestinationsLoader {
         Map<String, Settings.DestinationSettings> made = new LinkedHashMap<>();
         List<String> enabled = new ArrayList<>();
         if (recipes != null && recipes.isObject()) {
-            Set<String> known = Recipes.CATALOG.stream().map(Recipes.Recipe::name).collect(Collectors.toSet());
             recipes.fieldNames().forEachRemaining(name -> {
-                if (!known.contains(name)) {
+                if (Recipes.CATALOG.stream().noneMatch(r -> r.name().equals(name))) {
                     LOG.warn("{}{} is not a recipe (known: {}); its settings are ignored", Recipes.PREFIX, name,
                             Recipes.CATALOG.stream().map(Recipes.Recipe::name).collect(Collectors.joining(", ")));
                 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import io.storehub.hub.ingest.EntityKey;
+import io.storehub.hub.history.EventHistory;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.JdbcGroupCommit;
 import io.storehub.hub.support.RetryPolicy;
@@ -81,7 +82,7 @@ public class EntityLanes implements CamelContextAware {
     public void delivery(Exchange exchange) {
         clear(exchange);
         String key = exchange.getIn().getHeader(EntityKey.HEADER, String.class);
-        if (key == null || exchange.getIn().getHeader(DestinationRegistry.MANUAL) != null) {
+        if (key == null || exchange.getIn().getHeader(EventHistory.MANUAL) != null) {
             return; // not ordered, or redelivered on purpose by an operator
         }
         Destination destination = registry.destination(exchange);

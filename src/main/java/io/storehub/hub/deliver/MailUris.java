@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.CamelContext;
 
 /**
@@ -22,12 +23,9 @@ final class MailUris {
 
     /** An e-mail setting of the destination, else storeganise.mail.<key>; null when neither is set. */
     private String mailSetting(String own, String key) {
-        String value = own;
-        if (value == null) {
-            value = camelContext.getPropertiesComponent().resolveProperty(MAIL + key)
-                    .map(v -> DestinationFactory.resolve(camelContext, MAIL + key, v)).orElse(null);
-        }
-        return value == null || value.isBlank() ? null : value.trim();
+        String value = own != null ? own : camelContext.getPropertiesComponent().resolveProperty(MAIL + key)
+                .map(v -> DestinationFactory.resolve(camelContext, MAIL + key, v)).orElse(null);
+        return SettingText.blankToNull(value);
     }
 
     /** The sender address of an email destination. */

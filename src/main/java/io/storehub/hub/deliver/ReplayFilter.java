@@ -1,7 +1,6 @@
 package io.storehub.hub.deliver;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.history.DeliveryMatches;
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.AccessScope;
 
 /**
@@ -31,15 +31,19 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
 
     /** The JSON object body of {@code POST /admin/deliveries/replay}. */
     static Map<String, String> fromJson(String body) {
+        return fields(body, "Send a JSON object such as {\"destination\": \"crm\", \"status\": \"parked\", \"type\": \"invoice.*\", \"dryRun\": true}.");
+    }
+
+    /** A JSON object's fields, null ones left out; any other body is a 400 {@code invalid_body} saying {@code detail}. */
+    static Map<String, String> fields(String body, String detail) {
         JsonNode json;
         try {
-            json = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            json = MAPPER.readTree(body);
         } catch (Exception e) {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            throw new HttpRejection(400, "invalid_body",
-                    "Send a JSON object such as {\"destination\": \"crm\", \"status\": \"parked\", \"type\": \"invoice.*\", \"dryRun\": true}.");
+            throw new HttpRejection(400, "invalid_body", detail);
         }
         Map<String, String> in = new LinkedHashMap<>();
         json.fields().forEachRemaining(f -> {
@@ -61,11 +65,8 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
         if (destination == null) {
             throw new HttpRejection(400, "destination_required", "Name the destination whose deliveries to replay: \"destination\": \"<name>\".");
         }
-        if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry == null
-                || registry.get(destination) == null) {
-            List<String> names = registry == null ? List.of() : registry.all().stream().map(Destination::getName).filter(scope::sees).toList();
-            throw new HttpRejection(400, "unknown_destination", "No destination named '" + clip(destination) + "'; configured: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ".");
+        if (!AccessScope.DESTINATION.matcher(destination).matches() || !scope.sees(destination) || registry.get(destination) == null) {
+            throw registry.unknown(clip(destination), scope::sees);
         }
         String status = value(in, "status") == null ? "parked" : value(in, "status");
         if (!STATUSES.containsKey(status)) {
@@ -118,19 +119,11 @@ public record ReplayFilter(DeliveryMatches.Filter filter, String status, boolean
 
     private static Instant instant(Map<String, String> in, String name) {
         String value = value(in, name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new HttpRejection(400, "invalid_" + name, name + " must be an ISO-8601 instant such as 2026-11-21T02:00:00Z.");
-        }
+        return value == null ? null : ReplayRequest.instant(name, value);
     }
 
     private static String value(Map<String, String> in, String name) {
-        String v = in.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
+        return SettingText.blankToNull(in.get(name));
     }
 
     private static String clip(String s) {

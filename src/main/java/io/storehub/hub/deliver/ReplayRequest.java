@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.tenant.AccessScope;
@@ -16,8 +14,6 @@ import org.apache.camel.Exchange;
 
 /** An admin request about parked deliveries ({@link DeadLetters}): its parameters and the JMS selector they make; a bad one is a 400. */
 final class ReplayRequest {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ReplayRequest() {
     }
@@ -36,18 +32,7 @@ final class ReplayRequest {
         }
         String body = exchange.getIn().getBody(String.class);
         if (body != null && !body.isBlank()) {
-            Map<String, Object> json;
-            try {
-                json = MAPPER.readValue(body, new TypeReference<>() {
-                });
-            } catch (Exception e) {
-                throw new HttpRejection(400, "invalid_body", "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}.");
-            }
-            json.forEach((k, v) -> {
-                if (v != null) {
-                    in.put(k, String.valueOf(v));
-                }
-            });
+            in.putAll(ReplayFilter.fields(body, "The body, when present, must be a JSON object such as {\"destination\": \"crm\", \"all\": true}."));
         }
         for (String key : List.of("destination", "eventId")) {
             if (in.get(key) != null) {
@@ -57,7 +42,7 @@ final class ReplayRequest {
         return in;
     }
 
-    private static Instant instant(String name, String value) {
+    static Instant instant(String name, String value) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {

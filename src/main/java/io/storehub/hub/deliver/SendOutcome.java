@@ -1,14 +1,14 @@
 package io.storehub.hub.deliver;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.Causes;
 import io.storehub.hub.support.PermanentFailure;
+import io.storehub.hub.support.RetryAfterHint;
 import io.storehub.hub.support.RetryPolicy;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.SendFailedException;
@@ -40,7 +40,8 @@ public class SendOutcome {
         String body = snippet(exchange.getMessage().getBody(String.class));
         String reason = "HTTP " + status + " from " + destination + (body.isEmpty() ? "" : ": " + body);
         if (status == 408 || status == 429 || status >= 500) {
-            long retryAfter = retryAfterMillis(exchange.getMessage().getHeader("Retry-After", String.class));
+            long retryAfter = RetryAfterHint.millis(exchange.getMessage().getHeader("Retry-After", String.class), Clock.systemUTC(),
+                    Duration.ofDays(1));
             if (retryAfter > 0) {
                 exchange.setProperty(RetryPolicy.RETRY_AFTER, retryAfter);
                 reason += " (Retry-After " + Duration.ofMillis(retryAfter).toSeconds() + " s)";
@@ -70,33 +71,13 @@ public class SendOutcome {
     public void mail(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String destination = exchange.getProperty(DestinationRegistry.DESTINATION, String.class);
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SendFailedException || t instanceof AuthenticationFailedException) {
-                exchange.setProperty(RetryPolicy.LAST_STATUS, t.getClass().getSimpleName());
-                throw new PermanentFailure("SMTP refused the e-mail for " + destination + ": " + t.getMessage(), e);
-            }
+        Throwable refused = Causes.find(e, t -> t instanceof SendFailedException || t instanceof AuthenticationFailedException);
+        if (refused != null) {
+            exchange.setProperty(RetryPolicy.LAST_STATUS, refused.getClass().getSimpleName());
+            throw new PermanentFailure("SMTP refused the e-mail for " + destination + ": " + refused.getMessage(), e);
         }
         LOG.debug("SMTP failure for {} is retried: {}", destination, e == null ? null : e.toString());
         throw e == null ? new DeliveryFailure("SMTP failure for " + destination) : e;
-    }
-
-    /** {@code Retry-After}: delay-seconds or an HTTP date; 0 when absent or unreadable. Capped at a day. */
-    static long retryAfterMillis(String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        String v = value.trim();
-        long millis;
-        try {
-            millis = Long.parseLong(v) * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                millis = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - System.currentTimeMillis();
-            } catch (DateTimeParseException notADate) {
-                return 0;
-            }
-        }
-        return Math.max(0, Math.min(millis, Duration.ofDays(1).toMillis()));
     }
 
     private static String snippet(String body) {

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.javaprop.JavaPropsMapper;
 import com.fasterxml.jackson.dataformat.javaprop.JavaPropsSchema;
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 
 /**
  * The typed form of {@code storeganise.destinations.*}, {@code .subscriptions[*]} and {@code .recipes.*},
@@ -231,7 +232,8 @@ final class Settings {
         return more.toString();
     }
 
+    /** {@link SettingText#firstLine}, "invalid" for none. */
     static String firstLine(String message) {
-        return message == null ? "invalid" : message.lines().findFirst().orElse("");
+        return message == null ? "invalid" : SettingText.firstLine(message);
     }
 }

@@ -23,45 +23,6 @@ public class TemplateModel implements Processor {
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
-    private static final Map<String, String> TITLES = Map.ofEntries(
-            Map.entry("business.updated", "Business settings updated"),
-            Map.entry("site.settings.updated", "Site settings updated"),
-            Map.entry("site.availability.updated", "Site availability updated"),
-            Map.entry("addon.installed", "Add-on installed"),
-            Map.entry("addon.customFields.validate", "Add-on custom fields to validate"),
-            Map.entry("items.updated", "Valet items updated"),
-            Map.entry("job.unit_moveIn.create.started", "Move-in order started"),
-            Map.entry("job.unit_moveIn.started", "Move-in confirmed"),
-            Map.entry("job.unit_moveIn.created", "Move-in requested"),
-            Map.entry("job.unit_moveIn.completed", "Move-in completed"),
-            Map.entry("job.unit_moveIn.cancelled", "Move-in cancelled"),
-            Map.entry("job.unit_moveOut.created", "Move-out scheduled"),
-            Map.entry("job.unit_moveOut.completed", "Move-out completed"),
-            Map.entry("job.unit_moveOut.cancelled", "Move-out cancelled"),
-            Map.entry("job.unit_transfer.completed", "Unit transfer completed"),
-            Map.entry("job.valetOrder.submitted", "Valet order submitted"),
-            Map.entry("job.valetOrder.created", "Valet order created"),
-            Map.entry("job.valetOrder.started", "Valet order confirmed"),
-            Map.entry("job.valetOrder.completed", "Valet order completed"),
-            Map.entry("job.valetOrder.cancelled", "Valet order cancelled"),
-            Map.entry("unit.reserved", "Unit reserved"),
-            Map.entry("unit.occupied", "Unit occupied"),
-            Map.entry("unit.blocked", "Unit blocked"),
-            Map.entry("unit.unassigned", "Unit unassigned"),
-            Map.entry("unit.unblocked", "Unit unblocked"),
-            Map.entry("unit.archived", "Unit archived"),
-            Map.entry("unitRental.markOverdue", "Rental overdue"),
-            Map.entry("unitRental.unmarkOverdue", "Rental no longer overdue"),
-            Map.entry("unitRental.updated", "Rental updated"),
-            Map.entry("unitRental.invoice.created", "Rental invoice created"),
-            Map.entry("user.created", "New user"),
-            Map.entry("user.updated", "User updated"),
-            Map.entry("user.billing.updated", "User billing details updated"),
-            Map.entry("valet.invoice.created", "Valet invoice created"),
-            Map.entry("invoice.state.updated", "Invoice state changed"),
-            Map.entry("invoice.payments.updated", "Invoice payments updated"),
-            Map.entry("invoice.deleted", "Invoice deleted"));
-
     private static final Map<String, String> ID_LABELS = Map.ofEntries(
             Map.entry("jobId", "Job"), Map.entry("unitRentalId", "Rental"), Map.entry("oldRentalId", "Previous rental"),
             Map.entry("newRentalId", "New rental"), Map.entry("invoiceId", "Invoice"), Map.entry("unitId", "Unit"),
@@ -103,13 +64,13 @@ public class TemplateModel implements Processor {
         Map<String, Object> event = map(e.get("event"));
         Map<String, Object> summary = map(e.get("summary"));
         String type = text(e.get("type"), text(event.get("type"), "unknown"));
-        String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
-                .findFirst().orElse("Storeganise event " + type);
+        EventCatalog.EventType known = EventCatalog.find(type);
+        String meaning = EventCatalog.meaningOf(type);
         view.put("eventId", text(event.get("id"), null));
         view.put("type", type);
         view.put("family", text(e.get("family"), EventCatalog.familyOf(type)));
         view.put("created", text(event.get("created"), null));
-        view.put("title", TITLES.getOrDefault(type, humanize(type)));
+        view.put("title", known != null ? known.title() : humanize(type));
         view.put("meaning", meaning);
         view.put("headline", text(summary.get("headline"), meaning));
         // "enriched" means something was actually fetched: when every resource was missing (404s, no

@@ -13,54 +13,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The 37 event types Storeganise documents, each with its family sub-route and meaning: the one place
+ * The 37 event types Storeganise documents, each with its family sub-route, title and meaning: the one place
  * that maps a type to a family. An unknown type goes to {@code other}, logged once (Storeganise adds types).
  */
 public class EventCatalog implements Processor {
 
     public static final String OTHER = "other";
 
-    public record EventType(String type, String family, String meaning) {
+    public record EventType(String type, String family, String title, String meaning) {
     }
 
     public static final List<EventType> TYPES = List.of(
-            new EventType("business.updated", "business", "Global business settings were updated"),
-            new EventType("site.settings.updated", "site", "A site's (advanced) settings were updated"),
-            new EventType("site.availability.updated", "site", "A site's availability state changed"),
-            new EventType("addon.installed", "addon", "An add-on was installed"),
-            new EventType("addon.customFields.validate", "addon", "An add-on's custom fields were updated and need validating"),
-            new EventType("items.updated", "items", "An item within a valet order was updated"),
-            new EventType("job.unit_moveIn.create.started", "job-move-in", "A customer started a move-in order but has not submitted it"),
-            new EventType("job.unit_moveIn.started", "job-move-in", "A move-in order was confirmed; invoicing follows"),
-            new EventType("job.unit_moveIn.created", "job-move-in", "A customer submitted a move-in order awaiting operator confirmation"),
-            new EventType("job.unit_moveIn.completed", "job-move-in", "A move-in job was completed"),
-            new EventType("job.unit_moveIn.cancelled", "job-move-in", "An operator cancelled a move-in job"),
-            new EventType("job.unit_moveOut.created", "job-move-out", "An operator scheduled a move-out"),
-            new EventType("job.unit_moveOut.completed", "job-move-out", "A move-out job was completed"),
-            new EventType("job.unit_moveOut.cancelled", "job-move-out", "An operator cancelled a move-out job"),
-            new EventType("job.unit_transfer.completed", "job-transfer", "A unit transfer was completed"),
-            new EventType("job.valetOrder.submitted", "job-valet-order", "A customer submitted a valet order"),
-            new EventType("job.valetOrder.created", "job-valet-order", "A valet order was created, awaiting operator confirmation"),
-            new EventType("job.valetOrder.started", "job-valet-order", "A valet order was confirmed; invoicing follows"),
-            new EventType("job.valetOrder.completed", "job-valet-order", "A valet order was completed"),
-            new EventType("job.valetOrder.cancelled", "job-valet-order", "An operator cancelled a valet order"),
-            new EventType("unit.reserved", "unit", "A customer reserved a unit, awaiting operator confirmation"),
-            new EventType("unit.occupied", "unit", "A unit became occupied after a move-in or transfer"),
-            new EventType("unit.blocked", "unit", "An operator blocked a unit, with a reason"),
-            new EventType("unit.unassigned", "unit", "An operator unassigned a unit from a customer"),
-            new EventType("unit.unblocked", "unit", "An operator unblocked a unit"),
-            new EventType("unit.archived", "unit", "An operator archived a unit"),
-            new EventType("unitRental.markOverdue", "unit-rental", "A rental's invoice became past due"),
-            new EventType("unitRental.unmarkOverdue", "unit-rental", "A rental's overdue status was removed"),
-            new EventType("unitRental.updated", "unit-rental", "A rental's details (price, state, ...) changed"),
-            new EventType("unitRental.invoice.created", "unit-rental", "An invoice was generated for a unit rental"),
-            new EventType("user.created", "user", "A user was created"),
-            new EventType("user.updated", "user", "A user's information was modified"),
-            new EventType("user.billing.updated", "user", "A user's billing details were modified"),
-            new EventType("valet.invoice.created", "valet-invoice", "An invoice was created for a valet order"),
-            new EventType("invoice.state.updated", "invoice", "An invoice's state (draft, sent, paid, ...) changed"),
-            new EventType("invoice.payments.updated", "invoice", "An invoice's payments changed (also on deleted payments)"),
-            new EventType("invoice.deleted", "invoice", "An invoice was deleted"));
+            new EventType("business.updated", "business", "Business settings updated", "Global business settings were updated"),
+            new EventType("site.settings.updated", "site", "Site settings updated", "A site's (advanced) settings were updated"),
+            new EventType("site.availability.updated", "site", "Site availability updated", "A site's availability state changed"),
+            new EventType("addon.installed", "addon", "Add-on installed", "An add-on was installed"),
+            new EventType("addon.customFields.validate", "addon", "Add-on custom fields to validate",
+                    "An add-on's custom fields were updated and need validating"),
+            new EventType("items.updated", "items", "Valet items updated", "An item within a valet order was updated"),
+            new EventType("job.unit_moveIn.create.started", "job-move-in", "Move-in order started",
+                    "A customer started a move-in order but has not submitted it"),
+            new EventType("job.unit_moveIn.started", "job-move-in", "Move-in confirmed", "A move-in order was confirmed; invoicing follows"),
+            new EventType("job.unit_moveIn.created", "job-move-in", "Move-in requested",
+                    "A customer submitted a move-in order awaiting operator confirmation"),
+            new EventType("job.unit_moveIn.completed", "job-move-in", "Move-in completed", "A move-in job was completed"),
+            new EventType("job.unit_moveIn.cancelled", "job-move-in", "Move-in cancelled", "An operator cancelled a move-in job"),
+            new EventType("job.unit_moveOut.created", "job-move-out", "Move-out scheduled", "An operator scheduled a move-out"),
+            new EventType("job.unit_moveOut.completed", "job-move-out", "Move-out completed", "A move-out job was completed"),
+            new EventType("job.unit_moveOut.cancelled", "job-move-out", "Move-out cancelled", "An operator cancelled a move-out job"),
+            new EventType("job.unit_transfer.completed", "job-transfer", "Unit transfer completed", "A unit transfer was completed"),
+            new EventType("job.valetOrder.submitted", "job-valet-order", "Valet order submitted", "A customer submitted a valet order"),
+            new EventType("job.valetOrder.created", "job-valet-order", "Valet order created",
+                    "A valet order was created, awaiting operator confirmation"),
+            new EventType("job.valetOrder.started", "job-valet-order", "Valet order confirmed", "A valet order was confirmed; invoicing follows"),
+            new EventType("job.valetOrder.completed", "job-valet-order", "Valet order completed", "A valet order was completed"),
+            new EventType("job.valetOrder.cancelled", "job-valet-order", "Valet order cancelled", "An operator cancelled a valet order"),
+            new EventType("unit.reserved", "unit", "Unit reserved", "A customer reserved a unit, awaiting operator confirmation"),
+            new EventType("unit.occupied", "unit", "Unit occupied", "A unit became occupied after a move-in or transfer"),
+            new EventType("unit.blocked", "unit", "Unit blocked", "An operator blocked a unit, with a reason"),
+            new EventType("unit.unassigned", "unit", "Unit unassigned", "An operator unassigned a unit from a customer"),
+            new EventType("unit.unblocked", "unit", "Unit unblocked", "An operator unblocked a unit"),
+            new EventType("unit.archived", "unit", "Unit archived", "An operator archived a unit"),
+            new EventType("unitRental.markOverdue", "unit-rental", "Rental overdue", "A rental's invoice became past due"),
+            new EventType("unitRental.unmarkOverdue", "unit-rental", "Rental no longer overdue", "A rental's overdue status was removed"),
+            new EventType("unitRental.updated", "unit-rental", "Rental updated", "A rental's details (price, state, ...) changed"),
+            new EventType("unitRental.invoice.created", "unit-rental", "Rental invoice created", "An invoice was generated for a unit rental"),
+            new EventType("user.created", "user", "New user", "A user was created"),
+            new EventType("user.updated", "user", "User updated", "A user's information was modified"),
+            new EventType("user.billing.updated", "user", "User billing details updated", "A user's billing details were modified"),
+            new EventType("valet.invoice.created", "valet-invoice", "Valet invoice created", "An invoice was created for a valet order"),
+            new EventType("invoice.state.updated", "invoice", "Invoice state changed", "An invoice's state (draft, sent, paid, ...) changed"),
+            new EventType("invoice.payments.updated", "invoice", "Invoice payments updated",
+                    "An invoice's payments changed (also on deleted payments)"),
+            new EventType("invoice.deleted", "invoice", "Invoice deleted", "An invoice was deleted"));
 
     private static final Logger LOG = LoggerFactory.getLogger(EventCatalog.class);
     private static final Map<String, EventType> BY_TYPE = TYPES.stream().collect(Collectors.toMap(EventType::type, t -> t));
@@ -71,7 +76,7 @@ public class EventCatalog implements Processor {
     @Override
     public void process(Exchange exchange) {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
-        EventType known = type == null ? null : BY_TYPE.get(type);
+        EventType known = find(type);
         exchange.getIn().setHeader(Headers.KNOWN_TYPE, known != null);
         exchange.getIn().setHeader(Headers.FAMILY, known != null ? known.family() : OTHER);
         if (known == null && type != null && unknownSeen.size() < 1000 && unknownSeen.add(type)) {
@@ -82,5 +87,16 @@ public class EventCatalog implements Processor {
     public static String familyOf(String type) {
         EventType known = BY_TYPE.get(type);
         return known != null ? known.family() : OTHER;
+    }
+
+    /** What an event of this type means, for the messages' headlines. */
+    public static String meaningOf(String type) {
+        EventType known = find(type);
+        return known != null ? known.meaning() : "Storeganise event " + type;
+    }
+
+    /** The documented type, or null for one the catalog does not know. */
+    public static EventType find(String type) {
+        return type == null ? null : BY_TYPE.get(type);
     }
 }

@@ -92,8 +92,7 @@ public class EnrichedEventFinish implements Processor {
 
     private String headline(Map<String, Object> event, Map<String, Object> summary, String humanDate) {
         String type = JsonPaths.text(event, "type");
-        String meaning = EventCatalog.TYPES.stream().filter(t -> t.type().equals(type)).map(EventCatalog.EventType::meaning)
-                .findFirst().orElse("Storeganise event " + type);
+        String meaning = EventCatalog.meaningOf(type);
         List<String> parts = new ArrayList<>();
         if (summary.get("customerName") != null) {
             parts.add((String) summary.get("customerName"));

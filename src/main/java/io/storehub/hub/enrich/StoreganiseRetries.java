@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.storehub.hub.support.Causes;
+import io.storehub.hub.support.RetryAfterHint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -19,7 +17,7 @@ import org.apache.camel.Message;
  */
 public class StoreganiseRetries {
 
-    private static final long MAX_RETRY_AFTER = Duration.ofHours(1).toMillis();
+    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
     private int retryAttempts = 3;
     private long maxRetryAfterMillis = 5000;
@@ -81,27 +79,13 @@ public class StoreganiseRetries {
         return open;
     }
 
-    /** {@code Retry-After}: delta-seconds or an HTTP date; 0 when absent or unreadable, capped at an hour. */
-    long retryAfterMillis(String value) {
-        return retryAfterMillis(value, clock);
+    /** {@code Retry-After} capped at an hour. */
+    static long retryAfterMillis(String value, Clock clock) {
+        return RetryAfterHint.millis(value, clock, MAX_RETRY_AFTER);
     }
 
-    static long retryAfterMillis(String value, Clock clock) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        String v = value.trim();
-        long millis;
-        try {
-            millis = (long) (Double.parseDouble(v) * 1000);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                millis = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - clock.millis();
-            } catch (DateTimeParseException notADate) {
-                return 0;
-            }
-        }
-        return Math.max(0, Math.min(millis, MAX_RETRY_AFTER));
+    long retryAfterMillis(String value) {
+        return retryAfterMillis(value, clock);
     }
 
     // ---- configuration (YAML bean properties) ----

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the exception that stopped an HTTP route into {@code {"error": code, "detail": sentence}}:
- * an {@link HttpRejection} says why; anything else gets the fallback (the webhook's 503, so
- * Storeganise retries). Request headers are not echoed back, except {@code Allow} and {@code WWW-Authenticate}.
+ * The hub's JSON answers ({@link #answer}) and errors: turns the exception that stopped an HTTP route into
+ * {@code {"error": code, "detail": sentence}}: an {@link HttpRejection} says why; anything else gets the fallback
+ * (the webhook's 503, so Storeganise retries). Request headers are not echoed back, but {@code Allow} and {@code WWW-Authenticate}.
  */
 public class ErrorResponder implements Processor {
 
@@ -60,6 +60,16 @@ public class ErrorResponder implements Processor {
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.setProperty(REJECT_REASON, code);
         out.setBody(body(code, detail));
+    }
+
+    /** A JSON answer of the admin API: no request header echoed back, never cached. */
+    public static void answer(Exchange exchange, int status, Object answer) throws IOException {
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader("Cache-Control", "no-store");
+        out.setBody(MAPPER.writeValueAsBytes(answer));
     }
 
     /** The hub's JSON error answer {@code {"error": code, "detail": detail}}. */

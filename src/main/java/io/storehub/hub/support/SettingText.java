@@ -26,10 +26,6 @@ public final class SettingText {
 
     /** The first line of an exception's message (a parser's message goes on with context), "" for none. */
     public static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }
