@@ -67,9 +67,7 @@ public class WebhookTenant {
         in.setHeader(Headers.EVENT_ID, TenantKeys.qualify(tenant, in.getHeader(Headers.EVENT_ID, String.class)));
         String entity = in.getHeader(EntityKey.HEADER, String.class);
         if (entity != null) {
-            String qualified = TenantKeys.qualify(tenant, entity);
-            in.setHeader(EntityKey.HEADER, qualified);
-            in.setHeader("JMSXGroupID", qualified);
+            EntityKey.set(in, TenantKeys.qualify(tenant, entity));
         }
     }
 
