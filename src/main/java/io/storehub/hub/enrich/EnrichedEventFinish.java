@@ -327,11 +327,6 @@ public class EnrichedEventFinish implements Processor {
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** The tenants: a tenant's links go to its own back office. */
-    public void setTenants(TenantDirectory tenants) {
-        this.tenants = tenants;
-    }
-
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = SettingText.blankToNull(baseUrl);
     }

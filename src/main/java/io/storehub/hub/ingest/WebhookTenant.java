@@ -91,8 +91,4 @@ public class WebhookTenant {
         }
         return tenants;
     }
-
-    public void setTenants(TenantDirectory tenants) {
-        this.tenants = tenants;
-    }
 }
