@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.JsonPaths;
 import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
