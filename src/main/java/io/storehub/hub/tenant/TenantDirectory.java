@@ -40,9 +40,11 @@ public class TenantDirectory implements CamelContextAware {
     private volatile Map<String, Tenant> byAddonHost = Map.of();
     /** The file text each file tenant was read from, to see what changed. */
     private final Map<Path, String> applied = new LinkedHashMap<>();
-    /** Files refused (path -> why), with the text refused, so a file is not checked again until it changes. */
-    private final Map<Path, String> refused = new TreeMap<>();
-    private final Map<Path, String> refusedText = new LinkedHashMap<>();
+    /** Files refused, with why and the text refused, so a file is not checked again until it changes. */
+    private final Map<Path, Refusal> refused = new TreeMap<>();
+
+    private record Refusal(String why, String text) {
+    }
 
     /** The directory of this Camel context, bound on first use: route files' beans are created in no set order. */
     public static TenantDirectory of(CamelContext camelContext) {
@@ -121,7 +123,7 @@ public class TenantDirectory implements CamelContextAware {
     /** The tenant files refused and why (file name -> message), for the console. */
     public synchronized Map<String, String> refusals() {
         Map<String, String> out = new TreeMap<>();
-        refused.forEach((path, why) -> out.put(path.getFileName().toString(), why));
+        refused.forEach((path, refusal) -> out.put(path.getFileName().toString(), refusal.why()));
         return out;
     }
 
@@ -142,10 +144,10 @@ public class TenantDirectory implements CamelContextAware {
                         throw new HubConfigurationException(inTenant(t, e.getMessage()));
                     }
                     Path file = Path.of(t.source());
-                    refused.put(file, inTenant(t, e.getMessage()));
-                    refusedText.put(file, applied.remove(file));
+                    String why = inTenant(t, e.getMessage());
+                    refused.put(file, new Refusal(why, applied.remove(file)));
                     now.remove(t.name());
-                    LOG.error("Tenant file {} refused, the tenant is not served: {}", file, refused.get(file));
+                    LOG.error("Tenant file {} refused, the tenant is not served: {}", file, why);
                 }
             }
             inForce(now);
@@ -216,11 +218,10 @@ public class TenantDirectory implements CamelContextAware {
             }
         }
         refused.keySet().removeIf(p -> !present.containsKey(p));
-        refusedText.keySet().removeIf(p -> !present.containsKey(p));
         for (Map.Entry<Path, String> file : present.entrySet()) {
             Path path = file.getKey();
             String text = file.getValue();
-            if (text.equals(applied.get(path)) || text.equals(refusedText.get(path))) {
+            if (text.equals(applied.get(path)) || (refused.containsKey(path) && text.equals(refused.get(path).text()))) {
                 continue;
             }
             String name = nameOf(path);
@@ -236,7 +237,6 @@ public class TenantDirectory implements CamelContextAware {
                 into.put(name, t);
                 applied.put(path, text);
                 refused.remove(path);
-                refusedText.remove(path);
                 changed = true;
                 LOG.info("Tenant file {} applied: {}", path, t);
             } catch (RuntimeException e) {
@@ -244,8 +244,7 @@ public class TenantDirectory implements CamelContextAware {
                 // so that no file stops the hub or is tried again before it changes
                 String why = e instanceof HubConfigurationException ? e.getMessage()
                         : path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                refused.put(path, why);
-                refusedText.put(path, text);
+                refused.put(path, new Refusal(why, text));
                 LOG.error("Tenant file {} refused, {}: {}", path,
                         applied.containsKey(path) ? "the tenant keeps the configuration it ran with" : "the tenant is not served", why);
             }
