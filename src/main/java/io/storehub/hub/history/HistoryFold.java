@@ -79,6 +79,13 @@ final class HistoryFold {
             this.eventId = eventId;
             this.destination = destination;
         }
+
+        /** A status that also sets (or clears) when the delivery is tried next. */
+        void settle(String status, Long nextRetryAt) {
+            this.status = status;
+            this.setNextRetry = true;
+            this.nextRetryAt = nextRetryAt;
+        }
     }
 
     static final class BodyDelta {
@@ -157,9 +164,7 @@ final class HistoryFold {
             } else if (record instanceof HistoryRecord.Replayed r) {
                 f.event(r.eventId()).identify(r.type(), r.receivedAt());
                 DeliveryDelta d = f.delivery(r.eventId(), r.destination());
-                d.status = "replayed";
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
+                d.settle("replayed", null);
                 d.updatedAt = r.at();
                 f.steps.add(new Step(r.eventId(), r.at(), "replayed", r.destination(), null, "replayed", null, null, null, null,
                         null, Texts.cap(r.actor(), 100), "moved from the dead letter queue back to the delivery queue"));
@@ -279,34 +284,20 @@ final class HistoryFold {
         d.updatedAt = at;
         switch (a.outcome()) {
             case "delivered" -> {
-                d.status = "delivered";
+                d.settle("delivered", null);
                 d.attempts++;
                 d.deliveredAt = at;
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
             }
             case "retry" -> {
-                d.status = "retrying";
+                d.settle("retrying", a.nextRetryAt());
                 d.attempts++;
-                d.setNextRetry = true;
-                d.nextRetryAt = a.nextRetryAt();
             }
             case "parked" -> {
-                d.status = "parked";
+                d.settle("parked", null);
                 d.attempts++;
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
             }
-            case "deferred" -> {
-                d.status = "deferred";
-                d.setNextRetry = true;
-                d.nextRetryAt = a.nextRetryAt();
-            }
-            case "skipped" -> {
-                d.status = "skipped";
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
-            }
+            case "deferred" -> d.settle("deferred", a.nextRetryAt());
+            case "skipped" -> d.settle("skipped", null);
             default -> { // duplicate-skipped: already delivered
                 if (d.status == null) {
                     d.statusIfNew = "delivered";
