@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -307,8 +308,7 @@ public class EnrichedEventFinish implements Processor {
 
     /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
     public void setLanguage(String language) {
-        String l = SettingText.blankToNull(language);
-        this.language = l == null ? "en-GB" : l;
+        this.language = Objects.requireNonNullElse(SettingText.blankToNull(language), "en-GB");
     }
 
     /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.JsonPaths;
@@ -165,9 +166,7 @@ public class PaymentRecipe {
     }
 
     public void setPaymentMethod(String paymentMethod) {
-        if (paymentMethod != null && !paymentMethod.isBlank()) {
-            this.paymentMethod = paymentMethod.trim();
-        }
+        this.paymentMethod = Objects.requireNonNullElse(SettingText.blankToNull(paymentMethod), this.paymentMethod);
     }
 
     public void setCurrency(String currency) {

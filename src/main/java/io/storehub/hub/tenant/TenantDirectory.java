@@ -9,11 +9,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
@@ -278,7 +280,7 @@ public class TenantDirectory implements CamelContextAware {
 
     /** The folder of the tenant files ({@code storeganise.tenant-files}, default {@code tenants}). */
     public void setFiles(String files) {
-        this.files = files == null || files.isBlank() ? "tenants" : files.trim();
+        this.files = Objects.requireNonNullElse(SettingText.blankToNull(files), "tenants");
     }
 
     @Override
