@@ -49,12 +49,8 @@ final class HistoryFold {
         }
 
         void identify(String type, Long receivedAt) {
-            if (this.type == null && type != null) {
-                this.type = type;
-            }
-            if (this.receivedAt == null && receivedAt != null) {
-                this.receivedAt = receivedAt;
-            }
+            this.type = or(this.type, type);
+            this.receivedAt = or(this.receivedAt, receivedAt);
             creatable = true;
         }
     }
@@ -145,6 +141,11 @@ final class HistoryFold {
         }
     }
 
+    /** The value, or {@code otherwise} when it is null. */
+    static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
+
     Fold fold(List<HistoryRecord> batch) {
         Fold f = new Fold();
         for (HistoryRecord record : batch) {
@@ -221,15 +222,9 @@ final class HistoryFold {
         e.dispatches++;
         e.fetched = Texts.cap(String.join(",", d.fetched()), 500);
         e.missing = Texts.cap(String.join(",", d.missing()), 500);
-        if (d.email() != null) {
-            e.email = d.email();
-        }
-        if (d.name() != null) {
-            e.name = d.name();
-        }
-        if (d.headline() != null) {
-            e.headline = d.headline();
-        }
+        e.email = or(d.email(), e.email);
+        e.name = or(d.name(), e.name);
+        e.headline = or(d.headline(), e.headline);
         f.entities(d.eventId(), d.entities());
         if (d.body() != null) {
             BodyDelta b = f.body(d.eventId());
