@@ -110,14 +110,11 @@ public class TenantDirectory implements CamelContextAware {
     /** An add-on host belongs to one tenant only. */
     private static void checkAddonHosts(Tenant tenant, Map<String, Tenant> others) {
         for (Tenant other : others.values()) {
-            if (other.name().equals(tenant.name())) {
-                continue;
-            }
-            for (String host : tenant.addonHosts()) {
-                if (other.addonHosts().contains(host)) {
-                    throw new HubConfigurationException(TenantReader.PREFIX + tenant.name() + ".api.addon-hosts lists " + host
-                            + ", which tenant '" + other.name() + "' lists already (" + tenant.source() + "); an add-on host belongs to one tenant.");
-                }
+            String host = other.name().equals(tenant.name()) ? null
+                    : tenant.addonHosts().stream().filter(other.addonHosts()::contains).findFirst().orElse(null);
+            if (host != null) {
+                throw new HubConfigurationException(TenantReader.PREFIX + tenant.name() + ".api.addon-hosts lists " + host
+                        + ", which tenant '" + other.name() + "' lists already (" + tenant.source() + "); an add-on host belongs to one tenant.");
             }
         }
     }
