@@ -86,25 +86,20 @@ public class StoreganiseReads implements CamelContextAware {
         String apiUrl = JsonPaths.text(event, "apiUrl");
         String addonId = JsonPaths.text(event, "addonId");
         String tenant = api.tenantOf(exchange);
-        String base;
-        if (apiUrl != null && addonId != null) {
-            if (!api.hasKey(tenant)) {
-                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
-                return;
-            }
+        boolean addon = apiUrl != null && addonId != null;
+        String base = addon ? apiUrl : api.baseUrl(tenant);
+        if (base == null || !api.hasKey(tenant)) {
+            exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
+            return;
+        }
+        if (addon) {
             String refusal = addons.refusal(apiUrl, addonId);
             if (refusal != null) {
                 LOG.warn("Not calling the add-on apiUrl of this event for {}: {}", as, refusal);
                 exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.REFUSED);
                 return;
             }
-            base = apiUrl;
             exchange.setProperty(StoreganiseApi.ADDON_ID, addonId);
-        } else if (api.baseUrl(tenant) != null && api.hasKey(tenant)) {
-            base = api.baseUrl(tenant);
-        } else {
-            exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
-            return;
         }
         String path = pathOf(resource);
         if (path.contains("{id}")) {
