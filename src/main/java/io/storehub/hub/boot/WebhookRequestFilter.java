@@ -1,7 +1,6 @@
 package io.storehub.hub.boot;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -71,7 +70,7 @@ public class WebhookRequestFilter {
                     if (overCapacity != null) {
                         overCapacity.increment();
                     }
-                    refuse(response, admission.overCapacity());
+                    refuse(response, WebhookAdmission.overCapacity());
                     return;
                 }
                 boolean async = false;
@@ -184,13 +183,8 @@ public class WebhookRequestFilter {
 
         @Override
         public Enumeration<String> getHeaderNames() {
-            List<String> names = new ArrayList<>();
-            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
-                String name = e.nextElement();
-                if (!IngestPressure.ADMITTED_AT.equalsIgnoreCase(name)) {
-                    names.add(name);
-                }
-            }
+            List<String> names = Collections.list(super.getHeaderNames());
+            names.removeIf(IngestPressure.ADMITTED_AT::equalsIgnoreCase);
             names.add(IngestPressure.ADMITTED_AT);
             return Collections.enumeration(names);
         }

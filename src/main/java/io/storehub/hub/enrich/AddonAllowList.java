@@ -51,18 +51,11 @@ public class AddonAllowList {
         return null;
     }
 
+    /** {@code *.example.com} matches any subdomain of example.com, not example.com itself. */
     boolean hostAllowed(String host) {
-        for (String pattern : allowedHosts) {
-            if (pattern.startsWith("*.")) {
-                String suffix = pattern.substring(1); // ".storeganise.com"
-                if (host.endsWith(suffix) && host.length() > suffix.length()) {
-                    return true;
-                }
-            } else if (host.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
+        return allowedHosts.stream().anyMatch(pattern -> pattern.startsWith("*.")
+                ? host.endsWith(pattern.substring(1)) && host.length() > pattern.length() - 1
+                : host.equals(pattern));
     }
 
     public List<String> getAllowedHosts() {

@@ -26,9 +26,8 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
 
     private CamelContext camelContext;
     private volatile ProducerTemplate template;
-    private volatile CircuitBreaker circuitBreaker;
-    private volatile Bulkhead bulkhead;
-    /** A tenant's calls go to its own Storeganise API: its own breaker and bulkhead (docs/tenants.md). */
+    /** The hub's breaker and bulkhead; a tenant's calls go to its own Storeganise API: its own pair (docs/tenants.md). */
+    private volatile Map.Entry<CircuitBreaker, Bulkhead> guard;
     private final Map<String, Map.Entry<CircuitBreaker, Bulkhead>> perTenant = new ConcurrentHashMap<>();
 
     private String name = "call";
@@ -46,8 +45,11 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
         if (uri == null || uri.isBlank()) {
             throw new IllegalStateException("CircuitBreakerCall " + name + ": no uri to call");
         }
-        circuitBreaker = breaker(name);
-        bulkhead = bulkhead(name);
+        guard = guard(name);
+    }
+
+    private Map.Entry<CircuitBreaker, Bulkhead> guard(String name) {
+        return Map.entry(breaker(name), bulkhead(name));
     }
 
     private CircuitBreaker breaker(String name) {
@@ -72,18 +74,12 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
 
     @Override
     public void process(Exchange exchange) {
-        if (circuitBreaker == null) {
+        if (guard == null) {
             init(); // declared without initMethod
         }
-        CircuitBreaker circuitBreaker = this.circuitBreaker;
-        Bulkhead bulkhead = this.bulkhead;
         String tenant = exchange.getProperty(StoreganiseApi.TENANT, String.class);
-        if (tenant != null) {
-            Map.Entry<CircuitBreaker, Bulkhead> own = perTenant.computeIfAbsent(tenant,
-                    t -> Map.entry(breaker(name + "-" + t), bulkhead(name + "-" + t)));
-            circuitBreaker = own.getKey();
-            bulkhead = own.getValue();
-        }
+        Map.Entry<CircuitBreaker, Bulkhead> guard = tenant == null ? this.guard
+                : perTenant.computeIfAbsent(tenant, t -> guard(name + "-" + t));
         Exchange copy = ExchangeHelper.createCorrelatedCopy(exchange, false);
         Callable<Exchange> call = () -> {
             Exchange done = template().send(uri, copy);
@@ -93,7 +89,7 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
             return done;
         };
         try {
-            CircuitBreaker.decorateCallable(circuitBreaker, Bulkhead.decorateCallable(bulkhead, call)).call();
+            CircuitBreaker.decorateCallable(guard.getKey(), Bulkhead.decorateCallable(guard.getValue(), call)).call();
             ExchangeHelper.copyResults(exchange, copy);
         } catch (Exception failure) {
             exchange.setException(failure);
@@ -116,15 +112,15 @@ public class CircuitBreakerCall implements Processor, CamelContextAware {
 
     /** CLOSED, OPEN, HALF_OPEN, ... (health check and tests). */
     public String getState() {
-        CircuitBreaker breaker = circuitBreaker;
-        return breaker == null ? CircuitBreaker.State.CLOSED.name() : breaker.getState().name();
+        Map.Entry<CircuitBreaker, Bulkhead> hub = guard;
+        return hub == null ? CircuitBreaker.State.CLOSED.name() : hub.getKey().getState().name();
     }
 
     /** Back to closed with no recorded calls (tests start from a clean state). */
     public void reset() {
-        CircuitBreaker breaker = circuitBreaker;
-        if (breaker != null) {
-            breaker.reset();
+        Map.Entry<CircuitBreaker, Bulkhead> hub = guard;
+        if (hub != null) {
+            hub.getKey().reset();
         }
         perTenant.clear();
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.storehub.hub.dispatch.EventCatalog;
 import io.storehub.hub.support.Headers;
+import io.storehub.hub.support.JsonPaths;
 import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
@@ -305,8 +307,7 @@ public class EnrichedEventFinish implements Processor {
 
     /** Language tag for site titles, dates and money, e.g. {@code en-GB}, {@code fr}, {@code en-AU}. */
     public void setLanguage(String language) {
-        String l = SettingText.blankToNull(language);
-        this.language = l == null ? "en-GB" : l;
+        this.language = Objects.requireNonNullElse(SettingText.blankToNull(language), "en-GB");
     }
 
     /** Time zone when the site has none, e.g. {@code Europe/London}; empty: UTC. */
@@ -324,11 +325,6 @@ public class EnrichedEventFinish implements Processor {
     public void setAdminUrl(String adminUrl) {
         String url = SettingText.blankToNull(adminUrl);
         this.adminUrl = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    /** The tenants: a tenant's links go to its own back office. */
-    public void setTenants(TenantDirectory tenants) {
-        this.tenants = tenants;
     }
 
     public void setBaseUrl(String baseUrl) {

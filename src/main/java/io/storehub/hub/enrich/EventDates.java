@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 
+import io.storehub.hub.support.JsonPaths;
+
 /** The dates of the enriched event's summary ({@link EnrichedEventFinish}): ISO in the site's zone, and for people. */
 final class EventDates {
 

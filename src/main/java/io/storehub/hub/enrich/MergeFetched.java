@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.storehub.hub.support.JsonPaths;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 

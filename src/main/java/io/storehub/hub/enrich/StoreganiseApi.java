@@ -76,6 +76,16 @@ public class StoreganiseApi {
         }
     }
 
+    /** A configured {@code storeganise.api.paths.<name>}: null when blank; else it starts with / and has {id} where one goes. */
+    static String configuredPath(String name, String path, boolean needsId) {
+        String p = SettingText.blankToNull(path);
+        if (p != null && (!p.startsWith("/") || (needsId && !p.contains("{id}")))) {
+            throw new HubConfigurationException("storeganise.api.paths." + name + " is '" + p + "': it must start with / "
+                    + "(relative to storeganise.api.base-url)" + (needsId ? " and contain {id} where the id goes" : "") + ".");
+        }
+        return p;
+    }
+
     /** A new request on this exchange: forgets what an earlier call on it decided. */
     static void clear(Exchange exchange) {
         for (String p : REQUEST) {

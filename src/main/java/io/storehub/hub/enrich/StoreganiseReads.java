@@ -4,12 +4,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 
-import io.storehub.hub.support.HubConfigurationException;
-import io.storehub.hub.support.SettingText;
+import io.storehub.hub.support.JsonPaths;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -29,11 +30,20 @@ public class StoreganiseReads implements CamelContextAware {
 
     private StoreganiseApi api;
     private AddonAllowList addons = new AddonAllowList();
-    private final Map<StoreganiseResource, String> paths = new EnumMap<>(StoreganiseResource.class);
+    private final Map<String, String> paths = new HashMap<>();
+    private final Map<StoreganiseResource, String> checkedPaths = new EnumMap<>(StoreganiseResource.class);
     private CamelContext camelContext;
 
-    /** Says at start-up where events are enriched from (YAML bean initMethod). */
+    /** Checks the configured paths and says at start-up where events are enriched from (YAML bean initMethod). */
     public void init() {
+        paths.forEach((name, path) -> {
+            // Camel's property binding turns the key of paths[unit-rental] into unitRental
+            StoreganiseResource resource = StoreganiseResource.of(name.replaceAll("(?=[A-Z])", "-").toLowerCase(Locale.ROOT));
+            String p = StoreganiseApi.configuredPath(resource.id(), path, resource.needsId());
+            if (p != null) {
+                checkedPaths.put(resource, p);
+            }
+        });
         synchronized (ANNOUNCED) {
             if (camelContext != null && !ANNOUNCED.add(camelContext)) {
                 return;
@@ -76,25 +86,20 @@ public class StoreganiseReads implements CamelContextAware {
         String apiUrl = JsonPaths.text(event, "apiUrl");
         String addonId = JsonPaths.text(event, "addonId");
         String tenant = api.tenantOf(exchange);
-        String base;
-        if (apiUrl != null && addonId != null) {
-            if (!api.hasKey(tenant)) {
-                exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
-                return;
-            }
+        boolean addon = apiUrl != null && addonId != null;
+        String base = addon ? apiUrl : api.baseUrl(tenant);
+        if (base == null || !api.hasKey(tenant)) {
+            exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
+            return;
+        }
+        if (addon) {
             String refusal = addons.refusal(apiUrl, addonId);
             if (refusal != null) {
                 LOG.warn("Not calling the add-on apiUrl of this event for {}: {}", as, refusal);
                 exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.REFUSED);
                 return;
             }
-            base = apiUrl;
             exchange.setProperty(StoreganiseApi.ADDON_ID, addonId);
-        } else if (api.baseUrl(tenant) != null && api.hasKey(tenant)) {
-            base = api.baseUrl(tenant);
-        } else {
-            exchange.setProperty(StoreganiseApi.OUTCOME, StoreganiseApi.UNCONFIGURED);
-            return;
         }
         String path = pathOf(resource);
         if (path.contains("{id}")) {
@@ -115,24 +120,7 @@ public class StoreganiseReads implements CamelContextAware {
     }
 
     String pathOf(StoreganiseResource resource) {
-        return paths.getOrDefault(resource, resource.defaultPath());
-    }
-
-    private void path(StoreganiseResource resource, String path) {
-        String p = SettingText.blankToNull(path);
-        if (p == null) {
-            paths.remove(resource);
-            return;
-        }
-        if (!p.startsWith("/")) {
-            throw new HubConfigurationException("storeganise.api.paths." + resource.id() + " is '" + p
-                    + "': it must start with / (relative to storeganise.api.base-url).");
-        }
-        if (resource.needsId() && !p.contains("{id}")) {
-            throw new HubConfigurationException("storeganise.api.paths." + resource.id() + " is '" + p
-                    + "': it must contain {id} where the id goes.");
-        }
-        paths.put(resource, p);
+        return checkedPaths.getOrDefault(resource, resource.defaultPath());
     }
 
     // ---- configuration (YAML bean properties) ----
@@ -145,44 +133,9 @@ public class StoreganiseReads implements CamelContextAware {
         this.addons = addons;
     }
 
-    public void setJobPath(String path) {
-        path(StoreganiseResource.JOB, path);
-    }
-
-    public void setUnitRentalPath(String path) {
-        path(StoreganiseResource.UNIT_RENTAL, path);
-    }
-
-    public void setInvoicePath(String path) {
-        path(StoreganiseResource.INVOICE, path);
-    }
-
-    public void setUserPath(String path) {
-        path(StoreganiseResource.USER, path);
-    }
-
-    public void setUserBillingPath(String path) {
-        path(StoreganiseResource.USER_BILLING, path);
-    }
-
-    public void setUnitPath(String path) {
-        path(StoreganiseResource.UNIT, path);
-    }
-
-    public void setSitePath(String path) {
-        path(StoreganiseResource.SITE, path);
-    }
-
-    public void setSettingsPath(String path) {
-        path(StoreganiseResource.SETTINGS, path);
-    }
-
-    public void setAddonPath(String path) {
-        path(StoreganiseResource.ADDON, path);
-    }
-
-    public void setValetOrderPath(String path) {
-        path(StoreganiseResource.VALET_ORDER, path);
+    /** {@code storeganise.api.paths.<resource>} by resource id ({@code paths[unit-rental]}); checked by init. */
+    public Map<String, String> getPaths() {
+        return paths;
     }
 
     @Override

@@ -3,10 +3,9 @@ package io.storehub.hub.enrich;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.storehub.hub.support.HubConfigurationException;
-import io.storehub.hub.support.SettingText;
 import io.storehub.hub.support.PermanentFailure;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -84,17 +83,6 @@ public class StoreganiseWrites {
                 + exchange.getProperty(StoreganiseApi.PATH) + " (HTTP " + exchange.getProperty(StoreganiseApi.STATUS) + ", " + outcome + ")");
     }
 
-    private static String checked(String key, String path, boolean needsId, String current) {
-        String p = SettingText.blankToNull(path);
-        if (p == null) {
-            return current;
-        }
-        if (!p.startsWith("/") || (needsId && !p.contains("{id}"))) {
-            throw new HubConfigurationException(key + " is '" + p + "': it must start with /" + (needsId ? " and contain {id}" : "") + ".");
-        }
-        return p;
-    }
-
     // ---- configuration (YAML bean properties) ----
 
     public void setApi(StoreganiseApi api) {
@@ -103,16 +91,16 @@ public class StoreganiseWrites {
 
     /** {@code storeganise.api.paths.write-unit-rental}: the PUT of a unit rental (default /v1/admin/unit-rentals/{id}). */
     public void setWriteUnitRentalPath(String path) {
-        unitRentalPath = checked("storeganise.api.paths.write-unit-rental", path, true, unitRentalPath);
+        unitRentalPath = Objects.requireNonNullElse(StoreganiseApi.configuredPath("write-unit-rental", path, true), unitRentalPath);
     }
 
     /** {@code storeganise.api.paths.record-payment}: the POST of an invoice payment (default /v1/admin/invoices/{id}/payments). */
     public void setRecordPaymentPath(String path) {
-        paymentPath = checked("storeganise.api.paths.record-payment", path, true, paymentPath);
+        paymentPath = Objects.requireNonNullElse(StoreganiseApi.configuredPath("record-payment", path, true), paymentPath);
     }
 
     /** {@code storeganise.api.paths.create-task}: the POST creating a job (default /v1/admin/jobs). */
     public void setCreateTaskPath(String path) {
-        taskPath = checked("storeganise.api.paths.create-task", path, false, taskPath);
+        taskPath = Objects.requireNonNullElse(StoreganiseApi.configuredPath("create-task", path, false), taskPath);
     }
 }

@@ -18,13 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backlog of the hub's queues, asked of the broker itself with Artemis management messages (a
- * request to {@code activemq.management}, the answer on a temporary queue), so it works the same with
- * the embedded broker and an external one: {@code messageCount} (waiting, including scheduled retries)
- * and {@code scheduledCount} (retries waiting for their time); a queue the broker does not have yet (an
- * external broker creates queues on first use) is empty. A broker that refuses management to the hub's
- * user (no {@code manage} permission) is answered by browsing the queue instead, counting at most
- * {@value #BROWSE_CAP} messages (scheduled messages cannot be browsed).
+ * The backlog of the hub's queues, asked of the broker with Artemis management messages (embedded or
+ * external broker alike); a queue the broker does not have yet is empty; without the {@code manage}
+ * permission the queue is browsed instead, at most {@value #BROWSE_CAP} messages (docs/console.md).
  */
 public class BrokerQueues {
 

@@ -27,11 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event history's entry point: each route step (received, dispatched, attempt, failed; replayed and
- * manual from DeadLetters and the redeliver endpoint) only builds a small record and queues it for the
- * {@link HistoryQueue}'s writer thread. Nothing here may slow the webhook's acknowledgement: ingest's call
- * (a duplicate) never blocks, the consumers' wait at most {@code maxBlock}, then the record is dropped and
- * counted. A crash loses at most the last flush interval's records, never an event.
+ * The event history's entry point: each step (received, dispatched, attempt, failed, replayed, manual) only
+ * queues a small record for the {@link HistoryQueue}'s writer thread; ingest's call never blocks, the consumers'
+ * wait at most {@code maxBlock}, then the record is dropped and counted (docs/console.md, How it is written).
  */
 public class EventHistory implements CamelContextAware {
 

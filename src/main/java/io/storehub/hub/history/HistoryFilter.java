@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.storehub.hub.support.HttpRejection;
+import io.storehub.hub.support.SettingText;
 import io.storehub.hub.tenant.AccessScope;
 
 /**
@@ -93,8 +94,7 @@ public record HistoryFilter(String type, String outcome, String destination, Str
     }
 
     private static String value(Map<String, String> in, String key) {
-        String v = in.get(key);
-        return v == null || v.isBlank() ? null : v.trim();
+        return SettingText.blankToNull(in.get(key));
     }
 
     /** ISO-8601 instant; a date-time without zone (an HTML datetime-local field) or a date is UTC. */

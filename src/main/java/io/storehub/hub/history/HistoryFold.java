@@ -49,12 +49,8 @@ final class HistoryFold {
         }
 
         void identify(String type, Long receivedAt) {
-            if (this.type == null && type != null) {
-                this.type = type;
-            }
-            if (this.receivedAt == null && receivedAt != null) {
-                this.receivedAt = receivedAt;
-            }
+            this.type = or(this.type, type);
+            this.receivedAt = or(this.receivedAt, receivedAt);
             creatable = true;
         }
     }
@@ -78,6 +74,13 @@ final class HistoryFold {
         DeliveryDelta(String eventId, String destination) {
             this.eventId = eventId;
             this.destination = destination;
+        }
+
+        /** A status that also sets (or clears) when the delivery is tried next. */
+        void settle(String status, Long nextRetryAt) {
+            this.status = status;
+            this.setNextRetry = true;
+            this.nextRetryAt = nextRetryAt;
         }
     }
 
@@ -138,6 +141,11 @@ final class HistoryFold {
         }
     }
 
+    /** The value, or {@code otherwise} when it is null. */
+    static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
+
     Fold fold(List<HistoryRecord> batch) {
         Fold f = new Fold();
         for (HistoryRecord record : batch) {
@@ -157,9 +165,7 @@ final class HistoryFold {
             } else if (record instanceof HistoryRecord.Replayed r) {
                 f.event(r.eventId()).identify(r.type(), r.receivedAt());
                 DeliveryDelta d = f.delivery(r.eventId(), r.destination());
-                d.status = "replayed";
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
+                d.settle("replayed", null);
                 d.updatedAt = r.at();
                 f.steps.add(new Step(r.eventId(), r.at(), "replayed", r.destination(), null, "replayed", null, null, null, null,
                         null, Texts.cap(r.actor(), 100), "moved from the dead letter queue back to the delivery queue"));
@@ -216,15 +222,9 @@ final class HistoryFold {
         e.dispatches++;
         e.fetched = Texts.cap(String.join(",", d.fetched()), 500);
         e.missing = Texts.cap(String.join(",", d.missing()), 500);
-        if (d.email() != null) {
-            e.email = d.email();
-        }
-        if (d.name() != null) {
-            e.name = d.name();
-        }
-        if (d.headline() != null) {
-            e.headline = d.headline();
-        }
+        e.email = or(d.email(), e.email);
+        e.name = or(d.name(), e.name);
+        e.headline = or(d.headline(), e.headline);
         f.entities(d.eventId(), d.entities());
         if (d.body() != null) {
             BodyDelta b = f.body(d.eventId());
@@ -279,34 +279,20 @@ final class HistoryFold {
         d.updatedAt = at;
         switch (a.outcome()) {
             case "delivered" -> {
-                d.status = "delivered";
+                d.settle("delivered", null);
                 d.attempts++;
                 d.deliveredAt = at;
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
             }
             case "retry" -> {
-                d.status = "retrying";
+                d.settle("retrying", a.nextRetryAt());
                 d.attempts++;
-                d.setNextRetry = true;
-                d.nextRetryAt = a.nextRetryAt();
             }
             case "parked" -> {
-                d.status = "parked";
+                d.settle("parked", null);
                 d.attempts++;
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
             }
-            case "deferred" -> {
-                d.status = "deferred";
-                d.setNextRetry = true;
-                d.nextRetryAt = a.nextRetryAt();
-            }
-            case "skipped" -> {
-                d.status = "skipped";
-                d.setNextRetry = true;
-                d.nextRetryAt = null;
-            }
+            case "deferred" -> d.settle("deferred", a.nextRetryAt());
+            case "skipped" -> d.settle("skipped", null);
             default -> { // duplicate-skipped: already delivered
                 if (d.status == null) {
                     d.statusIfNew = "delivered";

@@ -76,9 +76,7 @@ public class HistoryQueries {
         if (f.cursor() != null) {
             Object[] c = decodeCursor(f.cursor());
             sql.append(" AND (e.received_at < ? OR (e.received_at = ? AND e.id < ?))");
-            args.add(c[0]);
-            args.add(c[0]);
-            args.add(c[1]);
+            args.addAll(List.of(c[0], c[0], c[1]));
         }
         sql.append(" ORDER BY e.received_at DESC, e.id DESC FETCH FIRST ").append(f.limit() + 1).append(" ROWS ONLY");
 

@@ -11,11 +11,9 @@ import io.storehub.hub.support.SecretSource;
 import org.apache.camel.CamelContext;
 
 /**
- * Keeps secrets out of the error texts the history stores and shows. A failure's text comes from a
- * destination's answer or an exception, which may quote a URL: the path and query of every URL are
- * dropped (Slack and Zapier hook URLs are secrets by their path), and any configured secret value
- * (webhook secrets, API key, admin token, console password, destination tokens, passwords, URLs and
- * header values, from every {@link SecretSource} bean) is masked.
+ * Keeps secrets out of the error texts the history stores and shows: the path and query of every URL are
+ * dropped (Slack and Zapier hook URLs are secrets by their path), and every configured secret value (the
+ * hub's settings and every {@link SecretSource} bean's) is masked.
  */
 public final class TextScrub {
 

@@ -2,7 +2,6 @@ package io.storehub.hub.ingest;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -21,14 +20,12 @@ public class BackgroundGate implements Processor {
     private static final long PAUSE_MILLIS = 20;
     private long maxPauseMillis = 500;
     private volatile Semaphore pressedPermits = new Semaphore(1);
-    private final AtomicLong pausedMillis = new AtomicLong();
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
         if (!pressed()) {
             return;
         }
-        long started = System.nanoTime();
         Semaphore permits = pressedPermits;
         while (pressed()) {
             if (permits.tryAcquire(PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -42,28 +39,17 @@ public class BackgroundGate implements Processor {
                 break;
             }
         }
-        pausedMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** For background work (the history writer): waits while pressed, at most {@code maxPauseMillis}. */
     public void pause() throws InterruptedException {
-        long waited = 0;
-        while (waited < maxPauseMillis && pressed()) {
+        for (long waited = 0; waited < maxPauseMillis && pressed(); waited += PAUSE_MILLIS) {
             TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
-            waited += PAUSE_MILLIS;
-        }
-        if (waited > 0) {
-            pausedMillis.addAndGet(waited);
         }
     }
 
     private boolean pressed() {
         return pressure.inFlight() > maxInFlight || pressure.ackMillis() > targetAckMillis;
-    }
-
-    /** Milliseconds consumers have paused for the webhook path since start (a counter for metrics). */
-    public long pausedMillis() {
-        return pausedMillis.get();
     }
 
     public void setPressure(IngestPressure pressure) {

@@ -12,6 +12,7 @@ import io.storehub.hub.support.Headers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
@@ -37,9 +38,14 @@ public class EntityKey implements Processor, CamelContextAware {
         String type = exchange.getIn().getHeader(Headers.EVENT_TYPE, String.class);
         String key = keyOf(type, data);
         if (key != null) {
-            exchange.getIn().setHeader(HEADER, key);
-            exchange.getIn().setHeader("JMSXGroupID", key);
+            set(exchange.getIn(), key);
         }
+    }
+
+    /** The entity key, also the JMS group of the event's lane. */
+    static void set(Message in, String key) {
+        in.setHeader(HEADER, key);
+        in.setHeader("JMSXGroupID", key);
     }
 
     String keyOf(String type, JsonNode data) {

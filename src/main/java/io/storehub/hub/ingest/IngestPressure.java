@@ -20,7 +20,6 @@ public class IngestPressure implements Processor {
     private static final long TRUSTED_WAIT_NANOS = 60_000_000_000L;
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final WebhookAdmission admission = new WebhookAdmission();
     private int maxInFlight = 256;
     private long answerWithinMillis = 1000;
     // exponentially weighted moving average of the answer time, microseconds (written racily: a hint)
@@ -35,7 +34,7 @@ public class IngestPressure implements Processor {
         AnswerDeadline.start(exchange, answerWithinMillis - waitedMillis);
         if (inFlight.incrementAndGet() > maxInFlight || waitedMillis >= answerWithinMillis) {
             // too many at once, or it waited for a thread until no time was left to store it
-            throw admission.overCapacity(); // answered() still counts it out
+            throw WebhookAdmission.overCapacity(); // answered() still counts it out
         }
     }
 

@@ -153,11 +153,6 @@ public class SignatureVerifier implements Processor, org.apache.camel.CamelConte
         return camelContext;
     }
 
-    /** The tenants, each verified with its own secrets only (default: the context's, {@link TenantDirectory#of}). */
-    public void setTenants(TenantDirectory tenants) {
-        this.tenants = tenants;
-    }
-
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }

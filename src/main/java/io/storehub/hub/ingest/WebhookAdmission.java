@@ -14,10 +14,8 @@ public class WebhookAdmission {
 
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
     private int maxRequests = 256;
     private long maxBytes = 16L * 1024 * 1024;
-    private int retryAfterSeconds = 1;
 
     /** Takes one webhook in, declaring {@code declaredBytes}; false (nothing taken) when over capacity. */
     public boolean tryAdmit(long declaredBytes) {
@@ -25,7 +23,6 @@ public class WebhookAdmission {
         long held = bytes.addAndGet(declaredBytes);
         if (now > 1 && (now > maxRequests || held > maxBytes)) {
             release(declaredBytes);
-            refused.incrementAndGet();
             return false;
         }
         return true;
@@ -37,20 +34,10 @@ public class WebhookAdmission {
         requests.decrementAndGet();
     }
 
-    /** The answer to a webhook over capacity. */
-    public HttpRejection overCapacity() {
+    /** The answer to a webhook over capacity (here and in the route, {@link IngestPressure}). */
+    public static HttpRejection overCapacity() {
         return new HttpRejection(503, "over_capacity",
-                "The hub is handling as many webhooks as it takes at once; the event was not accepted, send it again shortly.",
-                retryAfterSeconds);
-    }
-
-    public int inFlight() {
-        return requests.get();
-    }
-
-    /** Webhooks refused over capacity since start. */
-    public long refused() {
-        return refused.get();
+                "The hub is handling as many webhooks as it takes at once; the event was not accepted, send it again shortly.", 1);
     }
 
     public void setMaxRequests(int maxRequests) {
@@ -59,9 +46,5 @@ public class WebhookAdmission {
 
     public void setMaxBytes(long maxBytes) {
         this.maxBytes = Math.max(1, maxBytes);
-    }
-
-    public void setRetryAfterSeconds(int retryAfterSeconds) {
-        this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
     }
 }

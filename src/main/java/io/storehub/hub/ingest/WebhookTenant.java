@@ -1,9 +1,9 @@
 package io.storehub.hub.ingest;
 
 import java.net.URI;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.HttpRejection;
 import io.storehub.hub.support.TenantKeys;
@@ -19,7 +19,6 @@ import org.apache.camel.Message;
  */
 public class WebhookTenant {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     static final String PATH_PARAMETER = "tenant";
     /** Exchange property: the metrics' {@code tenant} label (the tenant, {@code none}, or {@code unknown}); never from a header. */
     static final String LABEL = "SgTenantLabel";
@@ -67,21 +66,19 @@ public class WebhookTenant {
         in.setHeader(Headers.EVENT_ID, TenantKeys.qualify(tenant, in.getHeader(Headers.EVENT_ID, String.class)));
         String entity = in.getHeader(EntityKey.HEADER, String.class);
         if (entity != null) {
-            String qualified = TenantKeys.qualify(tenant, entity);
-            in.setHeader(EntityKey.HEADER, qualified);
-            in.setHeader("JMSXGroupID", qualified);
+            EntityKey.set(in, TenantKeys.qualify(tenant, entity));
         }
     }
 
     /** The host of an add-on event's {@code apiUrl} (lower case), or null when the event is not an add-on's. */
     static String addonHost(byte[] body) {
         try {
-            JsonNode apiUrl = MAPPER.readTree(body).get("apiUrl");
+            JsonNode apiUrl = SignatureVerifier.MAPPER.readTree(body).get("apiUrl");
             if (apiUrl == null || !apiUrl.isTextual()) {
                 return null;
             }
             String host = URI.create(apiUrl.textValue()).getHost();
-            return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+            return host == null ? "" : host.toLowerCase(Locale.ROOT);
         } catch (Exception e) {
             return "";
         }
@@ -92,9 +89,5 @@ public class WebhookTenant {
             tenants = TenantDirectory.of(exchange.getContext());
         }
         return tenants;
-    }
-
-    public void setTenants(TenantDirectory tenants) {
-        this.tenants = tenants;
     }
 }

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.JsonPaths;
 import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.RetryPolicy;
 import io.storehub.hub.support.SettingText;
@@ -37,10 +39,7 @@ public class PaymentRecipe {
 
     /** The invoice the event is about (the event's data, else the enriched invoice), or null: nothing to charge (logged). */
     public String invoiceId(Map<String, Object> enriched, String eventId) {
-        String invoiceId = text(enriched, "event", "data", "invoiceId");
-        if (invoiceId == null) {
-            invoiceId = text(enriched, "invoice", "id");
-        }
+        String invoiceId = JsonPaths.first(enriched, "event.data.invoiceId invoice.id");
         if (invoiceId == null) {
             LOG.warn("Payment: event {} names no invoice; nothing charged", eventId);
         }
@@ -71,7 +70,7 @@ public class PaymentRecipe {
         model.put("eventId", eventId);
         model.put("amount", balance.toPlainString());
         model.put("amountMinor", balance.movePointRight(2).setScale(0, RoundingMode.HALF_UP).toPlainString());
-        String cur = invoice.get("currency") instanceof String c ? c : text(enriched, "summary", "amount", "currency");
+        String cur = invoice.get("currency") instanceof String c ? c : JsonPaths.text(enriched, "summary.amount.currency");
         model.put("currency", (cur != null ? cur : currency != null ? currency : "").toLowerCase(Locale.ROOT));
         model.put("invoice", invoice);
         model.put("customer", enriched == null ? null : enriched.get("customer"));
@@ -154,18 +153,6 @@ public class PaymentRecipe {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static String text(Map<String, Object> map, String... path) {
-        Object o = map;
-        for (String p : path) {
-            if (!(o instanceof Map<?, ?> m)) {
-                return null;
-            }
-            o = ((Map<String, Object>) m).get(p);
-        }
-        return o instanceof String s && !s.isBlank() ? s : null;
-    }
-
     public void setPaymentRecord(IdempotentRepository paymentRecord) {
         this.paymentRecord = paymentRecord;
     }
@@ -179,9 +166,7 @@ public class PaymentRecipe {
     }
 
     public void setPaymentMethod(String paymentMethod) {
-        if (paymentMethod != null && !paymentMethod.isBlank()) {
-            this.paymentMethod = paymentMethod.trim();
-        }
+        this.paymentMethod = Objects.requireNonNullElse(SettingText.blankToNull(paymentMethod), this.paymentMethod);
     }
 
     public void setCurrency(String currency) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storehub.hub.support.JsonPaths;
 
 /**
  * Small steps of the recipes (routes/recipe-*.camel.yaml) that YAML expresses badly, as functions of
@@ -46,17 +47,8 @@ public class RecipeSupport {
     }
 
     /** The phone number of the event's customer (enriched customer, else summary), or null. */
-    @SuppressWarnings("unchecked")
     public static String phone(Map<String, Object> enriched) {
-        Object customer = enriched.get("customer");
-        if (customer instanceof Map<?, ?> c && c.get("phone") instanceof String p && !p.isBlank()) {
-            return p;
-        }
-        Object summary = enriched.get("summary");
-        if (summary instanceof Map<?, ?> s && s.get("customerPhone") instanceof String p && !p.isBlank()) {
-            return p;
-        }
-        return null;
+        return JsonPaths.first(enriched, "customer.phone summary.customerPhone");
     }
 
     /**

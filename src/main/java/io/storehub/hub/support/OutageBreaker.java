@@ -25,7 +25,6 @@ public class OutageBreaker {
     private int retryAfterSeconds = 5;
     private volatile boolean open;
     private volatile Instant openedAt;
-    private volatile String lastFailure = "";
     private final AtomicLong nextProbeNanos = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
@@ -51,13 +50,12 @@ public class OutageBreaker {
     }
 
     public void failed(Throwable failure) {
-        lastFailure = String.valueOf(failure);
         nextProbeNanos.set(System.nanoTime() + probeIntervalMillis * 1_000_000L);
         if (!open) {
             openedAt = Instant.now();
             open = true;
             LOG.warn("The {} failed ({}): webhooks are answered 503 with Retry-After until a probe every {} ms succeeds",
-                    store, lastFailure, probeIntervalMillis);
+                    store, failure, probeIntervalMillis);
         }
     }
 
@@ -69,10 +67,6 @@ public class OutageBreaker {
 
     public boolean isOpen() {
         return open;
-    }
-
-    public String lastFailure() {
-        return lastFailure;
     }
 
     /** What the store is, for the answer and the log ({@code database}, {@code broker}). */

@@ -9,11 +9,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.storehub.hub.support.HubConfigurationException;
+import io.storehub.hub.support.SettingText;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.slf4j.Logger;
@@ -40,9 +42,11 @@ public class TenantDirectory implements CamelContextAware {
     private volatile Map<String, Tenant> byAddonHost = Map.of();
     /** The file text each file tenant was read from, to see what changed. */
     private final Map<Path, String> applied = new LinkedHashMap<>();
-    /** Files refused (path -> why), with the text refused, so a file is not checked again until it changes. */
-    private final Map<Path, String> refused = new TreeMap<>();
-    private final Map<Path, String> refusedText = new LinkedHashMap<>();
+    /** Files refused, with why and the text refused, so a file is not checked again until it changes. */
+    private final Map<Path, Refusal> refused = new TreeMap<>();
+
+    private record Refusal(String why, String text) {
+    }
 
     /** The directory of this Camel context, bound on first use: route files' beans are created in no set order. */
     public static TenantDirectory of(CamelContext camelContext) {
@@ -106,14 +110,11 @@ public class TenantDirectory implements CamelContextAware {
     /** An add-on host belongs to one tenant only. */
     private static void checkAddonHosts(Tenant tenant, Map<String, Tenant> others) {
         for (Tenant other : others.values()) {
-            if (other.name().equals(tenant.name())) {
-                continue;
-            }
-            for (String host : tenant.addonHosts()) {
-                if (other.addonHosts().contains(host)) {
-                    throw new HubConfigurationException(TenantReader.PREFIX + tenant.name() + ".api.addon-hosts lists " + host
-                            + ", which tenant '" + other.name() + "' lists already (" + tenant.source() + "); an add-on host belongs to one tenant.");
-                }
+            String host = other.name().equals(tenant.name()) ? null
+                    : tenant.addonHosts().stream().filter(other.addonHosts()::contains).findFirst().orElse(null);
+            if (host != null) {
+                throw new HubConfigurationException(TenantReader.PREFIX + tenant.name() + ".api.addon-hosts lists " + host
+                        + ", which tenant '" + other.name() + "' lists already (" + tenant.source() + "); an add-on host belongs to one tenant.");
             }
         }
     }
@@ -121,7 +122,7 @@ public class TenantDirectory implements CamelContextAware {
     /** The tenant files refused and why (file name -> message), for the console. */
     public synchronized Map<String, String> refusals() {
         Map<String, String> out = new TreeMap<>();
-        refused.forEach((path, why) -> out.put(path.getFileName().toString(), why));
+        refused.forEach((path, refusal) -> out.put(path.getFileName().toString(), refusal.why()));
         return out;
     }
 
@@ -142,10 +143,10 @@ public class TenantDirectory implements CamelContextAware {
                         throw new HubConfigurationException(inTenant(t, e.getMessage()));
                     }
                     Path file = Path.of(t.source());
-                    refused.put(file, inTenant(t, e.getMessage()));
-                    refusedText.put(file, applied.remove(file));
+                    String why = inTenant(t, e.getMessage());
+                    refused.put(file, new Refusal(why, applied.remove(file)));
                     now.remove(t.name());
-                    LOG.error("Tenant file {} refused, the tenant is not served: {}", file, refused.get(file));
+                    LOG.error("Tenant file {} refused, the tenant is not served: {}", file, why);
                 }
             }
             inForce(now);
@@ -216,11 +217,10 @@ public class TenantDirectory implements CamelContextAware {
             }
         }
         refused.keySet().removeIf(p -> !present.containsKey(p));
-        refusedText.keySet().removeIf(p -> !present.containsKey(p));
         for (Map.Entry<Path, String> file : present.entrySet()) {
             Path path = file.getKey();
             String text = file.getValue();
-            if (text.equals(applied.get(path)) || text.equals(refusedText.get(path))) {
+            if (text.equals(applied.get(path)) || (refused.containsKey(path) && text.equals(refused.get(path).text()))) {
                 continue;
             }
             String name = nameOf(path);
@@ -236,7 +236,6 @@ public class TenantDirectory implements CamelContextAware {
                 into.put(name, t);
                 applied.put(path, text);
                 refused.remove(path);
-                refusedText.remove(path);
                 changed = true;
                 LOG.info("Tenant file {} applied: {}", path, t);
             } catch (RuntimeException e) {
@@ -244,8 +243,7 @@ public class TenantDirectory implements CamelContextAware {
                 // so that no file stops the hub or is tried again before it changes
                 String why = e instanceof HubConfigurationException ? e.getMessage()
                         : path + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                refused.put(path, why);
-                refusedText.put(path, text);
+                refused.put(path, new Refusal(why, text));
                 LOG.error("Tenant file {} refused, {}: {}", path,
                         applied.containsKey(path) ? "the tenant keeps the configuration it ran with" : "the tenant is not served", why);
             }
@@ -279,7 +277,7 @@ public class TenantDirectory implements CamelContextAware {
 
     /** The folder of the tenant files ({@code storeganise.tenant-files}, default {@code tenants}). */
     public void setFiles(String files) {
-        this.files = files == null || files.isBlank() ? "tenants" : files.trim();
+        this.files = Objects.requireNonNullElse(SettingText.blankToNull(files), "tenants");
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.storehub.hub.tenant;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.storehub.hub.support.HubConfigurationException;
 import io.storehub.hub.support.SettingText;
@@ -95,7 +96,7 @@ final class TenantReader {
             settings.setProperty("storeganise." + key, value);
         }
         for (String key : OWN) {
-            if (!settings.containsKey("storeganise." + key) && !hasList(settings, "storeganise." + key)) {
+            if (!settings.containsKey("storeganise." + key) && !settings.containsKey("storeganise." + key + "[0]")) {
                 camelContext.getPropertiesComponent().resolveProperty(at + key).filter(v -> !v.isBlank())
                         .ifPresent(v -> settings.setProperty("storeganise." + key, v));
             }
@@ -129,22 +130,9 @@ final class TenantReader {
 
     /** A comma-separated value or a YAML list. */
     private static List<String> list(Properties settings, String key) {
-        List<String> values = new ArrayList<>();
-        String joined = settings.getProperty(key);
-        if (joined != null) {
-            Arrays.stream(joined.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add);
-        }
-        for (int i = 0; settings.containsKey(key + "[" + i + "]"); i++) {
-            String item = settings.getProperty(key + "[" + i + "]").trim();
-            if (!item.isEmpty()) {
-                values.add(item);
-            }
-        }
-        return List.copyOf(values);
+        Stream<String> joined = Stream.ofNullable(settings.getProperty(key)).flatMap(v -> Arrays.stream(v.split(",")));
+        Stream<String> items = IntStream.iterate(0, i -> settings.containsKey(key + "[" + i + "]"), i -> i + 1)
+                .mapToObj(i -> settings.getProperty(key + "[" + i + "]"));
+        return Stream.concat(joined, items).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
-
-    private static boolean hasList(Properties settings, String key) {
-        return settings.containsKey(key + "[0]");
-    }
-
 }

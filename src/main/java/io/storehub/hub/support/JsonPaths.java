@@ -1,14 +1,14 @@
-package io.storehub.hub.enrich;
+package io.storehub.hub.support;
 
 import java.util.Map;
 
 /** Reads values out of the JSON-shaped maps of the enriched event by dotted path, e.g. {@code job.result.siteId}. */
-final class JsonPaths {
+public final class JsonPaths {
 
     private JsonPaths() {
     }
 
-    static Object get(Object root, String path) {
+    public static Object get(Object root, String path) {
         Object current = root;
         for (String part : path.split("\\.")) {
             if (!(current instanceof Map<?, ?> map)) {
@@ -20,7 +20,7 @@ final class JsonPaths {
     }
 
     /** The text at the path, or null when absent, blank or not a scalar. */
-    static String text(Object root, String path) {
+    public static String text(Object root, String path) {
         Object value = get(root, path);
         if (value instanceof String s) {
             return s.isBlank() ? null : s;
@@ -32,7 +32,7 @@ final class JsonPaths {
     }
 
     /** The first non-blank text among whitespace-separated paths, or null. */
-    static String first(Object root, String paths) {
+    public static String first(Object root, String paths) {
         if (paths == null) {
             return null;
         }
@@ -48,7 +48,7 @@ final class JsonPaths {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object root, String path) {
+    public static Map<String, Object> map(Object root, String path) {
         Object value = path == null ? root : get(root, path);
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
