@@ -3,7 +3,6 @@ package io.storehub.hub.deliver;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,7 +126,10 @@ public class EntityLanes implements CamelContextAware {
     }
 
     private static void clear(Exchange exchange) {
-        List.of(LANE, IN_LANE, ACTION, HELD_BEHIND).forEach(exchange::removeProperty);
+        exchange.removeProperty(LANE);
+        exchange.removeProperty(IN_LANE);
+        exchange.removeProperty(ACTION);
+        exchange.removeProperty(HELD_BEHIND);
     }
 
     /** The item goes to its queue for later (a retry, or deferred): it waits in its lane until then. */

@@ -72,8 +72,12 @@ public class HubCounters {
         }
         String tenant = tenant(exchange);
         String key = name + '|' + tenant + '|' + String.join("|", tags);
-        counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
-                .tag(TENANT, tenant).register(meters)).increment();
+        Counter counter = counters.get(key);
+        if (counter == null) { // a plain get first: the capturing lambda below would be allocated at every count
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                    .tag(TENANT, tenant).register(meters));
+        }
+        counter.increment();
     }
 
     /** The event's tenant (header set at ingest), else the destination's ({@code acme~sink}), else {@code none}. */
