@@ -38,6 +38,7 @@ echo
 echo "hub CPU per delivery    $LOAD_CPU_MS ms ($LOAD_CPU_S s of CPU for $LOAD_D deliveries, $(getconf CLK_TCK) ticks/s; load ${DURATION}s + drain ${LOAD_DRAIN}s)"
 echo "acked within 2 s        $(bench_field acked_2s "$LOAD_GEN") of $(bench_field sent "$LOAD_GEN"); ack p50 $(bench_field ack_p50_ms "$LOAD_GEN") ms, p99 $(bench_field ack_p99_ms "$LOAD_GEN") ms"
 echo "deliveries              $LOAD_D: $LOAD_DURING/s during the load; received -> delivered p50 ${LOAD_P50} ms, p99 ${LOAD_P99} ms"
+echo "hub CPU by thread       $LOAD_THREADS"
 echo "hub peak RSS            $LOAD_RSS"
 echo "check                   delivered = 3 x accepted: $LOAD_CHECK"
 echo "CPU_PER_DELIVERY ms=$LOAD_CPU_MS cpu_s=$LOAD_CPU_S deliveries=$LOAD_D"

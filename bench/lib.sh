@@ -134,6 +134,24 @@ bench_hub_cpu_ticks() {
   echo "$total"
 }
 
+# Every thread's CPU ticks so far (utime + stime of /proc/<pid>/task/<tid>/stat), one "tid name ticks"
+# line each, for bench/metrics.py threads: where the hub's CPU went by thread (GC and JIT threads
+# included). The name is the Java thread's (jcmd Thread.print), /proc's 15 characters without jcmd.
+bench_hub_thread_ticks() {
+  local pid task stat rest name names
+  for pid in $(bench_hub_pids); do
+    names=$(jcmd "$pid" Thread.print 2>/dev/null | sed -n 's/^"\(.*\)" .* nid=\(0x[0-9a-f]*\) .*/\2\t\1/p' || true)
+    for task in /proc/"$pid"/task/*; do
+      stat=$(cat "$task/stat" 2>/dev/null) || continue
+      name=$(awk -F'\t' -v nid="$(printf '0x%x' "${task##*/}")" '$1 == nid {print $2; exit}' <<<"$names")
+      [ -n "$name" ] || { name=${stat#*(}; name=${name%) *}; }
+      rest=${stat##*) }
+      read -r -a f <<<"$rest"
+      printf '%s\t%s\t%s\n' "${task##*/}" "$name" $(( f[11] + f[12] ))
+    done
+  done
+}
+
 # Peak RSS of the hub: the peak (VmHWM) of the JVM running it. Sets BENCH_RSS_MIB and BENCH_LAST_RSS.
 bench_hub_peak_rss() {
   local kb
@@ -296,6 +314,7 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   fi
   read -r base_a base_p _ base_d < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts)
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" snapshot > "$BENCH_WORK/latency-before-$name.json"
+  bench_hub_thread_ticks > "$BENCH_WORK/threads-before-$name.tsv"
   local cpu_before; cpu_before=$(bench_hub_cpu_ticks)
   LOAD_GEN=$(java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
   echo "   sender: $LOAD_GEN"
@@ -306,6 +325,8 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   read -r LOAD_DRAINED LOAD_DRAIN_ELAPSED LOAD_A LOAD_P LOAD_Q LOAD_D \
     < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout")
   LOAD_CPU_TICKS=$(( $(bench_hub_cpu_ticks) - cpu_before ))
+  bench_hub_thread_ticks > "$BENCH_WORK/threads-after-$name.tsv"
+  LOAD_THREADS=$(python3 "$BENCH_ROOT/bench/metrics.py" - threads "$BENCH_WORK/threads-before-$name.tsv" "$BENCH_WORK/threads-after-$name.tsv")
   local done_at; done_at=$(bench_calc "$drain_start + $LOAD_DRAIN_ELAPSED")
   LOAD_A=$(( LOAD_A - base_a )); LOAD_P=$(( LOAD_P - base_p )); LOAD_D=$(( LOAD_D - base_d ))
   read -r LOAD_P50 LOAD_P99 _ < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" latency "$BENCH_WORK/latency-before-$name.json")

@@ -131,5 +131,21 @@ def latency(url, baseline=None):
     print('%.0f %.0f %d' % (quantile(0.5) * 1000, quantile(0.99) * 1000, total))
 
 
+def threads(_, before, after):  # CPU share by thread group between two bench_hub_thread_ticks listings
+    def read(path):
+        rows = {}
+        for line in open(path):
+            tid, name, ticks = line.rstrip('\n').split('\t')
+            rows[tid] = (re.sub(r'\s*(thread )?#\d+|-\d+$|\d+$', '', name).strip() or name, int(ticks))
+        return rows
+    start, end = read(before), read(after)
+    groups = {}
+    for tid, (name, ticks) in end.items():
+        groups[name] = groups.get(name, 0) + ticks - start.get(tid, (name, 0))[1]
+    total = sum(groups.values()) or 1
+    top = sorted(groups.items(), key=lambda g: -g[1])[:12]
+    print(', '.join('%s %.0f%%' % (n, 100.0 * t / total) for n, t in top if t > 0))
+
+
 if __name__ == '__main__':
-    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
+    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load, 'threads': threads}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
