@@ -15,15 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook's dedupe ({@link JdbcIdStore}) that acknowledges events while the database is down:
- * the event is admitted marked {@value #PENDING} (the broker's duplicate detection covers retries) and
- * its dispatch records the id later ({@link #isCopyOfEarlier}). docs/deploy.md, "Database down".
+ * The webhook's dedupe: a lookup of the event id ({@link JdbcIdStore}) before the event is stored; the id
+ * is recorded by the event's dispatch ({@link #isCopyOfEarlier}), in the consumers' shared commit, so a
+ * webhook waits on no database write. Until then the broker's duplicate detection ({@code _AMQ_DUPL_ID})
+ * refuses Storeganise's retries. While the database is down the lookup is skipped and the event admitted
+ * marked {@value #PENDING}. docs/deploy.md, "Dedupe" and "Database down".
  */
 public class DeferredDedupe extends ServiceSupport implements IdempotentRepository {
 
     /** Message header: the event was stored without the dedupe lookup; its dispatch checks its id. */
     public static final String PENDING = "SgDedupePending";
-    /** Message header: when a pending event was stored, epoch milliseconds. */
+    /** Message header: when the event was stored, epoch milliseconds; its dispatch records its id. */
     public static final String STORED_AT = "SgStoredAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeferredDedupe.class);
@@ -35,18 +37,22 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
 
     @Override
     public boolean contains(Exchange exchange, String key) {
+        boolean seen;
         try {
-            return ids.contains(exchange, key);
+            seen = ids.contains(exchange, key);
         } catch (RuntimeException e) {
             if (!enabled || !databaseDown(e)) {
                 throw e;
             }
             LOG.debug("Event {} admitted without the dedupe lookup, the database is down ({})", key, e.toString());
             exchange.getMessage().setHeader(PENDING, Boolean.TRUE);
-            exchange.getMessage().setHeader(STORED_AT, System.currentTimeMillis());
             AnswerDeadline.extend(exchange, fallbackMillis);
-            return false;
+            seen = false;
         }
+        if (!seen) {
+            exchange.getMessage().setHeader(STORED_AT, System.currentTimeMillis());
+        }
+        return seen;
     }
 
     /** The database's breaker refused the lookup, or the lookup itself failed (not: no time was left). */
@@ -61,19 +67,18 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
 
     @Override
     public boolean add(Exchange exchange, String key) {
-        if (isPending(exchange)) {
-            return true; // recorded by its dispatch (the database is down now)
-        }
-        return ids.add(exchange, key);
+        return true; // recorded by its dispatch (isCopyOfEarlier)
     }
 
     /**
-     * For the dispatch consumer: true if the pending event's id was recorded before it was stored (a
-     * copy: drop it); a record newer than the message is its own (an earlier attempt, or a retry the
-     * broker refused as its duplicate). Records the id otherwise; throws while the database is down.
+     * For the dispatch consumer: records the stored event's id, and answers true if it was recorded before
+     * the event was stored (a copy of an event stored earlier whose id the broker had forgotten: drop it);
+     * a record newer than the message is its own (an earlier attempt). Throws while the database is down.
+     * A message without {@value #STORED_AT} (a webhook of a version that recorded ids itself) is processed.
      */
     public boolean isCopyOfEarlier(Exchange exchange) {
-        if (!isPending(exchange)) {
+        Long storedAt = exchange.getMessage().getHeader(STORED_AT, Long.class);
+        if (storedAt == null) {
             return false;
         }
         String id = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
@@ -81,11 +86,10 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
             return false;
         }
         Instant recorded = ids.recordedAt(id);
-        long storedAt = exchange.getMessage().getHeader(STORED_AT, 0L, Long.class);
         if (recorded == null || recorded.toEpochMilli() >= storedAt - clockSkewMillis) {
-            return false; // its own record (an earlier attempt), or a retry's the broker refused as its duplicate
+            return false; // its own record (an earlier attempt)
         }
-        LOG.info("Event {} stored while the database was down is a copy of one stored before (id recorded at {}): not processed again",
+        LOG.info("Event {} is a copy of one stored before it (id recorded at {}): not processed again",
                 id, recorded);
         return true;
     }

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores a webhook's event before it is acknowledged: in the events queue, else in the database's
  * {@link EventOutbox} (not for an event admitted without the dedupe lookup: the database is down).
- * Throws the broker's failure (503 not_stored) when neither took it.
+ * Answers the webhook's outcome: {@code accepted}, or {@code duplicate} when the broker (or the outbox) refused
+ * it as a copy of an event it holds (a retry that came before the event's dispatch recorded its id). Throws the broker's
+ * failure (503 not_stored) when neither took it.
  */
 public class EventStorage {
 
@@ -22,9 +24,9 @@ public class EventStorage {
     private long fallbackMillis = 500;
     private boolean outboxEnabled = true;
 
-    public void store(Exchange exchange) throws Exception {
+    public String store(Exchange exchange) throws Exception {
         try {
-            broker.send(exchange);
+            return broker.send(exchange) ? "accepted" : "duplicate";
         } catch (Exception brokerFailure) {
             if (!outboxEnabled || outbox == null || DeferredDedupe.isPending(exchange)) {
                 throw brokerFailure;
@@ -32,7 +34,7 @@ public class EventStorage {
             AnswerDeadline.extend(exchange, fallbackMillis);
             try {
                 TraceContext.intoMessage(exchange); // the forwarded message continues the webhook's trace
-                outbox.store(exchange);
+                return outbox.store(exchange) ? "accepted" : "duplicate";
             } catch (Exception outboxFailure) {
                 LOG.debug("Event not stored: broker ({}), outbox ({})", brokerFailure, outboxFailure.toString());
                 brokerFailure.addSuppressed(outboxFailure);

@@ -59,10 +59,11 @@ public class EventOutbox implements CamelContextAware {
     private volatile boolean forwardFailing;
 
     /**
-     * Keeps the message the webhook would have queued; returns once committed, or throws why not.
+     * Keeps the message the webhook would have queued; returns once committed: true, or false when the outbox
+     * already holds its event (a retry while the broker is down); throws why not.
      * Waits no longer than the exchange's {@link AnswerDeadline}; an open database breaker throws at once.
      */
-    public void store(Exchange exchange) throws SQLException {
+    public boolean store(Exchange exchange) throws SQLException {
         databaseBreaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, timeoutMillis);
         if (wait <= 0) {
@@ -71,9 +72,10 @@ public class EventOutbox implements CamelContextAware {
         String id = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         try {
-            groupCommit.execute(wait, INSERT, id, headersOf(exchange), body == null ? new byte[0] : body,
-                    Timestamp.from(Instant.now()), id);
+            boolean kept = groupCommit.execute(wait, INSERT, id, headersOf(exchange), body == null ? new byte[0] : body,
+                    Timestamp.from(Instant.now()), id) == 1;
             databaseBreaker.succeeded();
+            return kept;
         } catch (SQLException | RuntimeException e) {
             databaseBreaker.failed(e);
             throw e;
@@ -104,7 +106,7 @@ public class EventOutbox implements CamelContextAware {
             if (rows.isEmpty()) {
                 return forwarded;
             }
-            List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+            List<CompletableFuture<Boolean>> sends = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 sends.add(sender.submit(row.toExchange(camelContext)));
             }

@@ -15,8 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ids the hub must remember durably, one namespace ({@code processorName}) per use, in table
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public class JdbcIdStore extends ServiceSupport implements IdempotentRepository, CamelContextAware {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcIdStore.class);
     private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
     static final String TABLE = "CAMEL_MESSAGEPROCESSED";
@@ -47,7 +44,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     private boolean patient;
     private OutageBreaker breaker = OutageBreaker.NONE;
     private long lookupTimeoutMillis = 0;
-    private long recordTimeoutMillis = 0;
     private volatile Boolean overNetwork;
 
     @Override
@@ -60,30 +56,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
                 return false;
             }
             throw new RuntimeCamelException("Could not record id " + key + " (" + processorName + ")", e);
-        }
-    }
-
-    /**
-     * The webhook's record once its event is in the broker (recordTimeoutMillis set): a record that
-     * fails or is late does not fail the webhook, the broker's duplicate detection covers a retry.
-     */
-    @Override
-    public boolean add(Exchange exchange, String key) {
-        if (recordTimeoutMillis <= 0) {
-            return add(key);
-        }
-        try {
-            long wait = Math.max(1, AnswerDeadline.remainingMillis(exchange, recordTimeoutMillis));
-            boolean added = groupCommit().execute(wait, INSERT, insertParams(key)) == 1;
-            breaker.succeeded();
-            return added;
-        } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException sql && Sql.isDuplicateKey(sql)) {
-                return false;
-            }
-            breaker.failed(e);
-            LOG.warn("Event {} is stored but its id was not recorded ({}); the broker's duplicate detection covers a retry of it", key, e.toString());
-            return true;
         }
     }
 
@@ -205,11 +177,6 @@ public class JdbcIdStore extends ServiceSupport implements IdempotentRepository,
     /** Longest wait of a lookup on the database's network (0: the driver's). */
     public void setLookupTimeoutMillis(long lookupTimeoutMillis) {
         this.lookupTimeoutMillis = lookupTimeoutMillis;
-    }
-
-    /** For the webhook's ids (0: off, a failed record fails the caller): see {@link #add(Exchange, String)}. */
-    public void setRecordTimeoutMillis(long recordTimeoutMillis) {
-        this.recordTimeoutMillis = recordTimeoutMillis;
     }
 
     @Override

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * Durable sends of many webhook threads in one JMS transaction per batch ({@link GroupCommit}): the
  * {@code jms:} producer syncs the journal per message. The message is built by camel-jms' binding of
  * the queue's endpoint, as a {@code jms:} producer would. A duplicate ({@code _AMQ_DUPL_ID} seen
- * before) rolls back its batch; sent again alone, a refused duplicate counts as stored.
+ * before) rolls back its batch; sent again alone, a refused duplicate counts as stored (answered false).
  */
-public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelContextAware {
+public class JmsGroupSend extends GroupCommit<Exchange, Boolean> implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsGroupSend.class);
 
@@ -51,8 +51,11 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         super("hub-broker-group-send", 256, 10_000);
     }
 
-    /** Returns once the message is committed, or throws why not; an open breaker throws at once. */
-    public void send(Exchange exchange) throws Exception {
+    /**
+     * Returns once the message is committed: true, or false when the broker refused it as a duplicate of
+     * one it holds (the same {@code _AMQ_DUPL_ID}); throws why not; an open breaker throws at once.
+     */
+    public boolean send(Exchange exchange) throws Exception {
         breaker.admit();
         long wait = AnswerDeadline.remainingMillis(exchange, getTimeoutMillis());
         if (wait <= 0) { // the steps before took the time: not the broker's fault
@@ -60,10 +63,11 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
         }
         // the webhook's trace continues on the consumer, as after a jms: producer (taken on this thread)
         TraceContext.intoMessage(exchange);
-        CompletableFuture<Void> sent = submit(exchange);
+        CompletableFuture<Boolean> sent = submit(exchange);
         try {
-            sent.get(wait, TimeUnit.MILLISECONDS);
+            boolean stored = sent.get(wait, TimeUnit.MILLISECONDS);
             breaker.succeeded();
+            return stored;
         } catch (ExecutionException e) {
             breaker.failed(e.getCause());
             throw e.getCause() instanceof Exception cause ? cause : e;
@@ -94,9 +98,9 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
 
     /** A message sent alone whose commit failed: stored if the broker refused it as a duplicate. */
     @Override
-    protected void failedAlone(CompletableFuture<Void> done, Exception failure) {
+    protected void failedAlone(CompletableFuture<Boolean> done, Exception failure) {
         if (isDuplicate(failure)) {
-            done.complete(null);
+            done.complete(false);
         } else {
             done.completeExceptionally(failure);
         }
@@ -113,7 +117,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
     }
 
     @Override
-    protected List<Void> commit(List<Exchange> batch) throws JMSException {
+    protected List<Boolean> commit(List<Exchange> batch) throws JMSException {
         open();
         try {
             for (Exchange exchange : batch) {
@@ -123,7 +127,7 @@ public class JmsGroupSend extends GroupCommit<Exchange, Void> implements CamelCo
             session.commit();
             commits.incrementAndGet();
             messages.addAndGet(batch.size());
-            return Collections.nCopies(batch.size(), null);
+            return Collections.nCopies(batch.size(), true);
         } catch (JMSException | RuntimeException e) {
             try {
                 session.rollback();

@@ -2,6 +2,7 @@ package io.storehub.hub.ingest;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,18 +18,21 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The webhook's durable send (bean eventQueueSender): concurrent webhooks share broker transactions,
  * each event is in the queue once, and a duplicate id inside a transaction (which makes Artemis roll
- * the whole transaction back) neither fails the webhook nor loses the others of its batch.
+ * the whole transaction back) neither fails the webhook nor loses the others of its batch; a retry before
+ * its event's dispatch (which records the id) is refused by the broker and answered duplicate.
  */
 class EventQueueGroupSendTest {
 
@@ -82,23 +86,50 @@ class EventQueueGroupSendTest {
 
         List<String> ids = List.of(first, Webhooks.newId(), Webhooks.newId(), first, Webhooks.newId());
         ExecutorService threads = Executors.newFixedThreadPool(ids.size());
+        List<Boolean> stored = new ArrayList<>();
         try {
-            List<Future<?>> sends = new ArrayList<>();
+            List<Future<Boolean>> sends = new ArrayList<>();
             for (String id : ids) {
                 Exchange exchange = message(camel, id);
-                sends.add(threads.submit(() -> {
-                    sender.send(exchange);
-                    return null;
-                }));
+                sends.add(threads.submit(() -> sender.send(exchange)));
             }
-            for (Future<?> send : sends) {
-                send.get(); // none fails: a duplicate counts as stored
+            for (Future<Boolean> send : sends) {
+                stored.add(send.get()); // none fails: a refused duplicate is answered false
             }
         } finally {
             threads.shutdownNow();
         }
 
+        assertThat(stored).containsExactly(false, true, true, false, true);
         assertThat(eventsQueue().getMessageCount() - before).isEqualTo(3);
+    }
+
+    @Test
+    void aRetryBeforeItsEventIsDispatchedIsAnsweredDuplicateAndTheDispatchRecordsTheId() throws Exception {
+        String id = Webhooks.newId();
+        String body = Webhooks.event(id, "unitRental.invoice.created");
+
+        HttpResponse<String> first = post(body);
+        HttpResponse<String> retry = post(body);
+
+        assertThat(first.body()).isEqualTo("{\"status\":\"accepted\",\"id\":\"" + id + "\"}");
+        assertThat(retry.body()).as("refused by the broker's duplicate detection").isEqualTo("{\"status\":\"duplicate\",\"id\":\"" + id + "\"}");
+        assertThat(eventsQueue().getMessageCount()).isEqualTo(1);
+        assertThat(recordedIds(id)).as("the webhook writes no id record").isZero();
+
+        HubProcess.camel(hub).getRouteController().startRoute("dispatch-events");
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> recordedIds(id) == 1 && eventsQueue().getMessageCount() == 0);
+        assertThat(post(body).body()).as("found by the lookup now").isEqualTo("{\"status\":\"duplicate\",\"id\":\"" + id + "\"}");
+    }
+
+    private HttpResponse<String> post(String body) {
+        return Webhooks.post(HubProcess.webhookUrl(hub), body, Webhooks.sign(HubTestSupport.SECRET, body));
+    }
+
+    private int recordedIds(String id) {
+        return new JdbcTemplate(hub.getBean(javax.sql.DataSource.class)).queryForObject(
+                "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'storeganise-webhook' AND messageId = ?", Integer.class, id);
     }
 
     private JmsGroupSend sender() {
