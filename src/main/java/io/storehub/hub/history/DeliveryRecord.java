@@ -74,7 +74,8 @@ public class DeliveryRecord implements CamelContextAware {
 
     /**
      * "Already delivered?" for the delivery on this exchange (DestinationRegistry.describe set its
-     * properties): one read. A manual redelivery asks only about itself.
+     * properties): one read, none for a delivery tried at once by its event's first dispatch
+     * ({@link Headers#FIRST_DISPATCH}). A manual redelivery asks only about itself.
      */
     public boolean alreadyDelivered(Exchange exchange) {
         String key = exchange.getProperty("SgDeliveryKey", String.class);
@@ -87,6 +88,9 @@ public class DeliveryRecord implements CamelContextAware {
             record(unrecorded);
             sentNotRecorded.remove(key);
             return true;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(Headers.FIRST_DISPATCH))) {
+            return false;
         }
         try {
             return Boolean.TRUE.equals(Sql.first(dataSource, DELIVERED, rs -> rs.getBoolean(1), value(exchange, Headers.EVENT_ID),

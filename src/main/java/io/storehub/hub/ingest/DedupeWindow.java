@@ -32,6 +32,14 @@ public class DedupeWindow {
         return Timestamp.from(clock.instant().minus(window));
     }
 
+    /**
+     * Whether an id recorded at or after {@code sinceMillis} is still remembered now, with an hour to spare
+     * (the hourly expiry, the replicas' clocks).
+     */
+    public boolean remembersSince(long sinceMillis) {
+        return clock.millis() - sinceMillis < window.minusHours(1).toMillis();
+    }
+
     public void setClock(Clock clock) {
         this.clock = clock;
     }

@@ -34,6 +34,7 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
     private long fallbackMillis = 500;
     private long clockSkewMillis = 1000;
     private boolean enabled = true;
+    private DedupeWindow window;
 
     @Override
     public boolean contains(Exchange exchange, String key) {
@@ -74,6 +75,7 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
      * For the dispatch consumer: records the stored event's id, and answers true if it was recorded before
      * the event was stored (a copy of an event stored earlier whose id the broker had forgotten: drop it);
      * a record newer than the message is its own (an earlier attempt). Throws while the database is down.
+     * Sets {@link Headers#FIRST_DISPATCH} when it recorded the id.
      * A message without {@value #STORED_AT} (a webhook of a version that recorded ids itself) is processed.
      */
     public boolean isCopyOfEarlier(Exchange exchange) {
@@ -83,6 +85,10 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
         }
         String id = exchange.getMessage().getHeader(Headers.EVENT_ID, String.class);
         if (ids.add(id)) {
+            // an earlier dispatch of it would have found its record (kept for the window after it was stored)
+            if (window != null && window.remembersSince(storedAt)) {
+                exchange.setProperty(Headers.FIRST_DISPATCH, Boolean.TRUE);
+            }
             return false;
         }
         Instant recorded = ids.recordedAt(id);
@@ -121,6 +127,11 @@ public class DeferredDedupe extends ServiceSupport implements IdempotentReposito
 
     public void setIds(JdbcIdStore ids) {
         this.ids = ids;
+    }
+
+    /** How long ids are kept: a dispatch that recorded the id of an event stored within it is the event's first. */
+    public void setWindow(DedupeWindow window) {
+        this.window = window;
     }
 
     /** Time added to the webhook's answer deadline for the broker send after a failed lookup (default 500 ms). */

@@ -25,6 +25,11 @@ public final class Headers {
     public static final String FAILED_ROUTE = "SgFailedRoute";
     /** When the message was parked, ISO-8601. */
     public static final String FAILED_AT = "SgFailedAt";
+    /**
+     * Exchange property: this dispatch recorded the event's id, so no earlier one made a delivery of it (each
+     * records the id first); its deliveries tried at once need not ask "already delivered?".
+     */
+    public static final String FIRST_DISPATCH = "SgFirstDispatch";
 
     private Headers() {
     }

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import io.storehub.hub.support.DatabaseSchema;
+import io.storehub.hub.support.Headers;
 import io.storehub.hub.support.JdbcGroupCommit;
 import io.storehub.hub.support.Webhooks;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -90,6 +91,21 @@ class DeliveryRecordTest {
         assertThat(records.alreadyDelivered(delivery(id, "crm", 0, null))).isTrue();
         assertThat(records.alreadyDelivered(delivery(id, "slack", 0, null))).as("another destination").isFalse();
         assertThat(rows(ds, id)).containsExactly("crm delivered attempts=1 success_attempt=3 success_http_status=201");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDeliveryTriedByItsEventsFirstDispatchIsNotLookedUp(String kind) throws Exception {
+        DataSource ds = database(kind);
+        DeliveryRecord records = records(ds);
+        String id = Webhooks.newId();
+        records.delivered(delivery(id, "crm", 0, 200));
+        Exchange first = delivery(id, "crm", 0, null);
+        first.setProperty(Headers.FIRST_DISPATCH, true);
+
+        // the dispatch that recorded the event's id is its first: the record above cannot exist, so it is not read
+        assertThat(records.alreadyDelivered(first)).isFalse();
+        assertThat(records.alreadyDelivered(delivery(id, "crm", 0, null))).as("any other pass reads it").isTrue();
     }
 
     @ParameterizedTest

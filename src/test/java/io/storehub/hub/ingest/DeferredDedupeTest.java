@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -48,6 +49,7 @@ class DeferredDedupeTest {
         ids.setProcessorName("storeganise-webhook");
         dedupe = new DeferredDedupe();
         dedupe.setIds(ids);
+        dedupe.setWindow(new DedupeWindow());
     }
 
     @AfterEach
@@ -67,6 +69,27 @@ class DeferredDedupeTest {
     void aPendingEventSeenForTheFirstTimeIsRecordedAndProcessed() {
         assertThat(dedupe.isCopyOfEarlier(message("evt-2", System.currentTimeMillis()))).isFalse();
         assertThat(ids.contains("evt-2")).isTrue();
+    }
+
+    @Test
+    void theDispatchThatRecordsTheIdIsMarkedTheEventsFirst() {
+        Exchange message = message("evt-6", System.currentTimeMillis());
+
+        assertThat(dedupe.isCopyOfEarlier(message)).isFalse();
+        assertThat(message.getProperty(Headers.FIRST_DISPATCH)).isEqualTo(true);
+
+        Exchange again = message("evt-6", System.currentTimeMillis() - 1000);
+        assertThat(dedupe.isCopyOfEarlier(again)).as("its own retry: processed").isFalse();
+        assertThat(again.getProperty(Headers.FIRST_DISPATCH)).as("not the first: the deliveries ask").isNull();
+    }
+
+    @Test
+    void anEventStoredLongerAgoThanTheIdsAreKeptIsNotMarkedFirst() {
+        // its earlier dispatch's record may have expired: its deliveries must ask "already delivered?"
+        Exchange old = message("evt-7", System.currentTimeMillis() - Duration.ofDays(7).toMillis());
+
+        assertThat(dedupe.isCopyOfEarlier(old)).isFalse();
+        assertThat(old.getProperty(Headers.FIRST_DISPATCH)).isNull();
     }
 
     @Test
