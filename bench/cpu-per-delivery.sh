@@ -13,10 +13,8 @@
 #
 # Needs a quiet machine for a figure worth keeping: the sender and WireMock share the cores with the
 # hub (their CPU is not counted, but they slow it). This machine's speed drifts by 10-30 % between runs
-# minutes apart, more than most changes: to compare two builds or settings, run two at once from their
-# checkouts, each at half the rate, so both see the same machine (docs/benchmarks.md, "Side by side"):
-#   (cd ../base && RATE=100 WARMUP_RATE=100 WARMUP=240 bench/cpu-per-delivery.sh > /tmp/a.log) &
-#   RATE=100 WARMUP_RATE=100 WARMUP=240 bench/cpu-per-delivery.sh > /tmp/b.log; wait BENCH_JAVA_OPTS, BENCH_SKIP_BUILD, BENCH_KEEP:
+# minutes apart, more than most changes: compare two builds or settings with bench/side-by-side.sh, which
+# runs this script for both at once. BENCH_JAVA_OPTS, BENCH_SKIP_BUILD, BENCH_KEEP:
 # see bench/lib.sh. Prints a last line "CPU_PER_DELIVERY ms=... cpu_s=... deliveries=..." for scripts.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
