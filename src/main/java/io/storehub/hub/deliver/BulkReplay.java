@@ -104,7 +104,7 @@ public class BulkReplay implements CamelContextAware {
     private long replayAll(ReplayFilter f, long matched, String actor, AtomicInteger replayed) throws Exception {
         DeliveryMatches.Filter parked = f.filter().only("parked");
         long parkedMatched = f.filter().statuses().size() > 1 ? matches().count(parked) : matched;
-        String after = null;
+        DeliveryMatches.Match after = null;
         List<DeliveryMatches.Match> page;
         try {
             do {
@@ -112,7 +112,7 @@ public class BulkReplay implements CamelContextAware {
                 if (!page.isEmpty()) {
                     List<String> ids = page.stream().map(DeliveryMatches.Match::eventId).toList();
                     replayed.addAndGet(deadLetters.replayEvents(f.filter().destination(), ids, actor));
-                    after = ids.get(ids.size() - 1);
+                    after = page.get(page.size() - 1);
                 }
             } while (page.size() == batchSize);
         } finally { // also when it stopped half-way: what was moved is recorded

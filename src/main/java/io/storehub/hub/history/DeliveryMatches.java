@@ -3,6 +3,7 @@ package io.storehub.hub.history;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +14,8 @@ import io.storehub.hub.support.Sql;
 
 /**
  * Which deliveries of one destination a bulk replay filter matches ({@code hub_delivery} joined to {@code hub_event}):
- * counted, and read a page at a time in event-id order (keyset pagination, index {@code hub_delivery_replay}) so that
- * a replay of 100,000 never holds them all. Read only.
+ * counted, and read a page at a time in the order they last changed, then event id (keyset pagination, index
+ * {@code hub_delivery_replay}), so that a replay of 100,000 never holds them all. Read only.
  */
 public class DeliveryMatches {
 
@@ -46,17 +47,22 @@ public class DeliveryMatches {
     }
 
     /**
-     * Up to {@code limit} matches whose event id comes after {@code afterEventId} (null: from the first), in
-     * event-id order. A filter of one status reads each page off the index, in time independent of how many
-     * match; with several statuses every match is sorted (fine for a sample, not for paging through many).
+     * Up to {@code limit} matches that come after {@code after} (null: from the first), in the order they last
+     * changed ({@code updated_at}), then event id. A filter of one status reads each page off the index, in time
+     * independent of how many match; with several statuses every match is sorted (fine for a sample, not for
+     * paging through many).
      */
-    public List<Match> page(Filter f, String afterEventId, int limit) throws SQLException {
+    public List<Match> page(Filter f, Match after, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT d.event_id, e.event_type, d.last_error, d.updated_at, e.received_at")
                 .append(" FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id WHERE ").append(where(f, args));
-        Texts.and(sql, args, " AND d.event_id > ?", afterEventId);
+        if (after != null) { // (updated_at, event_id) > after's, with a bound the index seeks to
+            LocalDateTime at = Texts.utc(after.at());
+            sql.append(" AND d.updated_at >= ? AND (d.updated_at > ? OR d.event_id > ?)");
+            args.addAll(List.of(at, at, after.eventId()));
+        }
         // with one status the order is the index's own (H2 then reads the page off the index instead of sorting every match)
-        sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.event_id" : " ORDER BY d.event_id")
+        sql.append(f.statuses().size() == 1 ? " ORDER BY d.destination, d.status, d.updated_at, d.event_id" : " ORDER BY d.updated_at, d.event_id")
                 .append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
         return Sql.list(dataSource, sql.toString(), rs -> new Match(rs.getString("event_id"), rs.getString("event_type"),
                 rs.getString("last_error"), Texts.instant(rs, "updated_at"), Texts.instant(rs, "received_at")), args.toArray());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The bulk replay's read of hub_delivery: each filter field, and keyset pages that cover every match once, in order. */
+/** The bulk replay's read of hub_delivery: each filter field, and keyset pages that cover every match once, in the order they changed. */
 class DeliveryMatchesTest {
 
     private static final Instant T0 = Instant.parse("2026-12-06T02:00:00Z");
@@ -69,16 +69,16 @@ class DeliveryMatchesTest {
     }
 
     @Test
-    void keysetPagesCoverEveryMatchOnceInEventIdOrderAndTheCountAgrees() throws Exception {
+    void keysetPagesCoverEveryMatchOnceInTheOrderTheyChangedAndTheCountAgrees() throws Exception {
         DeliveryMatches.Filter f = filter(List.of("retrying", "deferred", "parked"), null, null, null, null);
         List<String> seen = new ArrayList<>();
-        String after = null;
+        DeliveryMatches.Match after = null;
         List<DeliveryMatches.Match> page;
         int pages = 0;
         do {
             page = matches.page(f, after, 2);
             page.forEach(m -> seen.add(m.eventId()));
-            after = page.isEmpty() ? after : page.get(page.size() - 1).eventId();
+            after = page.isEmpty() ? after : page.get(page.size() - 1);
             pages++;
         } while (page.size() == 2);
 
@@ -89,6 +89,26 @@ class DeliveryMatchesTest {
         assertThat(first.type()).isEqualTo("invoice.created");
         assertThat(first.lastError()).contains("503");
         assertThat(first.receivedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void deliveriesThatChangedAtTheSameMomentAreEachReadOnceAcrossPages() throws Exception {
+        // parked together, one after the other by event id; e10 changed last although its id comes first
+        row("e13", "invoice.created", 600, "erp", "parked", "HTTP 503 from erp");
+        row("e12", "invoice.created", 600, "erp", "parked", "HTTP 503 from erp");
+        row("e11", "invoice.created", 600, "erp", "parked", "HTTP 503 from erp");
+        row("e10", "invoice.created", 660, "erp", "parked", "HTTP 503 from erp");
+        DeliveryMatches.Filter f = new DeliveryMatches.Filter("erp", List.of("parked"), null, null, null, null);
+        List<String> seen = new ArrayList<>();
+        DeliveryMatches.Match after = null;
+        List<DeliveryMatches.Match> page;
+        do {
+            page = matches.page(f, after, 2);
+            page.forEach(m -> seen.add(m.eventId()));
+            after = page.isEmpty() ? after : page.get(page.size() - 1);
+        } while (page.size() == 2);
+
+        assertThat(seen).containsExactly("e11", "e12", "e13", "e10");
     }
 
     private DeliveryMatches.Filter filter(List<String> statuses, String type, Instant from, Instant to, String error) {
