@@ -52,6 +52,12 @@ import javax.crypto.spec.SecretKeySpec;
  * the hub closes is opened again. The line then also has answered_2s (any answer within 2 s) and one
  * status_N=count per HTTP status (status_none: no answer within the timeout, or a connection error).
  *
+ * Event ids have the shape of Storeganise's own (the webhook doc's example "5bf48bd975970f170a8e42b7"): MongoDB
+ * ObjectIds, 4 bytes of seconds since the epoch, 5 random bytes per process and a 3-byte counter, so ids made
+ * in the same second share their first 8 hex digits. -Dloadgen.ids=random makes all 12 bytes random instead
+ * (the harsher case for the hub's indexes: every event id lands at a random place). The entity id (jobId) is
+ * random either way: an entity of its own, created at any time before the event.
+ *
  * Prints one line: sent, accepted (200 "accepted" within the timeout), acked_2s (of those, answered
  * within 2 s), failed (anything else: other answers, timeouts, connection errors), start_ms (epoch of
  * the first request), send_ms (how long sending took), and ack p50/p99/max over every answer (a
@@ -381,9 +387,36 @@ public class LoadGen {
         }
     }
 
-    static String event() {
+    static final boolean RANDOM_IDS = "random".equals(System.getProperty("loadgen.ids", "objectid"));
+    static final byte[] PROCESS_BYTES = new byte[5];
+    static final AtomicInteger COUNTER = new AtomicInteger();
+
+    static {
+        ThreadLocalRandom.current().nextBytes(PROCESS_BYTES);
+        COUNTER.set(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /** A MongoDB ObjectId (or 12 random bytes with -Dloadgen.ids=random). */
+    static byte[] eventId() {
         byte[] id = new byte[12];
-        ThreadLocalRandom.current().nextBytes(id);
+        if (RANDOM_IDS) {
+            ThreadLocalRandom.current().nextBytes(id);
+            return id;
+        }
+        int seconds = (int) (System.currentTimeMillis() / 1000);
+        int count = COUNTER.getAndIncrement();
+        for (int i = 0; i < 4; i++) {
+            id[i] = (byte) (seconds >>> (24 - 8 * i));
+        }
+        System.arraycopy(PROCESS_BYTES, 0, id, 4, 5);
+        for (int i = 0; i < 3; i++) {
+            id[9 + i] = (byte) (count >>> (16 - 8 * i));
+        }
+        return id;
+    }
+
+    static String event() {
+        byte[] id = eventId();
         byte[] ref = new byte[12];
         ThreadLocalRandom.current().nextBytes(ref);
         String type = TYPES[ThreadLocalRandom.current().nextInt(TYPES.length)];

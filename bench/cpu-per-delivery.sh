@@ -4,7 +4,8 @@
 # delivered, divided by the deliveries made in that window. Acknowledgements, dispatch, enrichment,
 # sends and records are all included. The scenario: a fresh hub warmed for WARMUP s at WARMUP_RATE
 # events/s (delivered, not counted), then RATE events/s for DURATION s (bench/LoadGen.java: every event
-# has its own id and entity ids) to three `http` destinations on a WireMock answering after DELAY_MS.
+# has its own id, shaped as Storeganise's ObjectIds unless BENCH_IDS=random, and its own entity id) to
+# three `http` destinations on a WireMock answering after DELAY_MS.
 # Also prints acks within 2 s and their p99, deliveries, delivered = 3 x accepted, and the peak RSS.
 #
 #   bench/cpu-per-delivery.sh     (env: RATE=250 DURATION=60 WARMUP=60 WARMUP_RATE=150 DELAY_MS=20 DRAIN_TIMEOUT=600)

@@ -7,6 +7,8 @@
 #                     memory"), as in the container image; "@jvm.options -Xmx384m" changes one option.
 #   BENCH_SKIP_BUILD  1: use the jar already in target/ instead of packaging it again.
 #   BENCH_KEEP        1: keep the work directory (logs, data) under target/ after the run.
+#   BENCH_IDS         the paced sender's event ids (bench/LoadGen.java): objectid (default, the shape of
+#                     Storeganise's ids, time-ordered by the second) or random (12 random bytes each).
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_SECRET=bench-secret
@@ -309,14 +311,14 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   if (( warm > 0 )); then
     local warm_rate=${BENCH_PACED_WARMUP_RATE:-$(( rate < 250 ? rate : 250 ))}
     echo "   warm-up: $warm_rate events/s for ${warm}s, delivered before the measured load (not counted)"
-    java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$warm_rate" "$warm" > /dev/null
+    java -Dloadgen.ids="${BENCH_IDS:-objectid}" -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$warm_rate" "$warm" > /dev/null
     python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout" > /dev/null
   fi
   read -r base_a base_p _ base_d < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts)
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" snapshot > "$BENCH_WORK/latency-before-$name.json"
   bench_hub_thread_ticks > "$BENCH_WORK/threads-before-$name.tsv"
   local cpu_before; cpu_before=$(bench_hub_cpu_ticks)
-  LOAD_GEN=$(java -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
+  LOAD_GEN=$(java -Dloadgen.ids="${BENCH_IDS:-objectid}" -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
   echo "   sender: $LOAD_GEN"
   local start; start=$(bench_calc "$(bench_field start_ms "$LOAD_GEN") / 1000")
   LOAD_SEND_END=$(bench_calc "$start + $(bench_field send_ms "$LOAD_GEN") / 1000")

@@ -8,10 +8,11 @@
 #   bench/side-by-side.sh ../base                            this checkout against ../base (~8 min)
 #   A_ARGS="--storeganise.x=1" bench/side-by-side.sh .       one build, two settings (HUB_ARGS of A / of B)
 #   A_JAVA_OPTS="@jvm.options -Xmx300m" bench/side-by-side.sh .   JVM options of A / of B (BENCH_JAVA_OPTS)
+#   A_IDS=random bench/side-by-side.sh .                     the sender's event ids of A / of B (BENCH_IDS)
 #   DURATION=10 WARMUP=10 bench/side-by-side.sh .            a quick check of the script
 #
 # Env: RATE (100 each), WARMUP (240), WARMUP_RATE (100), DURATION (60), A_ARGS, B_ARGS, A_JAVA_OPTS,
-# B_JAVA_OPTS, BENCH_SKIP_BUILD (1: both jars are already in target/). Last line, for scripts:
+# B_JAVA_OPTS, A_IDS, B_IDS, BENCH_SKIP_BUILD (1: both jars are already in target/). Last line, for scripts:
 # "SIDE_BY_SIDE a_ms=... b_ms=... b_vs_a=...%".
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,14 +29,14 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   done
 fi
 
-run() { # checkout name hub-args java-opts
-  (cd "$1" && BENCH_SKIP_BUILD=1 HUB_ARGS="$3" BENCH_JAVA_OPTS="$4" bash bench/cpu-per-delivery.sh > "$logs/$2.log" 2>&1)
+run() { # checkout name hub-args java-opts ids
+  (cd "$1" && BENCH_SKIP_BUILD=1 HUB_ARGS="$3" BENCH_JAVA_OPTS="$4" BENCH_IDS="$5" bash bench/cpu-per-delivery.sh > "$logs/$2.log" 2>&1)
 }
-echo "== A: $other ${A_ARGS:-} ${A_JAVA_OPTS:-}"
-echo "== B: $here ${B_ARGS:-} ${B_JAVA_OPTS:-}"
+echo "== A: $other ${A_ARGS:-} ${A_JAVA_OPTS:-} ids ${A_IDS:-objectid}"
+echo "== B: $here ${B_ARGS:-} ${B_JAVA_OPTS:-} ids ${B_IDS:-objectid}"
 echo "== both at $RATE events/s for ${DURATION}s after ${WARMUP}s at $WARMUP_RATE/s (logs: $logs)"
-run "$other" a "${A_ARGS:-}" "${A_JAVA_OPTS:-}" & pid_a=$!
-run "$here" b "${B_ARGS:-}" "${B_JAVA_OPTS:-}" & pid_b=$!
+run "$other" a "${A_ARGS:-}" "${A_JAVA_OPTS:-}" "${A_IDS:-objectid}" & pid_a=$!
+run "$here" b "${B_ARGS:-}" "${B_JAVA_OPTS:-}" "${B_IDS:-objectid}" & pid_b=$!
 failed=0
 wait "$pid_a" || failed=1
 wait "$pid_b" || failed=1
