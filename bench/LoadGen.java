@@ -55,8 +55,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Event ids have the shape of Storeganise's own (the webhook doc's example "5bf48bd975970f170a8e42b7"): MongoDB
  * ObjectIds, 4 bytes of seconds since the epoch, 5 random bytes per process and a 3-byte counter, so ids made
  * in the same second share their first 8 hex digits. -Dloadgen.ids=random makes all 12 bytes random instead
- * (the harsher case for the hub's indexes: every event id lands at a random place). The entity id (jobId) is
- * random either way: an entity of its own, created at any time before the event.
+ * (the harsher case for the hub's indexes: every event id lands at a random place). The entity ids (jobId, ...) are
+ * random either way: an entity of its own, created at any time before the event. Each type carries the ids its
+ * sample in samples/events carries (a job, a rental, an invoice and its site, ...), so that a hub with a Storeganise
+ * API fetches what it would for real traffic (bench/cpu-per-delivery.sh, ENRICH).
  *
  * Prints one line: sent, accepted (200 "accepted" within the timeout), acked_2s (of those, answered
  * within 2 s), failed (anything else: other answers, timeouts, connection errors), start_ms (epoch of
@@ -65,9 +67,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public class LoadGen {
 
-    static final String[] TYPES = {"job.unit_moveIn.created", "job.unit_moveIn.completed", "job.unit_moveOut.created",
-            "unitRental.invoice.created", "invoice.state.updated", "invoice.payments.updated", "unit.occupied",
-            "unitRental.updated", "user.created", "job.valetOrder.submitted", "site.availability.updated"};
+    /** The types sent, in turn at random, each with the ids its data carries (samples/events), every one fresh. */
+    static final String[][] TYPES = {{"job.unit_moveIn.created", "jobId"}, {"job.unit_moveIn.completed", "jobId", "unitRentalId"},
+            {"job.unit_moveOut.created", "jobId"}, {"unitRental.invoice.created", "invoiceId", "unitRentalId"},
+            {"invoice.state.updated", "invoiceId", "siteId"}, {"invoice.payments.updated", "invoiceId", "siteId"},
+            {"unit.occupied", "unitId"}, {"unitRental.updated", "unitRentalId"}, {"user.created", "userId"},
+            {"job.valetOrder.submitted", "jobId"}, {"site.availability.updated", "siteId"}};
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -416,12 +421,15 @@ public class LoadGen {
     }
 
     static String event() {
-        byte[] id = eventId();
-        byte[] ref = new byte[12];
-        ThreadLocalRandom.current().nextBytes(ref);
-        String type = TYPES[ThreadLocalRandom.current().nextInt(TYPES.length)];
-        return "{\"id\":\"" + HexFormat.of().formatHex(id) + "\",\"created\":\"" + Instant.now() + "\",\"type\":\"" + type
-                + "\",\"data\":{\"jobId\":\"" + HexFormat.of().formatHex(ref) + "\"}}";
+        String[] type = TYPES[ThreadLocalRandom.current().nextInt(TYPES.length)];
+        StringBuilder body = new StringBuilder("{\"id\":\"").append(HexFormat.of().formatHex(eventId())).append("\",\"created\":\"")
+                .append(Instant.now()).append("\",\"type\":\"").append(type[0]).append("\",\"data\":{");
+        for (int i = 1; i < type.length; i++) {
+            byte[] ref = new byte[12];
+            ThreadLocalRandom.current().nextBytes(ref);
+            body.append(i > 1 ? "," : "").append('"').append(type[i]).append("\":\"").append(HexFormat.of().formatHex(ref)).append('"');
+        }
+        return body.append("}}").toString();
     }
 
     static String sign(byte[] secret, String body) {

@@ -4,11 +4,16 @@
 # delivered, divided by the deliveries made in that window. Acknowledgements, dispatch, enrichment,
 # sends and records are all included. The scenario: a fresh hub warmed for WARMUP s at WARMUP_RATE
 # events/s (delivered, not counted), then RATE events/s for DURATION s (bench/LoadGen.java: every event
-# has its own id, shaped as Storeganise's ObjectIds unless BENCH_IDS=random, and its own entity id) to
-# three `http` destinations on a WireMock answering after DELAY_MS.
+# has its own id, shaped as Storeganise's ObjectIds unless BENCH_IDS=random, and its own entity ids) to
+# three `http` destinations on a WireMock answering after DELAY_MS. With ENRICH=1 (the default) the hub
+# enriches every event through a Storeganise API on the same WireMock (fixtures of
+# src/test/resources/storeganise, answering after DELAY_MS, at most API_CONCURRENCY calls in flight):
+# the fetches its family makes are real HTTP calls. ENRICH=0: no API configured, events delivered
+# unenriched (the scenario of the figures in docs/benchmarks.md before 2026-12-07 12:30 UTC).
 # Also prints acks within 2 s and their p99, deliveries, delivered = 3 x accepted, and the peak RSS.
 #
-#   bench/cpu-per-delivery.sh     (env: RATE=250 DURATION=60 WARMUP=60 WARMUP_RATE=150 DELAY_MS=20 DRAIN_TIMEOUT=600)
+#   bench/cpu-per-delivery.sh     (env: RATE=250 DURATION=60 WARMUP=60 WARMUP_RATE=150 DELAY_MS=20 DRAIN_TIMEOUT=600
+#                                  ENRICH=1 API_CONCURRENCY=64)
 #   DURATION=10 WARMUP=10 bench/cpu-per-delivery.sh     a quick check of the script
 #   HUB_ARGS="--storeganise.history.enabled=false" bench/cpu-per-delivery.sh     other hub settings
 #
@@ -25,6 +30,8 @@ RATE=${RATE:-250}
 DURATION=${DURATION:-60}
 DELAY_MS=${DELAY_MS:-20}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
+ENRICH=${ENRICH:-1}
+API_CONCURRENCY=${API_CONCURRENCY:-64}
 export BENCH_PACED_WARMUP_SECONDS=${WARMUP:-60}
 export BENCH_PACED_WARMUP_RATE=${WARMUP_RATE:-150}
 read -r -a EXTRA <<< "${HUB_ARGS:-}"
@@ -34,8 +41,12 @@ bench_build
 echo "== starting WireMock ($DELAY_MS ms per answer) for three destinations"
 bench_start_wiremock "$DELAY_MS"
 bench_destinations
-echo "== $RATE signed events/s for ${DURATION}s to a fresh hub (${BENCH_JAVA_OPTS:-plain java -jar} ${HUB_ARGS:-})"
-bench_paced_load cpu "$RATE" "$DURATION" "$DRAIN_TIMEOUT" "${EXTRA[@]}"
+BENCH_STOREGANISE_ARGS=()
+if [ "$ENRICH" = 1 ]; then
+  bench_storeganise_api "$API_CONCURRENCY"
+fi
+echo "== $RATE signed events/s for ${DURATION}s to a fresh hub (${BENCH_JAVA_OPTS:-plain java -jar} ${HUB_ARGS:-}), enrichment: $( [ "$ENRICH" = 1 ] && echo "Storeganise API on the WireMock, $API_CONCURRENCY calls in flight at most" || echo "none, no API configured")"
+bench_paced_load cpu "$RATE" "$DURATION" "$DRAIN_TIMEOUT" "${BENCH_STOREGANISE_ARGS[@]}" "${EXTRA[@]}"
 
 echo
 echo "hub CPU per delivery    $LOAD_CPU_MS ms ($LOAD_CPU_S s of CPU for $LOAD_D deliveries, $(getconf CLK_TCK) ticks/s; load ${DURATION}s + drain ${LOAD_DRAIN}s)"
@@ -44,5 +55,8 @@ echo "deliveries              $LOAD_D: $LOAD_DURING/s during the load; received 
 echo "hub CPU by thread       $LOAD_THREADS"
 echo "hub peak RSS            $LOAD_RSS"
 echo "check                   delivered = 3 x accepted: $LOAD_CHECK"
+if [ "$ENRICH" = 1 ]; then
+  echo "enrichment              $LOAD_LOOKUPS"
+fi
 echo "CPU_PER_DELIVERY ms=$LOAD_CPU_MS cpu_s=$LOAD_CPU_S deliveries=$LOAD_D"
 [[ "$LOAD_CHECK" == yes* ]]

@@ -88,6 +88,25 @@ bench_start_wiremock() { # delay-ms
  "response": {"status": 200, "fixedDelayMilliseconds": $1, "headers": {"Content-Type": "application/json"},
               "body": "{\"status\":\"success\"}"}}
 JSON
+  # the Storeganise API too (bench_storeganise_api): each GET /api/v1/admin/<collection>/<id> answered with
+  # the test fixture of its collection (src/test/resources/storeganise), after the same delay
+  mkdir -p "$BENCH_WORK/wiremock/__files"
+  local fixture collection
+  for fixture in "$BENCH_ROOT"/src/test/resources/storeganise/*/; do
+    collection=$(basename "$fixture")
+    cp "$(ls "$fixture"*.json | head -1)" "$BENCH_WORK/wiremock/__files/$collection.json"
+    cat > "$BENCH_WORK/wiremock/mappings/storeganise-$collection.json" <<JSON
+{"request": {"method": "GET", "urlPathPattern": "/api/v1/admin/$collection/[^/]+"},
+ "response": {"status": 200, "fixedDelayMilliseconds": $1, "headers": {"Content-Type": "application/json"},
+              "bodyFileName": "$collection.json"}}
+JSON
+  done
+  cp "$BENCH_ROOT/src/test/resources/storeganise/settings.json" "$BENCH_WORK/wiremock/__files/settings.json"
+  cat > "$BENCH_WORK/wiremock/mappings/storeganise-settings.json" <<JSON
+{"request": {"method": "GET", "urlPath": "/api/v1/admin/settings"},
+ "response": {"status": 200, "fixedDelayMilliseconds": $1, "headers": {"Content-Type": "application/json"},
+              "bodyFileName": "settings.json"}}
+JSON
   java -Xmx512m -jar "$(bench_wiremock_jar)" --port "$BENCH_WIREMOCK_PORT" --root-dir "$BENCH_WORK/wiremock" --no-request-journal \
     --async-response-enabled true --async-response-threads 64 --container-threads 200 --disable-banner \
     > "$BENCH_WORK/wiremock.log" 2>&1 &
@@ -284,6 +303,14 @@ bench_loadgen() {
   echo "$BENCH_WORK/classes"
 }
 
+# hub arguments for the Storeganise API on the WireMock of bench_start_wiremock (BENCH_STOREGANISE_ARGS):
+# every fetch an event's family makes is a real HTTP call, at most $1 in flight (the hub's default, 2, is
+# Storeganise's own request to call in series, and would make enrichment the bottleneck at these rates)
+bench_storeganise_api() { # max-concurrent-requests
+  BENCH_STOREGANISE_ARGS=("--storeganise.api.base-url=http://127.0.0.1:$BENCH_WIREMOCK_PORT/api" "--storeganise.api.key=bench-api-key"
+    "--storeganise.api.max-concurrent-requests=$1")
+}
+
 # hub arguments for three http destinations on the WireMock of bench_start_wiremock, all subscribed to *
 bench_destinations() {
   BENCH_DESTINATION_ARGS=()
@@ -332,6 +359,7 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   local done_at; done_at=$(bench_calc "$drain_start + $LOAD_DRAIN_ELAPSED")
   LOAD_A=$(( LOAD_A - base_a )); LOAD_P=$(( LOAD_P - base_p )); LOAD_D=$(( LOAD_D - base_d ))
   read -r LOAD_P50 LOAD_P99 _ < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" latency "$BENCH_WORK/latency-before-$name.json")
+  LOAD_LOOKUPS=$(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" lookups)
   bench_hub_peak_rss; LOAD_RSS=$BENCH_LAST_RSS; BENCH_MAX_RSS=$(( BENCH_RSS_MIB > BENCH_MAX_RSS ? BENCH_RSS_MIB : BENCH_MAX_RSS ))
   bench_stop_hub
   kill "$watcher" 2>/dev/null || true

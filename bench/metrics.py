@@ -131,6 +131,15 @@ def latency(url, baseline=None):
     print('%.0f %.0f %d' % (quantile(0.5) * 1000, quantile(0.99) * 1000, total))
 
 
+def lookups(url):  # Storeganise API look-ups since the hub started, by outcome (found, cached, not-found, ...)
+    by_outcome = {}
+    for name, labels, value in scrape(url):
+        if name == 'storeganise_enrich_lookups_total':
+            outcome = labels.get('outcome', '?')
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + value
+    print('look-ups since start: ' + (', '.join('%s %d' % kv for kv in sorted(by_outcome.items())) or 'none'))
+
+
 def threads(_, before, after):  # CPU share by thread group between two bench_hub_thread_ticks listings
     def read(path):
         rows = {}
@@ -148,4 +157,4 @@ def threads(_, before, after):  # CPU share by thread group between two bench_hu
 
 
 if __name__ == '__main__':
-    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load, 'threads': threads}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
+    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load, 'threads': threads, 'lookups': lookups}[sys.argv[2]](sys.argv[1], *sys.argv[3:])

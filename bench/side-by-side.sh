@@ -9,10 +9,11 @@
 #   A_ARGS="--storeganise.x=1" bench/side-by-side.sh .       one build, two settings (HUB_ARGS of A / of B)
 #   A_JAVA_OPTS="@jvm.options -Xmx300m" bench/side-by-side.sh .   JVM options of A / of B (BENCH_JAVA_OPTS)
 #   A_IDS=random bench/side-by-side.sh .                     the sender's event ids of A / of B (BENCH_IDS)
+#   A_ENRICH=0 bench/side-by-side.sh .                       without / with the Storeganise API (ENRICH of A / of B)
 #   DURATION=10 WARMUP=10 bench/side-by-side.sh .            a quick check of the script
 #
 # Env: RATE (100 each), WARMUP (240), WARMUP_RATE (100), DURATION (60), A_ARGS, B_ARGS, A_JAVA_OPTS,
-# B_JAVA_OPTS, A_IDS, B_IDS, BENCH_SKIP_BUILD (1: both jars are already in target/). Last line, for scripts:
+# B_JAVA_OPTS, A_IDS, B_IDS, A_ENRICH, B_ENRICH (1 each), BENCH_SKIP_BUILD (1: both jars are already in target/). Last line, for scripts:
 # "SIDE_BY_SIDE a_ms=... b_ms=... b_vs_a=...%".
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,21 +30,21 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   done
 fi
 
-run() { # checkout name hub-args java-opts ids
-  (cd "$1" && BENCH_SKIP_BUILD=1 HUB_ARGS="$3" BENCH_JAVA_OPTS="$4" BENCH_IDS="$5" bash bench/cpu-per-delivery.sh > "$logs/$2.log" 2>&1)
+run() { # checkout name hub-args java-opts ids enrich
+  (cd "$1" && BENCH_SKIP_BUILD=1 HUB_ARGS="$3" BENCH_JAVA_OPTS="$4" BENCH_IDS="$5" ENRICH="$6" bash bench/cpu-per-delivery.sh > "$logs/$2.log" 2>&1)
 }
-echo "== A: $other ${A_ARGS:-} ${A_JAVA_OPTS:-} ids ${A_IDS:-objectid}"
-echo "== B: $here ${B_ARGS:-} ${B_JAVA_OPTS:-} ids ${B_IDS:-objectid}"
+echo "== A: $other ${A_ARGS:-} ${A_JAVA_OPTS:-} ids ${A_IDS:-objectid} enrich ${A_ENRICH:-1}"
+echo "== B: $here ${B_ARGS:-} ${B_JAVA_OPTS:-} ids ${B_IDS:-objectid} enrich ${B_ENRICH:-1}"
 echo "== both at $RATE events/s for ${DURATION}s after ${WARMUP}s at $WARMUP_RATE/s (logs: $logs)"
-run "$other" a "${A_ARGS:-}" "${A_JAVA_OPTS:-}" "${A_IDS:-objectid}" & pid_a=$!
-run "$here" b "${B_ARGS:-}" "${B_JAVA_OPTS:-}" "${B_IDS:-objectid}" & pid_b=$!
+run "$other" a "${A_ARGS:-}" "${A_JAVA_OPTS:-}" "${A_IDS:-objectid}" "${A_ENRICH:-1}" & pid_a=$!
+run "$here" b "${B_ARGS:-}" "${B_JAVA_OPTS:-}" "${B_IDS:-objectid}" "${B_ENRICH:-1}" & pid_b=$!
 failed=0
 wait "$pid_a" || failed=1
 wait "$pid_b" || failed=1
 
 for n in a b; do
   echo "== ${n^^}"
-  grep -E "^(hub CPU per delivery|acked within|deliveries |hub CPU by thread|hub peak RSS|check )" "$logs/$n.log" || tail -n 20 "$logs/$n.log"
+  grep -E "^(hub CPU per delivery|acked within|deliveries |hub CPU by thread|hub peak RSS|check |enrichment )" "$logs/$n.log" || tail -n 20 "$logs/$n.log"
 done
 a_ms=$(sed -n 's/^CPU_PER_DELIVERY ms=\([0-9.]*\).*/\1/p' "$logs/a.log")
 b_ms=$(sed -n 's/^CPU_PER_DELIVERY ms=\([0-9.]*\).*/\1/p' "$logs/b.log")
