@@ -13,6 +13,7 @@ import io.storehub.hub.tenant.Tenant;
 import io.storehub.hub.tenant.TenantDirectory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,8 @@ public class StoreganiseApi {
         in.setHeader("Authorization", addonId != null ? "Addon " + addonId + "|" + k : "ApiKey " + k);
         in.setHeader("Accept", "application/json");
         String method = exchange.getProperty(METHOD, "GET", String.class);
-        in.setHeader(Exchange.HTTP_METHOD, method);
+        // as camel-http's enum: a String would be converted through a type-converter look-up per request
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
         if (!"GET".equals(method)) {
             in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         }

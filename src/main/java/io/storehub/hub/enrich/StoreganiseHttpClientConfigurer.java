@@ -10,8 +10,18 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  */
 public class StoreganiseHttpClientConfigurer implements HttpClientConfigurer {
 
+    private boolean contentCompression = true;
+
     @Override
     public void configureHttpClient(HttpClientBuilder clientBuilder) {
         clientBuilder.disableAutomaticRetries().disableCookieManagement().disableRedirectHandling();
+        if (!contentCompression) {
+            clientBuilder.disableContentCompression();
+        }
+    }
+
+    /** false: no Accept-Encoding, so answers come uncompressed (no inflater per answer). Default true. */
+    public void setContentCompression(boolean contentCompression) {
+        this.contentCompression = contentCompression;
     }
 }

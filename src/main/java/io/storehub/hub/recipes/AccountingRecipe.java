@@ -11,6 +11,7 @@ import io.storehub.hub.support.PermanentFailure;
 import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Recipe accounting (docs/recipes.md): the invoice for a Xero-shaped API, which creates or updates by
@@ -79,7 +80,7 @@ public class AccountingRecipe {
     public void request(Exchange exchange, String eventId) {
         Message in = exchange.getIn();
         in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
-        in.setHeader(Exchange.HTTP_METHOD, "POST");
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: no type-converter look-up per request
         in.setHeader(Exchange.HTTP_URI, baseUrl.replaceAll("/+$", "") + "/Invoices");
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         in.setHeader("Accept", "application/json");

@@ -15,6 +15,7 @@ import io.storehub.hub.support.RetryPolicy;
 import io.storehub.hub.support.SettingText;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ public class PaymentRecipe {
     public void chargeRequest(Exchange exchange, String invoiceId) {
         Message in = exchange.getIn();
         in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
-        in.setHeader(Exchange.HTTP_METHOD, "POST");
+        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: no type-converter look-up per request
         in.setHeader(Exchange.HTTP_URI, gatewayUrl);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         in.setHeader("Accept", "application/json");

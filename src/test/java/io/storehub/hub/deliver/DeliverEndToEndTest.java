@@ -72,4 +72,15 @@ class DeliverEndToEndTest extends DeliverTestSupport {
         assertThat(requestsMentioning(SLACK, jobId)).hasSize(1);
         assertThat(requestsMentioning(CRM, eventId)).hasSize(1);
     }
+
+    @Test
+    void aDestinationIsNotAskedForACompressedAnswer() {
+        String jobId = io.storehub.hub.support.Webhooks.newId();
+        String eventId = postSigned("job.unit_moveIn.completed",
+                "{\"jobId\":\"" + jobId + "\",\"unitRentalId\":\"" + io.storehub.hub.support.Webhooks.newId() + "\"}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> requestsMentioning(CRM, eventId).size() == 1);
+        // its answer is read for the status and an error's first line: no gzip inflater per answer
+        assertThat(requestsMentioning(CRM, eventId).get(0).containsHeader("Accept-Encoding")).isFalse();
+    }
 }
