@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hub CPU per delivery of two builds, or two settings, measured on the same machine at the same moment:
 # another checkout (A, e.g. `git worktree add ../base <commit>`) and this one (B), each running its own
-# bench/cpu-per-delivery.sh at half the issue's rate, started together. This machine's speed drifts by
+# bench/cpu-per-delivery.sh at 70 events/s (with the enrichment calls two hubs at 100/s each saturate two
+# cores), started together. This machine's speed drifts by
 # 10-30 % between runs minutes apart, more than most changes: only a pair says which costs less
 # (docs/benchmarks.md, "side by side"). Each figure compares with its pair only.
 #
@@ -12,14 +13,14 @@
 #   A_ENRICH=0 bench/side-by-side.sh .                       without / with the Storeganise API (ENRICH of A / of B)
 #   DURATION=10 WARMUP=10 bench/side-by-side.sh .            a quick check of the script
 #
-# Env: RATE (100 each), WARMUP (240), WARMUP_RATE (100), DURATION (60), A_ARGS, B_ARGS, A_JAVA_OPTS,
+# Env: RATE (70 each), WARMUP (240), WARMUP_RATE (70), DURATION (60), A_ARGS, B_ARGS, A_JAVA_OPTS,
 # B_JAVA_OPTS, A_IDS, B_IDS, A_ENRICH, B_ENRICH (1 each), BENCH_SKIP_BUILD (1: both jars are already in target/). Last line, for scripts:
 # "SIDE_BY_SIDE a_ms=... b_ms=... b_vs_a=...%".
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 other="$(cd "${1:?usage: bench/side-by-side.sh <other checkout>}" && pwd)"
 [ -f "$other/bench/cpu-per-delivery.sh" ] || { echo "no bench/cpu-per-delivery.sh in $other" >&2; exit 2; }
-export RATE=${RATE:-100} WARMUP=${WARMUP:-240} WARMUP_RATE=${WARMUP_RATE:-100} DURATION=${DURATION:-60}
+export RATE=${RATE:-70} WARMUP=${WARMUP:-240} WARMUP_RATE=${WARMUP_RATE:-70} DURATION=${DURATION:-60}
 logs="$(mktemp -d)"
 
 # both packaged before either runs: a build would slow the other's measurement
