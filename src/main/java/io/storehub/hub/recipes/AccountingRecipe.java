@@ -78,8 +78,8 @@ public class AccountingRecipe {
 
     /** The request headers (body: the rendered invoice): Bearer token, Xero-tenant-id, Idempotency-Key (the event id). */
     public void request(Exchange exchange, String eventId) {
+        RecipeSupport.EVENT_HEADERS.process(exchange);
         Message in = exchange.getIn();
-        in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
         in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: no type-converter look-up per request
         in.setHeader(Exchange.HTTP_URI, baseUrl.replaceAll("/+$", "") + "/Invoices");
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -83,8 +83,8 @@ public class PaymentRecipe {
 
     /** The gateway request headers (body: the rendered charge); Idempotency-Key: the invoice id. */
     public void chargeRequest(Exchange exchange, String invoiceId) {
+        RecipeSupport.EVENT_HEADERS.process(exchange);
         Message in = exchange.getIn();
-        in.removeHeaders("*", "SgEventId|SgEventType|SgFamily");
         in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: no type-converter look-up per request
         in.setHeader(Exchange.HTTP_URI, gatewayUrl);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -11,6 +11,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storehub.hub.support.JsonPaths;
+import io.storehub.hub.support.KeepHeaders;
 
 /**
  * Small steps of the recipes (routes/recipe-*.camel.yaml) that YAML expresses badly, as functions of
@@ -19,6 +20,8 @@ import io.storehub.hub.support.JsonPaths;
 public class RecipeSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A recipe's request to its gateway carries only these of the event's headers. */
+    static final KeepHeaders EVENT_HEADERS = new KeepHeaders("SgEventId,SgEventType,SgFamily");
 
     /**
      * The PUT {@code {"charges": [...existing, charge]}} of the rental read fresh, or null when a charge

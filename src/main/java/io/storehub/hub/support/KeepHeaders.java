@@ -16,6 +16,15 @@ public class KeepHeaders implements Processor {
 
     private final Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
+    /** For a YAML bean: the names come from {@link #setNames}. */
+    public KeepHeaders() {
+    }
+
+    /** The headers kept, comma-separated. */
+    public KeepHeaders(String names) {
+        setNames(names);
+    }
+
     @Override
     public void process(Exchange exchange) {
         exchange.getMessage().getHeaders().keySet().removeIf(name -> !names.contains(name));
