@@ -1,6 +1,8 @@
 package io.storehub.hub.support;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ public class ErrorResponder implements Processor {
     private String fallbackDetail = "The event could not be stored durably; it was not accepted, so Storeganise will retry it.";
     private int fallbackRetryAfterSeconds = 5;
     private static final List<String> KEEP_HEADERS = List.of("Allow", "WWW-Authenticate");
+    private final RejectionLog rejectionLog = new RejectionLog();
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -42,7 +45,7 @@ public class ErrorResponder implements Processor {
             code = rejection.getCode();
             detail = rejection.getDetail();
             retryAfter = rejection.getRetryAfterSeconds();
-            LOG.info("Request rejected: {} {} ({})", status, code, detail);
+            rejectionLog.log(status, code, detail);
         } else {
             status = fallbackStatus;
             code = fallbackCode;
@@ -97,5 +100,14 @@ public class ErrorResponder implements Processor {
     /** {@code Retry-After} of an unexpected failure answered 503, in seconds (default 5; 0: none). */
     public void setFallbackRetryAfterSeconds(int fallbackRetryAfterSeconds) {
         this.fallbackRetryAfterSeconds = fallbackRetryAfterSeconds;
+    }
+
+    /** At most one log line per refusal code and interval (ISO-8601, default {@code PT10S}; {@code PT0S}: every refusal). */
+    public void setRejectionLogInterval(String interval) {
+        rejectionLog.setInterval(Duration.parse(interval));
+    }
+
+    void setClock(Clock clock) {
+        rejectionLog.setClock(clock);
     }
 }

@@ -110,6 +110,19 @@ class WebhookSignatureTest extends HubTestSupport {
         assertThat(output.getAll()).doesNotContain(SECRET, SECOND_SECRET, good, bad);
     }
 
+    @Test
+    void aFloodOfWrongSignaturesIsLoggedInAFewLinesNotOnePerRequest(CapturedOutput output) throws Exception {
+        String body = Webhooks.event(Webhooks.newId(), "user.updated");
+        String bad = Webhooks.sign("wrong", body);
+        for (int i = 0; i < 30; i++) {
+            assertRejected(Webhooks.post(webhookUrl(), body, bad), 401, "invalid_signature");
+        }
+
+        // one line per 10 s (storeganise.log.rejection-interval); two if the posts straddle an interval's end
+        assertThat(output.getAll().lines().filter(line -> line.contains("Request rejected: 401 invalid_signature")).count())
+                .isLessThanOrEqualTo(2);
+    }
+
     static void assertRejected(HttpResponse<String> response, int status, String code) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
