@@ -85,17 +85,19 @@ public class HistoryFigures {
                         }
                         return outcome;
                     }, hour, destination, day);
-            // the delivered attempts: their success records, plus the manual redeliveries' attempt steps (above)
-            Sql.first(c, "SELECT SUM(CASE WHEN success_at >= ? THEN 1 ELSE 0 END), COUNT(*)"
-                    + " FROM hub_delivery WHERE destination = ? AND status = 'delivered' AND success_at >= ?", rs -> {
+            // the delivered attempts: their success records, plus the manual redeliveries' attempt steps (above);
+            // updated_at >= success_at, so its bound selects the same rows through hub_delivery_replay (V73)
+            Sql.first(c, "SELECT SUM(CASE WHEN success_at >= ? THEN 1 ELSE 0 END), COUNT(*) FROM hub_delivery"
+                    + " WHERE destination = ? AND status = 'delivered' AND updated_at >= ? AND success_at >= ?", rs -> {
                         lastHour.merge("delivered", rs.getLong(1), Long::sum);
                         return lastDay.merge("delivered", rs.getLong(2), Long::sum);
-                    }, hour, destination, day);
+                    }, hour, destination, day, day);
             stats.put("lastHour", lastHour);
             stats.put("lastDay", lastDay);
             stats.put("latencyLastHour", Sql.first(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ms),"
                     + " PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY ms), COUNT(*) FROM (SELECT success_ms AS ms FROM hub_delivery"
-                    + " WHERE destination = ? AND status = 'delivered' AND success_at >= ? UNION ALL SELECT duration_ms FROM hub_event_step"
+                    + " WHERE destination = ? AND status = 'delivered' AND updated_at >= ? AND success_at >= ?"
+                    + " UNION ALL SELECT duration_ms FROM hub_event_step"
                     + " WHERE destination = ? AND kind = 'attempt' AND outcome = 'delivered' AND occurred_at >= ?) delivered", rs -> {
                         Map<String, Object> latency = new LinkedHashMap<>();
                         double p50 = rs.getDouble(1);
@@ -105,7 +107,7 @@ public class HistoryFigures {
                         latency.put("p99Ms", none ? null : Math.round(p99));
                         latency.put("samples", rs.getLong(3));
                         return latency;
-                    }, destination, hour, destination, hour));
+                    }, destination, hour, hour, destination, hour));
             stats.put("lastError", Sql.first(c, "SELECT occurred_at, http_status, error FROM hub_event_step"
                     + " WHERE destination = ? AND kind = 'attempt' AND outcome IN ('retry', 'parked')"
                     + " ORDER BY occurred_at DESC FETCH FIRST 1 ROWS ONLY", rs -> {

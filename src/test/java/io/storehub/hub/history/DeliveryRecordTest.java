@@ -218,6 +218,31 @@ class DeliveryRecordTest {
         assertThat(records(ds).alreadyDelivered(delivery(id, "crm", 1, null))).as("recorded durably").isTrue();
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void theDestinationFiguresCountTheSuccessesThatStartedInTheLastHourAndDay(String kind) throws Exception {
+        DataSource ds = database(kind);
+        String destination = "figures-" + Webhooks.newId().substring(16);
+        Instant now = Instant.now();
+        success(ds, destination, now.minus(Duration.ofMinutes(30)), now.minus(Duration.ofMinutes(30)), 120);
+        success(ds, destination, now.minus(Duration.ofHours(3)), now.minus(Duration.ofHours(3)), 4000);
+        // a later fact moved this row's updated_at into the last hour; its success is still two hours old
+        success(ds, destination, now.minus(Duration.ofHours(2)), now.minus(Duration.ofMinutes(10)), 4000);
+        success(ds, destination, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(2)), 4000);
+
+        Map<String, Object> stats = new HistoryFigures(ds).destinationStats(destination, now);
+
+        assertThat(stats.get("lastHour")).asString().contains("delivered=1");
+        assertThat(stats.get("lastDay")).asString().contains("delivered=3");
+        assertThat(stats.get("latencyLastHour")).asString().contains("p50Ms=120", "samples=1");
+    }
+
+    private static void success(DataSource ds, String destination, Instant startedAt, Instant updatedAt, long ms) throws Exception {
+        execute(ds, "INSERT INTO hub_delivery (event_id, destination, status, attempts, delivered_at, updated_at, success_at,"
+                + " success_attempt, success_ms) VALUES (?, ?, 'delivered', 1, ?, ?, ?, 1, ?)", Webhooks.newId(), destination,
+                Texts.utc(startedAt.plusMillis(ms)), Texts.utc(updatedAt.plusMillis(ms)), Texts.utc(startedAt), ms);
+    }
+
     private static DeliveryRecord records(DataSource ds) {
         JdbcGroupCommit commit = new JdbcGroupCommit();
         commit.setDataSource(ds);
