@@ -16,6 +16,9 @@
 #                                  ENRICH=1 API_CONCURRENCY=64)
 #   DURATION=10 WARMUP=10 bench/cpu-per-delivery.sh     a quick check of the script
 #   HUB_ARGS="--storeganise.history.enabled=false" bench/cpu-per-delivery.sh     other hub settings
+#   PROFILE=1 bench/cpu-per-delivery.sh     also where the CPU went: async-profiler on the hub for the
+#                                           measured window (the figure then includes its ~2-5 %), its
+#                                           collapsed stacks in target/profile-cpu.collapsed
 #
 # Needs a quiet machine for a figure worth keeping: the sender and WireMock share the cores with the
 # hub (their CPU is not counted, but they slow it). This machine's speed drifts by 10-30 % between runs
@@ -34,6 +37,7 @@ ENRICH=${ENRICH:-1}
 API_CONCURRENCY=${API_CONCURRENCY:-64}
 export BENCH_PACED_WARMUP_SECONDS=${WARMUP:-60}
 export BENCH_PACED_WARMUP_RATE=${WARMUP_RATE:-150}
+export BENCH_PROFILE=${PROFILE:-0}
 read -r -a EXTRA <<< "${HUB_ARGS:-}"
 
 bench_workdir cpu
@@ -57,6 +61,10 @@ echo "hub peak RSS            $LOAD_RSS"
 echo "check                   delivered = 3 x accepted: $LOAD_CHECK"
 if [ "$ENRICH" = 1 ]; then
   echo "enrichment              $LOAD_LOOKUPS"
+fi
+if [ -n "$LOAD_PROFILE" ]; then
+  echo "profile                 $LOAD_PROFILE"
+  python3 "$BENCH_ROOT/bench/metrics.py" - profile "$LOAD_PROFILE" | sed 's/^/                        /'
 fi
 echo "CPU_PER_DELIVERY ms=$LOAD_CPU_MS cpu_s=$LOAD_CPU_S deliveries=$LOAD_D"
 [[ "$LOAD_CHECK" == yes* ]]

@@ -7,6 +7,8 @@
 #                     memory"), as in the container image; "@jvm.options -Xmx384m" changes one option.
 #   BENCH_SKIP_BUILD  1: use the jar already in target/ instead of packaging it again.
 #   BENCH_KEEP        1: keep the work directory (logs, data) under target/ after the run.
+#   BENCH_PROFILE     1: async-profiler on the hub during a paced load's measured window (bench_profiler);
+#                     the collapsed stacks go to target/profile-<name>.collapsed (bench/metrics.py profile).
 #   BENCH_IDS         the paced sender's event ids (bench/LoadGen.java): objectid (default, the shape of
 #                     Storeganise's ids, time-ordered by the second) or random (12 random bytes each).
 
@@ -303,6 +305,26 @@ bench_loadgen() {
   echo "$BENCH_WORK/classes"
 }
 
+# async-profiler (tools.profiler:async-profiler:4.1, linux-x64, from Maven Central) on the hub for the
+# measured window when BENCH_PROFILE=1: itimer samples every 2 ms, per thread, written as collapsed stacks
+bench_profiler() { # start | stop FILE
+  [ "${BENCH_PROFILE:-0}" = 1 ] || return 0
+  local jar lib="$BENCH_WORK/ap/libasyncProfiler.so" pid
+  if [ ! -f "$lib" ]; then
+    jar=~/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1-linux-x64.jar
+    [ -f "$jar" ] || (cd "$BENCH_ROOT" && mvn -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 >/dev/null)
+    python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("linux-x64/libasyncProfiler.so"))' \
+      "$jar" "$(mkdir -p "$BENCH_WORK/ap" && echo "$lib")"
+    javac -d "$BENCH_WORK/classes" "$BENCH_ROOT/bench/Attach.java"
+  fi
+  pid=$(bench_hub_pids | tail -1)
+  if [ "$1" = start ]; then
+    java -cp "$BENCH_WORK/classes" Attach "$pid" "$lib" "start,event=itimer,interval=2ms,threads"
+  else
+    java -cp "$BENCH_WORK/classes" Attach "$pid" "$lib" "stop,file=$2,collapsed"
+  fi
+}
+
 # hub arguments for the Storeganise API on the WireMock of bench_start_wiremock (BENCH_STOREGANISE_ARGS):
 # every fetch an event's family makes is a real HTTP call, at most $1 in flight (the hub's default, 2, is
 # Storeganise's own request to call in series, and would make enrichment the bottleneck at these rates)
@@ -344,6 +366,7 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   read -r base_a base_p _ base_d < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" counts)
   python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" snapshot > "$BENCH_WORK/latency-before-$name.json"
   bench_hub_thread_ticks > "$BENCH_WORK/threads-before-$name.tsv"
+  bench_profiler start
   local cpu_before; cpu_before=$(bench_hub_cpu_ticks)
   LOAD_GEN=$(java -Dloadgen.ids="${BENCH_IDS:-objectid}" -cp "$(bench_loadgen)" LoadGen "$BENCH_HUB_URL/webhooks/storeganise" "$BENCH_SECRET" "$rate" "$seconds")
   echo "   sender: $LOAD_GEN"
@@ -354,6 +377,11 @@ bench_paced_load() { # name rate seconds drain-timeout [hub arguments...]
   read -r LOAD_DRAINED LOAD_DRAIN_ELAPSED LOAD_A LOAD_P LOAD_Q LOAD_D \
     < <(python3 "$BENCH_ROOT/bench/metrics.py" "$BENCH_METRICS" drain 3 "$drain_timeout")
   LOAD_CPU_TICKS=$(( $(bench_hub_cpu_ticks) - cpu_before ))
+  LOAD_PROFILE=
+  if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+    LOAD_PROFILE="$BENCH_ROOT/target/profile-$name.collapsed"
+    bench_profiler stop "$LOAD_PROFILE"
+  fi
   bench_hub_thread_ticks > "$BENCH_WORK/threads-after-$name.tsv"
   LOAD_THREADS=$(python3 "$BENCH_ROOT/bench/metrics.py" - threads "$BENCH_WORK/threads-before-$name.tsv" "$BENCH_WORK/threads-after-$name.tsv")
   local done_at; done_at=$(bench_calc "$drain_start + $LOAD_DRAIN_ELAPSED")

@@ -9,6 +9,11 @@
                              -> waits until every accepted event is processed and FANOUT x accepted are
                                 delivered, then 2 s more for any delivery beyond that (a double) to show;
                                 prints "drained|timeout seconds accepted processed queued delivered"
+  metrics.py - profile FILE [THREAD]
+                             -> from async-profiler's collapsed stacks (bench_profiler): the samples by
+                                thread, and for the threads whose name holds THREAD (JmsConsumer: the
+                                events consumers) the classes they spent their samples in (inclusive) and
+                                the hottest frames
   metrics.py - load FILE START END DONE FANOUT
                              -> from a watch FILE, for a load sent between epochs START and END and
                                 delivered by DONE: "during_per_s backlog_peak events_peak deliveries_peak
@@ -156,5 +161,31 @@ def threads(_, before, after):  # CPU share by thread group between two bench_hu
     print(', '.join('%s %.0f%%' % (n, 100.0 * t / total) for n, t in top if t > 0))
 
 
+def profile(_, path, group='JmsConsumer'):  # where a collapsed-stacks profile (bench_profiler) went
+    by_thread, in_group, inclusive, leaf = {}, 0, {}, {}
+    for line in open(path):
+        stack, _, n = line.rstrip('\n').rpartition(' ')
+        frames, n = stack.split(';'), int(n)
+        thread = re.sub(r'\d+', 'N', re.sub(r'\s*tid=\d+', '', frames[0].strip('[]')))
+        by_thread[thread] = by_thread.get(thread, 0) + n
+        if group not in frames[0]:
+            continue
+        in_group += n
+        # a class counted once per stack: the share of the group's samples spent in it or below it; only the
+        # hub's own classes and the endpoints' producers (every stack passes Camel's pipeline classes)
+        for cls in {re.sub(r'\$\$Lambda.*|\.[^./]*$', '', f).replace('/', '.') for f in frames[1:] if '/' in f}:
+            if cls.startswith('io.storehub.') or cls.endswith('Producer'):
+                inclusive[cls.replace('io.storehub.hub.', '')] = inclusive.get(cls.replace('io.storehub.hub.', ''), 0) + n
+        top = frames[-1].replace('/', '.')
+        leaf[top] = leaf.get(top, 0) + n
+    total = sum(by_thread.values()) or 1
+    share = lambda d, of: ', '.join('%s %.1f%%' % (k, 100.0 * v / of) for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:12])
+    print('samples %d; by thread: %s' % (total, share(by_thread, total)))
+    if in_group:
+        print('%s threads, %.1f%% of the samples; in (inclusive) the hub\'s classes and the endpoints\' producers: %s'
+              % (group, 100.0 * in_group / total, share(inclusive, in_group)))
+        print('%s threads, hottest frames: %s' % (group, share(leaf, in_group)))
+
+
 if __name__ == '__main__':
-    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load, 'threads': threads, 'lookups': lookups}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
+    {'counts': counts, 'latency': latency, 'snapshot': snapshot, 'watch': watch, 'drain': drain, 'load': load, 'threads': threads, 'lookups': lookups, 'profile': profile}[sys.argv[2]](sys.argv[1], *sys.argv[3:])
