@@ -17,8 +17,8 @@
 #   DURATION=10 WARMUP=10 bench/cpu-per-delivery.sh     a quick check of the script
 #   HUB_ARGS="--storeganise.history.enabled=false" bench/cpu-per-delivery.sh     other hub settings
 #   PROFILE=1 bench/cpu-per-delivery.sh     also where the CPU went: async-profiler on the hub for the
-#                                           measured window (the figure then includes its ~2-5 %), its
-#                                           collapsed stacks in target/profile-cpu.collapsed
+#                                           measured window (the figure then includes the profiler's own
+#                                           cost), its collapsed stacks in target/profile-cpu.collapsed
 #
 # Needs a quiet machine for a figure worth keeping: the sender and WireMock share the cores with the
 # hub (their CPU is not counted, but they slow it). This machine's speed drifts by 10-30 % between runs

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs refused requests at most once per error code and interval, so a flood of bad requests (wrong
  * signatures, wrong admin tokens) does not flood the log: the next line of a code says how many were
- * left out since its last one. Every refusal is still counted ({@code storeganise_webhook_received_total}).
+ * left out since its last one. Every refused webhook is still counted ({@code storeganise_webhook_received_total}).
  * The codes are the hub's own, a bounded set.
  */
 final class RejectionLog {
