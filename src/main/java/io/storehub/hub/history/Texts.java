@@ -11,6 +11,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.storehub.hub.support.Sql;
@@ -69,6 +70,8 @@ final class Texts {
     /**
      * The event searches' shared conditions on {@code hub_event e}: its type (exact, or a glob with
      * {@code *}) and when it was received ({@code from} inclusive, {@code to} exclusive); null: no condition.
+     * Receipt times are kept to the millisecond, so {@code from} is too: an event received later within
+     * {@code from}'s millisecond is kept as that millisecond, and still matches.
      */
     static void typeAndReceived(StringBuilder sql, List<Object> args, String type, Instant from, Instant to) {
         if (type != null && type.contains("*")) {
@@ -76,7 +79,7 @@ final class Texts {
         } else {
             and(sql, args, " AND e.event_type = ?", type);
         }
-        and(sql, args, " AND e.received_at >= ?", utc(from));
+        and(sql, args, " AND e.received_at >= ?", utc(from == null ? null : from.truncatedTo(ChronoUnit.MILLIS)));
         and(sql, args, " AND e.received_at < ?", utc(to));
     }
 

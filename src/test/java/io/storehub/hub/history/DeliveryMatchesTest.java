@@ -63,6 +63,12 @@ class DeliveryMatchesTest {
     }
 
     @Test
+    void aFromFinerThanAMillisecondStillMatchesAnEventReceivedLaterInThatMillisecond() throws Exception {
+        // received at T0 + 60 s + 0.4 ms, kept as T0 + 60 s (the hub keeps milliseconds); from = T0 + 60 s + 0.1 ms
+        assertThat(ids(filter(List.of("parked"), "invoice.paid", T0.plusSeconds(60).plusNanos(100_000), null, null))).containsExactly("e02");
+    }
+
+    @Test
     void theErrorTextIsFoundInTheLastErrorWhateverItsCase() throws Exception {
         assertThat(ids(filter(List.of("retrying", "deferred", "parked"), null, null, null, "service UNAVAILABLE"))).containsExactly("e01", "e03", "e04");
         assertThat(ids(filter(List.of("parked"), null, null, null, "100%"))).isEmpty();
