@@ -145,12 +145,16 @@ def lookups(url):  # Storeganise API look-ups since the hub started, by outcome 
     print('look-ups since start: ' + (', '.join('%s %d' % kv for kv in sorted(by_outcome.items())) or 'none'))
 
 
+def thread_group(name):  # a thread's name without its number: the threads of one pool together
+    return re.sub(r'\s*(thread )?#\d+|-\d+$|\d+$', '', name).strip() or name
+
+
 def threads(_, before, after):  # CPU share by thread group between two bench_hub_thread_ticks listings
     def read(path):
         rows = {}
         for line in open(path):
             tid, name, ticks = line.rstrip('\n').split('\t')
-            rows[tid] = (re.sub(r'\s*(thread )?#\d+|-\d+$|\d+$', '', name).strip() or name, int(ticks))
+            rows[tid] = (thread_group(name), int(ticks))
         return rows
     start, end = read(before), read(after)
     groups = {}
@@ -166,7 +170,7 @@ def profile(_, path, group='JmsConsumer'):  # where a collapsed-stacks profile (
     for line in open(path):
         stack, _, n = line.rstrip('\n').rpartition(' ')
         frames, n = stack.split(';'), int(n)
-        thread = re.sub(r'\d+', 'N', re.sub(r'\s*tid=\d+', '', frames[0].strip('[]')))
+        thread = thread_group(re.sub(r'\s*tid=\d+$', '', frames[0].strip('[]')))
         by_thread[thread] = by_thread.get(thread, 0) + n
         if group not in frames[0]:
             continue
@@ -175,7 +179,8 @@ def profile(_, path, group='JmsConsumer'):  # where a collapsed-stacks profile (
         # hub's own classes and the endpoints' producers (every stack passes Camel's pipeline classes)
         for cls in {re.sub(r'\$\$Lambda.*|\.[^./]*$', '', f).replace('/', '.') for f in frames[1:] if '/' in f}:
             if cls.startswith('io.storehub.') or cls.endswith('Producer'):
-                inclusive[cls.replace('io.storehub.hub.', '')] = inclusive.get(cls.replace('io.storehub.hub.', ''), 0) + n
+                name = cls.replace('io.storehub.hub.', '')
+                inclusive[name] = inclusive.get(name, 0) + n
         top = frames[-1].replace('/', '.')
         leaf[top] = leaf.get(top, 0) + n
     total = sum(by_thread.values()) or 1
