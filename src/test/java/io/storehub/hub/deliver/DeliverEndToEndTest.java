@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.storehub.hub.support.Webhooks;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class DeliverEndToEndTest extends DeliverTestSupport {
 
     @Test
     void aMoveInCompletedReachesSlackTheCrmTheLogAndACustomRouteOnceEachAndNothingElse() throws Exception {
-        String jobId = io.storehub.hub.support.Webhooks.newId();
-        String rentalId = io.storehub.hub.support.Webhooks.newId();
+        String jobId = Webhooks.newId();
+        String rentalId = Webhooks.newId();
         double logged = deliveries("audit", "delivered");
         double zapped = deliveries("zap", "delivered");
         int mails = SMTP.getReceivedMessages().length;
@@ -75,9 +76,9 @@ class DeliverEndToEndTest extends DeliverTestSupport {
 
     @Test
     void aDestinationIsNotAskedForACompressedAnswer() {
-        String jobId = io.storehub.hub.support.Webhooks.newId();
+        String jobId = Webhooks.newId();
         String eventId = postSigned("job.unit_moveIn.completed",
-                "{\"jobId\":\"" + jobId + "\",\"unitRentalId\":\"" + io.storehub.hub.support.Webhooks.newId() + "\"}");
+                "{\"jobId\":\"" + jobId + "\",\"unitRentalId\":\"" + Webhooks.newId() + "\"}");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> requestsMentioning(CRM, eventId).size() == 1);
         // its answer is read for the status and an error's first line: no gzip inflater per answer

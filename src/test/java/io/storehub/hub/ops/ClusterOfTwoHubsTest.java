@@ -149,7 +149,7 @@ class ClusterOfTwoHubsTest {
     void aFailingDestinationGivesOneOpenAndOneRecoveryMessageForBothInstances() throws Exception {
         crm.stubFor(post(urlPathEqualTo("/hooks")).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"bad site\"}")));
         postSites(6);
-        java.util.concurrent.atomic.AtomicInteger failing = new java.util.concurrent.atomic.AtomicInteger(6);
+        AtomicInteger failing = new AtomicInteger(6);
         // both instances saw it fail: the deliveries are shared out between their consumers, but which consumer
         // takes which event is the broker's choice, so failing events keep coming until each instance had one
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
